@@ -1,0 +1,493 @@
+//! The floor plan file: the schema as plain serde structs.
+//!
+//! A plan is TOML (or the same schema in JSON). Units are metres, dBm, dB and
+//! GHz; x points east, y north, z up, one origin for all floors. Unknown keys
+//! are errors. A minimal plan:
+//!
+//! ```toml
+//! format = 1
+//! name = "One room"
+//!
+//! [[floors]]
+//! id = "f0"
+//! elevation = 0.0
+//! height = 3.0
+//!
+//! [[floors.walls]]
+//! points = [[0, 0], [8, 0], [8, 6], [0, 6], [0, 0]]
+//! material = "brick"
+//! thickness = 0.2
+//!
+//! [[aps]]
+//! id = "AP1"
+//! position = [4.0, 3.0]
+//! ```
+//!
+//! Every field, with its unit and default:
+//!
+//! * `format` (required, `1`), `name` (defaults to the file stem).
+//! * `[defaults]`: `resolution` (grid cell, m, 0.25), `receiver_height`
+//!   (m above the floor, 1.0), `ap_height` (m above the floor, 2.6),
+//!   `threshold_dbm` (−67), `target_coverage` (%, 95), `noise_floor_dbm`
+//!   (−95), `band` (`"2.4"`, `"5"` or `"6"`, default `"5"`), `tx_power_dbm`
+//!   (20), `antenna_gain_dbi` (0), `channel_width` (MHz, 20).
+//! * `[materials.NAME]`: a user material or an override of a built-in one:
+//!   `itu = "concrete"` (based on a built-in), or `permittivity = [a, b]` and
+//!   `conductivity = [c, d]` (ITU-R P.2040 `ε' = a·f^b`, `σ = c·f^d`, f in
+//!   GHz), or measured `loss_db = { "2.4" = 18, "5" = 30 }` for
+//!   `reference_thickness` metres; `thickness` gives its typical thickness.
+//! * `[[floors]]`: `id`, `elevation` (m, floor level), `height` (m,
+//!   floor-to-ceiling), `slab` (the floor under this storey: `{ material,
+//!   thickness }` or `"none"`), `ceiling` (`"flat"`, `"none"` or `{ vault =
+//!   RISE }`), `roof` (top storey only, default concrete 0.30 m).
+//! * `[[floors.walls]]`: `id` (optional), `points` (centreline polyline),
+//!   `material`, `thickness` (m, centred on the line), `height` (m, default
+//!   the floor height).
+//! * `[[floors.openings]]`: `wall`, `at` (two points of the span on the wall
+//!   centreline), `kind` (`door`, `window`, `opening`), `material` and
+//!   `thickness` (defaults per kind), `bottom`/`top` (m above the floor;
+//!   doors 0–2.1, windows 0.9–2.2, openings the full wall).
+//! * `[[floors.rooms]]`: `name`, `polygon`, optional `threshold_dbm`,
+//!   `target_coverage`, `clients`, `exclude`.
+//! * `[[floors.candidates]]`: `points = [[x, y], …]` or `polygon`.
+//! * `[[aps]]`: `id`, `floor` (default the first), `position`, `height`,
+//!   `band`, `channel`, `tx_power_dbm`, `antenna_gain_dbi`, `channel_width`.
+//!
+//! The parsed structs keep exactly what the user wrote; [`crate::scene`]
+//! resolves defaults, materials and geometry after [`validate`] has accepted
+//! the plan.
+
+mod parse;
+mod source_map;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+pub use parse::{load, parse_str, PlanFormat, PlanSource};
+pub use source_map::{Location, SourceMap};
+
+/// A 2D point on the plan, metres.
+pub type PlanPoint = [f64; 2];
+
+/// A whole floor plan file.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorPlan {
+    /// File format version; must be 1.
+    pub format: u32,
+    /// Display name of the building; defaults to the file stem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Plan-wide defaults.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// User materials and overrides of built-in ones, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub materials: BTreeMap<String, MaterialSpec>,
+    /// Storeys, bottom to top by convention (any order is accepted).
+    #[serde(default)]
+    pub floors: Vec<Floor>,
+    /// Placed (simulate) or fixed (plan) access points.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aps: Vec<ApSpec>,
+}
+
+/// Plan-wide defaults; every field has a documented default.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    /// Grid cell size, m.
+    pub resolution: f64,
+    /// Receiver height above the floor, m.
+    pub receiver_height: f64,
+    /// AP mounting height above the floor, m.
+    pub ap_height: f64,
+    /// Coverage threshold, dBm (−67 dBm: the usual voice-over-Wi-Fi grade).
+    pub threshold_dbm: f64,
+    /// Share of the required area at or above the threshold, %.
+    pub target_coverage: f64,
+    /// Receiver noise floor, dBm.
+    pub noise_floor_dbm: f64,
+    /// Default band of APs that give none.
+    pub band: Band,
+    /// Default AP transmit power, dBm.
+    pub tx_power_dbm: f64,
+    /// Default AP antenna gain, dBi.
+    pub antenna_gain_dbi: f64,
+    /// Default channel width, MHz (20, 40, 80 or 160).
+    pub channel_width: u32,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            resolution: 0.25,
+            receiver_height: 1.0,
+            ap_height: 2.6,
+            threshold_dbm: -67.0,
+            target_coverage: 95.0,
+            noise_floor_dbm: -95.0,
+            band: Band::Ghz5,
+            tx_power_dbm: 20.0,
+            antenna_gain_dbi: 0.0,
+            channel_width: 20,
+        }
+    }
+}
+
+/// A Wi-Fi band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Band {
+    /// 2.4 GHz (channels 1–14).
+    Ghz2_4,
+    /// 5 GHz (channels 32–177).
+    Ghz5,
+    /// 6 GHz (channels 1–233).
+    Ghz6,
+}
+
+impl Band {
+    /// All bands, in frequency order.
+    pub const ALL: [Band; 3] = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6];
+
+    /// The name used in plan files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Band::Ghz2_4 => "2.4",
+            Band::Ghz5 => "5",
+            Band::Ghz6 => "6",
+        }
+    }
+
+    /// Parses `"2.4"`, `"5"` or `"6"` (also with a trailing `GHz`).
+    pub fn from_name(name: &str) -> Option<Band> {
+        let trimmed = name.trim().trim_end_matches("GHz").trim_end_matches("ghz").trim();
+        match trimmed {
+            "2.4" | "2,4" => Some(Band::Ghz2_4),
+            "5" => Some(Band::Ghz5),
+            "6" => Some(Band::Ghz6),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Band {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} GHz", self.name())
+    }
+}
+
+impl Serialize for Band {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Band {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BandVisitor;
+        impl Visitor<'_> for BandVisitor {
+            type Value = Band;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a band: \"2.4\", \"5\" or \"6\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Band, E> {
+                Band::from_name(v).ok_or_else(|| {
+                    E::custom(format!("unknown band `{v}`; expected \"2.4\", \"5\" or \"6\""))
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Band, E> {
+                if (v - 2.4).abs() < 1e-9 {
+                    Ok(Band::Ghz2_4)
+                } else if v == 5.0 {
+                    Ok(Band::Ghz5)
+                } else if v == 6.0 {
+                    Ok(Band::Ghz6)
+                } else {
+                    Err(E::custom(format!("unknown band `{v}`; expected \"2.4\", \"5\" or \"6\"")))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Band, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Band, E> {
+                self.visit_f64(v as f64)
+            }
+        }
+        deserializer.deserialize_any(BandVisitor)
+    }
+}
+
+/// A user material, or an override of a built-in one.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialSpec {
+    /// Name of the built-in material this one starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub itu: Option<String>,
+    /// P.2040 real relative permittivity `[a, b]`: ε' = a·f^b (f in GHz).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permittivity: Option<[f64; 2]>,
+    /// P.2040 conductivity `[c, d]`: σ = c·f^d S/m (f in GHz).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conductivity: Option<[f64; 2]>,
+    /// Measured loss in dB at normal incidence per band (`"2.4"`, `"5"`,
+    /// `"6"`, or a frequency in GHz), for `reference_thickness`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss_db: Option<BTreeMap<String, f64>>,
+    /// Thickness the measured `loss_db` applies to, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_thickness: Option<f64>,
+    /// Typical thickness, m (used by `wifiplan materials` and as a default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thickness: Option<f64>,
+    /// Free text: where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One storey.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Floor {
+    /// Storey id, unique in the plan; names the output images.
+    pub id: String,
+    /// Floor level of this storey, m.
+    #[serde(default)]
+    pub elevation: f64,
+    /// Floor-to-ceiling height, m (at the crown of a vault).
+    #[serde(default = "default_floor_height")]
+    pub height: f64,
+    /// The floor slab under this storey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slab: Option<SlabSpec>,
+    /// The ceiling shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<CeilingSpec>,
+    /// The roof over the top storey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roof: Option<SlabSpec>,
+    /// Walls of this storey.
+    #[serde(default)]
+    pub walls: Vec<Wall>,
+    /// Doors, windows and openings cut into walls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openings: Vec<Opening>,
+    /// Rooms: the zones that must be covered (or are excluded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<Room>,
+    /// Where the optimiser may mount APs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<CandidateSpec>,
+}
+
+fn default_floor_height() -> f64 {
+    3.0
+}
+
+/// A horizontal slab: `{ material, thickness }` or the keyword `"none"`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SlabSpec {
+    /// A keyword; only `"none"` is valid (checked by validation so that a
+    /// misspelt keyword is reported with its location).
+    Keyword(String),
+    /// A slab of a material.
+    Slab(SlabLayer),
+}
+
+/// Material and thickness of a floor slab or roof.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlabLayer {
+    /// Material name.
+    pub material: String,
+    /// Thickness, m.
+    pub thickness: f64,
+}
+
+/// A ceiling: `"flat"`, `"none"` or `{ vault = RISE }`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CeilingSpec {
+    /// A keyword: `"flat"` or `"none"` (checked by validation).
+    Keyword(String),
+    /// A barrel vault.
+    Vault(VaultSpec),
+}
+
+/// A barrel vault that rises `vault` metres from its springing line to the
+/// crown, along the long axis of each room (of the storey where it has no
+/// rooms). The storey `height` is measured at the crown.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VaultSpec {
+    /// Rise of the vault, m.
+    pub vault: f64,
+}
+
+/// Deserializes "either a keyword string or a table" without serde's
+/// untagged enums, whose errors ("data did not match any variant") do not
+/// tell the user what is wrong.
+macro_rules! keyword_or_table {
+    ($ty:ident, $table:ident, $variant:ident, $expecting:literal) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct KeywordOrTable;
+                impl<'de> Visitor<'de> for KeywordOrTable {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                        Ok($ty::Keyword(v.to_owned()))
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
+                        $table::deserialize(de::value::MapAccessDeserializer::new(map))
+                            .map($ty::$variant)
+                    }
+                }
+                deserializer.deserialize_any(KeywordOrTable)
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $ty::Keyword(keyword) => serializer.serialize_str(keyword),
+                    $ty::$variant(table) => table.serialize(serializer),
+                }
+            }
+        }
+    };
+}
+
+keyword_or_table!(SlabSpec, SlabLayer, Slab, "`\"none\"` or a table `{ material, thickness }`");
+keyword_or_table!(CeilingSpec, VaultSpec, Vault, "`\"flat\"`, `\"none\"` or a table `{ vault = RISE }`");
+
+/// A wall: a vertical prism of `thickness` centred on a polyline.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wall {
+    /// Optional id, needed to attach openings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Centreline polyline, at least two points.
+    pub points: Vec<PlanPoint>,
+    /// Material name (built-in or from `[materials]`).
+    pub material: String,
+    /// Full thickness, m.
+    pub thickness: f64,
+    /// Height above the floor, m; defaults to the storey height.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+}
+
+/// What an opening is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpeningKind {
+    /// A door: wood by default, 0–2.1 m.
+    Door,
+    /// A window: glass by default, 0.9–2.2 m.
+    Window,
+    /// An empty opening (archway, passage): a hole, full wall height.
+    Opening,
+}
+
+/// A door, window or opening cut into a wall.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opening {
+    /// Id of the wall it is cut into.
+    pub wall: String,
+    /// The span along the wall centreline: two points.
+    pub at: [PlanPoint; 2],
+    /// Door, window or empty opening.
+    #[serde(default = "default_opening_kind")]
+    pub kind: OpeningKind,
+    /// Material of the leaf; default per kind (door: wood, window: glass,
+    /// opening: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub material: Option<String>,
+    /// Thickness of the leaf, m; default per kind (door 0.04, window 0.01).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thickness: Option<f64>,
+    /// Bottom of the opening above the floor, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<f64>,
+    /// Top of the opening above the floor, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top: Option<f64>,
+}
+
+fn default_opening_kind() -> OpeningKind {
+    OpeningKind::Door
+}
+
+/// A room: a zone that must be covered, or is excluded.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Room {
+    /// Room name, unique on its floor.
+    pub name: String,
+    /// Outline, a simple polygon (closing point optional).
+    pub polygon: Vec<PlanPoint>,
+    /// Coverage threshold override, dBm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_dbm: Option<f64>,
+    /// Target coverage override, %.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_coverage: Option<f64>,
+    /// Expected simultaneous clients (capacity planning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<u32>,
+    /// `true`: never counted (stairwell, plant room).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclude: bool,
+}
+
+/// Candidate AP mounting positions.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateSpec {
+    /// Explicit points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<PlanPoint>>,
+    /// A polygon in which the optimiser may mount APs anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polygon: Option<Vec<PlanPoint>>,
+}
+
+/// An access point.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApSpec {
+    /// AP id, unique in the plan.
+    pub id: String,
+    /// Floor id; defaults to the first floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// Position on the plan, m.
+    pub position: PlanPoint,
+    /// Mounting height above the floor, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Band; defaults to `defaults.band`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<Band>,
+    /// IEEE 802.11 channel number; defaults to the band's default channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<u32>,
+    /// Conducted transmit power, dBm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_power_dbm: Option<f64>,
+    /// Antenna gain, dBi.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antenna_gain_dbi: Option<f64>,
+    /// Channel width, MHz.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_width: Option<u32>,
+}

@@ -1,0 +1,4 @@
+//! wifiplan
+pub mod error;
+pub mod floorplan;
+pub mod units;
