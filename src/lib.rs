@@ -1,4 +1,6 @@
 //! wifiplan
 pub mod error;
 pub mod floorplan;
+pub mod geometry;
+pub mod radio;
 pub mod units;
