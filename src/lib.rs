@@ -1,6 +1,38 @@
-//! wifiplan
+//! # wifiplan
+//!
+//! Wi-Fi coverage planning for real buildings: a floor plan file in,
+//! propagation over every storey, PNG heatmaps and a report out.
+//!
+//! The pipeline, one module per stage:
+//! * [`floorplan`]: the plan file format (TOML/JSON), parsing with source
+//!   positions, and [`floorplan::validate`], which reports every problem.
+//! * [`materials`]: ITU-R P.2040-3 materials and the single-layer slab
+//!   model (transmission and reflection, TE/TM, any angle and thickness).
+//! * [`scene`]: the compiled, immutable scene (walls, openings, slabs,
+//!   rooms, APs with every default resolved) with a [`geometry::bvh`] per
+//!   storey.
+//! * [`propagation`]: models ([`propagation::MultiWall`], …) and the
+//!   parallel grid [`propagation::engine`].
+//! * [`report`] and [`render`]: statistics per storey and room, JSON and
+//!   Markdown reports, heatmap images.
+//! * [`pipeline`]: the jobs end to end; [`cli`]: the command-line shell.
+//!
+//! Support: [`units`] (dBm/dB/frequency newtypes), [`radio`] (channels),
+//! [`geometry`], [`output`] (atomic writes), [`error`], [`suggest`].
+
+#![warn(missing_docs)]
+
+pub mod cli;
 pub mod error;
 pub mod floorplan;
 pub mod geometry;
+pub mod materials;
+pub mod output;
+pub mod pipeline;
+pub mod propagation;
 pub mod radio;
+pub mod render;
+pub mod report;
+pub mod scene;
+pub mod suggest;
 pub mod units;

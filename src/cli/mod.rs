@@ -1,0 +1,144 @@
+//! The command-line shell: turns parsed arguments into library calls and
+//! results into output and exit codes (0 ok, 1 requirement not met or
+//! regression, 2 usage or input error).
+
+pub mod args;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub use args::Cli;
+use args::{Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs, ValidateArgs};
+
+use crate::error::{Error, Result};
+use crate::floorplan::{self, Band};
+use crate::materials::{materials_table_text, MaterialTable};
+use crate::pipeline::{self, Model, SimulationConfig};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Simulate(args) => simulate(args),
+        Command::Validate(args) => validate(args),
+        Command::Materials(args) => materials(args),
+    }
+}
+
+/// Prints an error the way every command does: the message (already
+/// located and with its hint), then `error:` on a line of its own if the
+/// message does not carry locations.
+pub fn print_error(error: &Error) {
+    let mut stderr = std::io::stderr().lock();
+    match error {
+        Error::InvalidPlan { .. } | Error::Parse(_) => {
+            let _ = writeln!(stderr, "{error}");
+        }
+        _ => {
+            let _ = writeln!(stderr, "error: {error}");
+        }
+    }
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {percent}% ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn simulate(args: SimulateArgs) -> Result<ExitCode> {
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            return Err(Error::usage("--threads must be at least 1"));
+        }
+        // The global pool can only be set once per process; a second call
+        // (tests running several commands) keeps the first size.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    }
+    let band = match &args.band {
+        None => None,
+        Some(text) => Some(Band::from_name(text).ok_or_else(|| {
+            Error::usage(format!("unknown --band `{text}`\n  hint: use 2.4, 5 or 6"))
+        })?),
+    };
+    let (source, scene) = pipeline::load_scene(&args.plan, band)?;
+    let config = SimulationConfig {
+        model: match args.model {
+            ModelChoice::Multiwall => Model::MultiWall,
+        },
+        resolution: args.resolution,
+        probes: args.probe.clone(),
+    };
+    let bar = progress_bar(args.output.quiet);
+    bar.set_message(format!("simulating {}", scene.name));
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let outcome = pipeline::simulate(&source, scene, &config, &progress)?;
+    bar.finish_and_clear();
+    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.plan));
+    let images = pipeline::write_outputs(&outcome, &out_dir)?;
+    match args.output.format {
+        OutputFormat::Json => println!("{}", pipeline::report_json(&outcome.report)),
+        OutputFormat::Text => {
+            print!("{}", crate::report::summary_table(&outcome.report));
+            if !args.output.quiet {
+                println!("  wrote {} images, report.json and report.md to {}", images.len(), out_dir.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(args: ValidateArgs) -> Result<ExitCode> {
+    let mut failed = false;
+    for path in &args.plans {
+        let checked = floorplan::load(path).and_then(|source| {
+            floorplan::validate::validate(&source)
+                .map(|_| source)
+                .map_err(|problems| Error::InvalidPlan { problems })
+        });
+        match checked {
+            Ok(source) => {
+                if !args.quiet {
+                    let plan = &source.plan;
+                    let walls: usize = plan.floors.iter().map(|f| f.walls.len()).sum();
+                    let rooms: usize = plan.floors.iter().map(|f| f.rooms.len()).sum();
+                    println!(
+                        "{}: ok ({} floor{}, {walls} walls, {rooms} rooms, {} APs)",
+                        path.display(),
+                        plan.floors.len(),
+                        if plan.floors.len() == 1 { "" } else { "s" },
+                        plan.aps.len()
+                    );
+                }
+            }
+            Err(error) => {
+                failed = true;
+                print_error(&error);
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn materials(args: MaterialsArgs) -> Result<ExitCode> {
+    let table = match &args.plan {
+        None => MaterialTable::builtin(),
+        Some(path) => {
+            let source = floorplan::load(path)?;
+            floorplan::validate::validate(&source).map_err(|problems| Error::InvalidPlan { problems })?
+        }
+    };
+    print!("{}", materials_table_text(&table));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,200 @@
+//! The end-to-end jobs as library calls: load and validate a plan, build
+//! the scene, simulate, report, write the outputs. The CLI is a thin shell
+//! over these, and tests and benches call them directly.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::floorplan::{self, Band, PlanSource};
+use crate::geometry::Point2;
+use crate::output::{file_stem_for, write_atomic, write_png};
+use crate::propagation::engine::{self, Coverage, Progress};
+use crate::propagation::{MultiWall, PropagationModel};
+use crate::render::{self, RenderOptions};
+use crate::report::{self, Probe, Report};
+use crate::scene::Scene;
+use crate::suggest::closest;
+use crate::units::Real;
+
+/// Reads, parses and validates a plan, and compiles its scene. With a
+/// `band`, APs that name no band take it and APs of other bands are left
+/// out, so a dual-band plan can be simulated one band at a time.
+pub fn load_scene(path: &Path, band: Option<Band>) -> Result<(PlanSource, Scene)> {
+    let mut source = floorplan::load(path)?;
+    if let Some(band) = band {
+        source.plan.defaults.band = band;
+    }
+    let materials = floorplan::validate::validate(&source).map_err(|problems| Error::InvalidPlan { problems })?;
+    let mut scene = Scene::build(&source, materials);
+    if let Some(band) = band {
+        scene.aps.retain(|ap| ap.band == band);
+    }
+    Ok((source, scene))
+}
+
+/// Which propagation model to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Model {
+    /// [`MultiWall`].
+    MultiWall,
+}
+
+impl Model {
+    /// The model as a trait object.
+    pub fn propagation(&self) -> &'static dyn PropagationModel {
+        match self {
+            Model::MultiWall => &MultiWall,
+        }
+    }
+
+    /// Parameters recorded in the report.
+    pub fn parameters(&self) -> serde_json::Value {
+        match self {
+            Model::MultiWall => serde_json::json!({
+                "paths": "direct",
+                "wall_model": "ITU-R P.2040-3 single-layer slab, TE on walls, TM on floor slabs",
+                "free_space": "Friis, d >= 0.1 m",
+            }),
+        }
+    }
+}
+
+/// A simulation request after the command line has been checked.
+#[derive(Clone, Debug)]
+pub struct SimulationConfig {
+    /// Model.
+    pub model: Model,
+    /// Grid cell size, m (None: the plan's).
+    pub resolution: Option<Real>,
+    /// Probe requests as typed (`x,y[,floor]`).
+    pub probes: Vec<String>,
+}
+
+/// Everything a simulation produced.
+#[derive(Debug)]
+pub struct SimulationOutcome {
+    /// The scene simulated (after the band filter).
+    pub scene: Scene,
+    /// The maps.
+    pub coverage: Coverage,
+    /// The report.
+    pub report: Report,
+}
+
+/// Parses `x,y[,floor]` into a probe on `scene`.
+pub fn parse_probe(scene: &Scene, text: &str) -> Result<Probe> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let usage = || Error::usage(format!("invalid --probe `{text}`\n  hint: write x,y or x,y,FLOOR with x and y in metres, e.g. --probe 3.5,4"));
+    if parts.len() < 2 || parts.len() > 3 {
+        return Err(usage());
+    }
+    let x: Real = parts[0].parse().map_err(|_| usage())?;
+    let y: Real = parts[1].parse().map_err(|_| usage())?;
+    if !x.is_finite() || !y.is_finite() {
+        return Err(usage());
+    }
+    let floor = match parts.get(2) {
+        None => 0,
+        Some(id) => scene.floor_index(id).ok_or_else(|| {
+            let ids: Vec<&str> = scene.floors.iter().map(|f| f.id.as_str()).collect();
+            let hint = match closest(id, ids.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("floors: {}", ids.join(", ")),
+            };
+            Error::usage(format!("--probe `{text}`: unknown floor `{id}`\n  hint: {hint}"))
+        })?,
+    };
+    Ok(Probe { point: Point2::new(x, y), floor })
+}
+
+/// Runs a simulation of a loaded scene.
+pub fn simulate(source: &PlanSource, scene: Scene, config: &SimulationConfig, progress: Progress) -> Result<SimulationOutcome> {
+    let started = Instant::now();
+    let probes = config.probes.iter().map(|p| parse_probe(&scene, p)).collect::<Result<Vec<_>>>()?;
+    let resolution = config.resolution.unwrap_or(scene.settings.resolution);
+    if !(resolution.is_finite() && (0.01..=10.0).contains(&resolution)) {
+        return Err(Error::usage(format!(
+            "--resolution {resolution} is out of range\n  hint: give the cell size in metres, between 0.01 and 10"
+        )));
+    }
+    let model = config.model.propagation();
+    let coverage = engine::simulate(&scene, model, resolution, progress)?;
+    let floors = report::floor_reports(&scene, &coverage);
+    let probe_reports = probes
+        .iter()
+        .map(|probe| {
+            let powers = engine::powers_at(&scene, model, probe.floor, probe.point);
+            let z = scene.floors[probe.floor].elevation + scene.settings.receiver_height;
+            let explain = |ap: usize| {
+                MultiWall.breakdown(&scene, &scene.aps[ap], crate::geometry::Point3::new(probe.point.x, probe.point.y, z))
+            };
+            report::probe_report(&scene, probe, &powers, Some(&explain))
+        })
+        .collect();
+    let requirement_met = floors.iter().all(|f| f.rooms.iter().all(|r| r.meets_target))
+        && floors.iter().filter(|f| f.rooms.is_empty()).all(|f| f.coverage_pct >= scene.settings.target_coverage);
+    let report = Report {
+        plan: scene.name.clone(),
+        file: source.file.clone(),
+        model: model.name().to_owned(),
+        model_parameters: config.model.parameters(),
+        resolution_m: resolution,
+        receiver_height_m: scene.settings.receiver_height,
+        threshold_dbm: scene.settings.threshold_dbm,
+        target_coverage_pct: scene.settings.target_coverage,
+        aps: report::ap_reports(&scene),
+        coverage_pct: report::building_coverage(&scene, &coverage),
+        requirement_met,
+        floors,
+        probes: probe_reports,
+        run_time_s: report::round2(started.elapsed().as_secs_f64()),
+    };
+    Ok(SimulationOutcome { scene, coverage, report })
+}
+
+/// The default output directory of a plan: `out/<file stem>/`.
+pub fn default_out_dir(plan_path: &Path) -> std::path::PathBuf {
+    let stem = plan_path.file_stem().map_or_else(|| "plan".to_owned(), |s| s.to_string_lossy().into_owned());
+    Path::new("out").join(file_stem_for(&stem))
+}
+
+/// Writes the heatmaps and both reports into `dir`; returns the image names.
+pub fn write_outputs(outcome: &SimulationOutcome, dir: &Path) -> Result<Vec<String>> {
+    crate::output::create_dir(dir)?;
+    let scene = &outcome.scene;
+    let model = &outcome.report.model;
+    let mut images = Vec::new();
+    for fc in &outcome.coverage.floors {
+        let floor = &scene.floors[fc.floor];
+        let stem = file_stem_for(&floor.id);
+        let bands: Vec<&str> = {
+            let mut b: Vec<&str> = scene.aps.iter().map(|ap| ap.band.name()).collect();
+            b.sort_unstable();
+            b.dedup();
+            b
+        };
+        let band_text = if bands.is_empty() { String::new() } else { format!(", {} GHz", bands.join("+")) };
+        let maps: [(&str, &str, fn(&Scene, &engine::FloorCoverage, &RenderOptions) -> image::RgbImage); 3] = [
+            ("rssi", "RSSI (best server)", render::rssi_map),
+            ("sinr", "SINR", render::sinr_map),
+            ("server", "serving AP", render::server_map),
+        ];
+        for (suffix, what, draw) in maps {
+            let title = format!("{} — {} — {what}, {model}{band_text}", scene.name, floor.id);
+            let options = RenderOptions::for_floor(scene, fc.floor, title);
+            let image = draw(scene, fc, &options);
+            let name = format!("{stem}-{suffix}.png");
+            write_png(&dir.join(&name), &image)?;
+            images.push(name);
+        }
+    }
+    write_atomic(&dir.join("report.json"), format!("{}\n", report_json(&outcome.report)).as_bytes())?;
+    write_atomic(&dir.join("report.md"), report::markdown(&outcome.report, &images).as_bytes())?;
+    Ok(images)
+}
+
+/// The report as the JSON text written to `report.json` and to stdout.
+pub fn report_json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

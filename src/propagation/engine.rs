@@ -1,0 +1,255 @@
+//! Evaluates a propagation model over every cell of every storey, then
+//! derives the best-server RSSI, the serving AP and the SINR per cell.
+//!
+//! Work is split by rows with rayon over a pre-allocated map per AP, so
+//! results land in place and are identical whatever the thread count: each
+//! cell is computed by exactly one closure from the immutable scene.
+
+use rayon::prelude::*;
+
+use super::grid::{CoverageMap, GridSpec};
+use super::PropagationModel;
+use crate::error::Result;
+use crate::geometry::{point_in_polygon, Point2, Point3};
+use crate::radio;
+use crate::scene::{AccessPoint, Scene, SceneFloor};
+use crate::units::{Dbm, Real};
+
+/// Marks a cell that is in no room.
+pub const NO_ROOM: u16 = u16::MAX;
+/// Marks a cell with no serving AP (no AP at all, or inside a wall).
+pub const NO_SERVER: u16 = u16::MAX;
+
+/// What the cells of a storey are.
+#[derive(Clone, Debug)]
+pub struct CellMask {
+    /// The grid.
+    pub grid: GridSpec,
+    /// Cell centre inside the body of a wall (not evaluated).
+    pub in_wall: Vec<bool>,
+    /// Index of the room containing the cell centre, or [`NO_ROOM`].
+    pub room: Vec<u16>,
+    /// Cell counts toward the storey's coverage: in a non-excluded room, or,
+    /// where the storey has no rooms, inside the building's outer walls.
+    pub required: Vec<bool>,
+}
+
+impl CellMask {
+    /// Classifies every cell of a storey.
+    pub fn build(floor: &SceneFloor, resolution: Real) -> Result<CellMask> {
+        let grid = GridSpec::covering(floor.bounds, resolution)?;
+        let mut in_wall = vec![false; grid.len()];
+        let mut room = vec![NO_ROOM; grid.len()];
+        in_wall.par_chunks_mut(grid.width).zip(room.par_chunks_mut(grid.width)).enumerate().for_each(
+            |(row, (walls, rooms))| {
+                for column in 0..grid.width {
+                    let p = grid.cell_centre(column, row);
+                    walls[column] = floor.inside_wall(p);
+                    // First listed room wins where rooms overlap.
+                    if let Some(index) = floor
+                        .rooms
+                        .iter()
+                        .position(|r| r.bounds.contains(p) && point_in_polygon(p, &r.polygon))
+                    {
+                        rooms[column] = index as u16;
+                    }
+                }
+            },
+        );
+        let required = if floor.rooms.is_empty() {
+            let enclosed = enclosed_cells(&grid, &in_wall);
+            if enclosed.iter().any(|&e| e) {
+                enclosed
+            } else {
+                // No enclosure (a lone wall, an open scene): every free cell.
+                in_wall.iter().map(|&w| !w).collect()
+            }
+        } else {
+            room.iter()
+                .zip(&in_wall)
+                .map(|(&r, &w)| !w && r != NO_ROOM && !floor.rooms[r as usize].exclude)
+                .collect()
+        };
+        Ok(CellMask { grid, in_wall, room, required })
+    }
+}
+
+/// Cells not reachable from the grid border without crossing a wall cell:
+/// the inside of the building's outer walls.
+fn enclosed_cells(grid: &GridSpec, in_wall: &[bool]) -> Vec<bool> {
+    let (w, h) = (grid.width, grid.height);
+    let mut outside = vec![false; grid.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for column in 0..w {
+        stack.push(column);
+        stack.push((h - 1) * w + column);
+    }
+    for row in 0..h {
+        stack.push(row * w);
+        stack.push(row * w + w - 1);
+    }
+    while let Some(i) = stack.pop() {
+        if outside[i] || in_wall[i] {
+            continue;
+        }
+        outside[i] = true;
+        let (column, row) = (i % w, i / w);
+        if column > 0 {
+            stack.push(i - 1);
+        }
+        if column + 1 < w {
+            stack.push(i + 1);
+        }
+        if row > 0 {
+            stack.push(i - w);
+        }
+        if row + 1 < h {
+            stack.push(i + w);
+        }
+    }
+    outside.iter().zip(in_wall).map(|(&o, &wall)| !o && !wall).collect()
+}
+
+/// Everything computed for one storey.
+#[derive(Clone, Debug)]
+pub struct FloorCoverage {
+    /// Index of the storey in the scene.
+    pub floor: usize,
+    /// Cell classification.
+    pub mask: CellMask,
+    /// Received power from each AP of the scene (same order), dBm; `NaN`
+    /// inside walls.
+    pub per_ap: Vec<CoverageMap>,
+    /// Best-server received power, dBm (−∞ where there is no AP).
+    pub rssi: CoverageMap,
+    /// Index of the serving AP, or [`NO_SERVER`].
+    pub server: Vec<u16>,
+    /// SINR at the serving AP, dB.
+    pub sinr: CoverageMap,
+}
+
+/// Coverage of every storey.
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    /// One entry per storey, in scene order.
+    pub floors: Vec<FloorCoverage>,
+}
+
+/// Callback told how many cell·AP evaluations are done out of the total.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Evaluates `model` on every storey's grid.
+pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, progress: Progress) -> Result<Coverage> {
+    let masks: Vec<CellMask> =
+        scene.floors.iter().map(|floor| CellMask::build(floor, resolution)).collect::<Result<_>>()?;
+    let total: u64 = masks.iter().map(|m| m.grid.len() as u64 * scene.aps.len() as u64).sum();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let mut floors = Vec::with_capacity(scene.floors.len());
+    for (index, mask) in masks.into_iter().enumerate() {
+        let receiver_z = scene.floors[index].elevation + scene.settings.receiver_height;
+        let per_ap: Vec<CoverageMap> = scene
+            .aps
+            .iter()
+            .map(|ap| {
+                let map = evaluate_map(scene, model, ap, &mask, receiver_z);
+                let now = done.fetch_add(mask.grid.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                progress(now + mask.grid.len() as u64, total);
+                map
+            })
+            .collect();
+        floors.push(combine(scene, index, mask, per_ap));
+    }
+    Ok(Coverage { floors })
+}
+
+/// One AP's received power over a storey's grid.
+pub fn evaluate_map(
+    scene: &Scene,
+    model: &dyn PropagationModel,
+    ap: &AccessPoint,
+    mask: &CellMask,
+    receiver_z: Real,
+) -> CoverageMap {
+    let grid = mask.grid;
+    let mut map = CoverageMap::filled(grid, f32::NAN);
+    map.values.par_chunks_mut(grid.width).enumerate().for_each(|(row, values)| {
+        for (column, value) in values.iter_mut().enumerate() {
+            if mask.in_wall[row * grid.width + column] {
+                continue;
+            }
+            let p = grid.cell_centre(column, row);
+            *value = model.received_power(scene, ap, Point3::new(p.x, p.y, receiver_z)).value() as f32;
+        }
+    });
+    map
+}
+
+/// The best server, its power and its SINR at one point, from the received
+/// power of every AP there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServedPoint {
+    /// Index of the serving AP, if any.
+    pub server: Option<usize>,
+    /// Received power from it, dBm.
+    pub rssi: Dbm,
+    /// Signal to interference plus noise, dB.
+    pub sinr_db: Real,
+}
+
+/// Picks the strongest AP and computes its SINR: interference is every
+/// other AP weighted by the share of its spectrum that overlaps the
+/// server's channel ([`radio::spectral_overlap`]); the noise floor is the
+/// plan's 20 MHz figure scaled by the server's channel width (thermal noise
+/// grows 10·log10(B) with bandwidth).
+pub fn serve(scene: &Scene, powers: impl Fn(usize) -> Real) -> ServedPoint {
+    let mut best: Option<(usize, Real)> = None;
+    for index in 0..scene.aps.len() {
+        let p = powers(index);
+        if p.is_finite() && best.is_none_or(|(_, b)| p > b) {
+            best = Some((index, p));
+        }
+    }
+    let Some((server, rssi)) = best else {
+        return ServedPoint { server: None, rssi: Dbm(Real::NEG_INFINITY), sinr_db: Real::NEG_INFINITY };
+    };
+    let server_ap = &scene.aps[server];
+    let victim = server_ap.occupied_band();
+    let noise_mw = Dbm(scene.settings.noise_floor_dbm + 10.0 * (server_ap.channel_width.max(20) as Real / 20.0).log10())
+        .to_milliwatts();
+    let mut interference_mw = 0.0;
+    for (index, ap) in scene.aps.iter().enumerate() {
+        if index == server || ap.band != server_ap.band {
+            continue;
+        }
+        let overlap = radio::spectral_overlap(victim, ap.occupied_band());
+        let p = powers(index);
+        if overlap > 0.0 && p.is_finite() {
+            interference_mw += overlap * Dbm(p).to_milliwatts();
+        }
+    }
+    let sinr_db = rssi - 10.0 * (noise_mw + interference_mw).log10();
+    ServedPoint { server: Some(server), rssi: Dbm(rssi), sinr_db }
+}
+
+fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>) -> FloorCoverage {
+    let grid = mask.grid;
+    let mut rssi = CoverageMap::filled(grid, f32::NAN);
+    let mut sinr = CoverageMap::filled(grid, f32::NAN);
+    let mut server = vec![NO_SERVER; grid.len()];
+    for i in 0..grid.len() {
+        if mask.in_wall[i] {
+            continue;
+        }
+        let served = serve(scene, |ap| per_ap[ap].values[i] as Real);
+        rssi.values[i] = served.rssi.value() as f32;
+        sinr.values[i] = served.sinr_db as f32;
+        server[i] = served.server.map_or(NO_SERVER, |s| s as u16);
+    }
+    FloorCoverage { floor, mask, per_ap, rssi, server, sinr }
+}
+
+/// The received power of every AP at an exact point (a probe).
+pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: Point2) -> Vec<Real> {
+    let z = scene.floors[floor].elevation + scene.settings.receiver_height;
+    scene.aps.iter().map(|ap| model.received_power(scene, ap, Point3::new(p.x, p.y, z)).value()).collect()
+}

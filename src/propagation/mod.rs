@@ -1,0 +1,79 @@
+//! Propagation models: how much power from an AP reaches a point.
+//!
+//! Catalogue (each a value implementing [`PropagationModel`]):
+//! * [`FreeSpace`]: Friis free-space loss only (reference and tests).
+//! * [`MultiWall`]: Friis plus the ITU-R P.2040 slab transmission loss of
+//!   every wall, door, window and floor slab the direct path crosses, each
+//!   at its own angle of incidence (the COST 231 multi-wall idea with
+//!   physical, thickness- and angle-dependent wall losses instead of a
+//!   constant per wall type).
+//!
+//! [`engine`] evaluates a model over every cell of every storey in
+//! parallel and derives best server, RSSI and SINR maps.
+
+pub mod engine;
+pub mod grid;
+pub mod multiwall;
+
+pub use multiwall::{MultiWall, PathBreakdown};
+
+use crate::geometry::Point3;
+use crate::scene::{AccessPoint, Scene};
+use crate::units::{Db, Dbm, Frequency, Real, SPEED_OF_LIGHT};
+
+/// Distances below this are clamped, so that a receiver at the antenna gets
+/// a finite value (SPEC.md: FSPL with d ≥ 0.1 m).
+pub const MIN_DISTANCE: Real = 0.1;
+
+/// Free-space path loss, Friis: `20·log10(4π·d·f/c)` with `d ≥ 0.1 m`.
+#[inline]
+pub fn free_space_loss(distance: Real, frequency: Frequency) -> Db {
+    let d = distance.max(MIN_DISTANCE);
+    Db(20.0 * (4.0 * std::f64::consts::PI * d * frequency.hz() / SPEED_OF_LIGHT).log10())
+}
+
+/// A propagation model: received power at a point from one AP.
+pub trait PropagationModel: Sync {
+    /// Short name used in reports (`multiwall`, `raytrace`, …).
+    fn name(&self) -> &'static str;
+
+    /// Received power at `receiver` (absolute position, m) from `ap`.
+    fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Dbm;
+}
+
+/// Friis free-space propagation, ignoring every wall.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FreeSpace;
+
+impl PropagationModel for FreeSpace {
+    fn name(&self) -> &'static str {
+        "freespace"
+    }
+
+    fn received_power(&self, _scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Dbm {
+        Dbm(ap.eirp_dbm()) - free_space_loss((receiver - ap.position).norm(), ap.frequency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn friis_matches_hand_calculation() {
+        // 20·log10(4π · 10 m · 5.18 GHz / c) = 66.73 dB.
+        assert_relative_eq!(free_space_loss(10.0, Frequency::from_ghz(5.18)).value(), 66.734, epsilon = 1e-3);
+        // 1 m at 2.437 GHz: 40.185 dB.
+        assert_relative_eq!(free_space_loss(1.0, Frequency::from_ghz(2.437)).value(), 40.185, epsilon = 1e-3);
+        // Doubling the distance adds 6.02 dB.
+        let f = Frequency::from_ghz(6.135);
+        assert_relative_eq!(
+            free_space_loss(40.0, f).value() - free_space_loss(20.0, f).value(),
+            20.0 * 2f64.log10(),
+            epsilon = 1e-12
+        );
+        // Clamped at 0.1 m.
+        assert_eq!(free_space_loss(0.0, f), free_space_loss(0.1, f));
+    }
+}

@@ -1,0 +1,204 @@
+//! The multi-wall model: the direct path, with Friis free-space loss plus
+//! the ITU-R P.2040-3 §3 slab transmission loss of everything it crosses.
+//!
+//! Each wall crossed costs `−20·log10|T|` of its slab at the real 3D angle
+//! of incidence, TE polarisation (vertical antennas, vertical walls); each
+//! floor slab crossed costs the same with TM polarisation (SPEC.md,
+//! "Physics"). A door, window or empty opening replaces the wall where the
+//! path passes through it, in plan and in height. This is the COST 231
+//! multi-wall model (COST Action 231 final report, 1999, §4.7) with the
+//! constant per-wall losses replaced by physics, so a 1.2 m stone wall is
+//! far more opaque than a 0.2 m one.
+
+use super::{free_space_loss, PropagationModel};
+use crate::geometry::{segment_intersection, Point2, Point3, Vector2};
+use crate::materials::Polarization;
+use crate::scene::{AccessPoint, Scene, Slab};
+use crate::units::{Db, Dbm, Frequency, Real};
+
+/// The multi-wall model (no parameters: everything comes from the scene).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MultiWall;
+
+/// One thing the direct path went through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crossing {
+    /// What it was: `wall 3 of rdc`, `slab of etage1`, …
+    pub what: CrossingKind,
+    /// The slab crossed.
+    pub slab: Slab,
+    /// Angle of incidence from the surface normal, degrees.
+    pub incidence_deg: Real,
+    /// Transmission loss, dB.
+    pub loss: Db,
+    /// Where, absolute.
+    pub at: Point3,
+}
+
+/// What kind of obstacle a crossing is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CrossingKind {
+    /// A wall (storey index, plan wall index), or a door/window leaf in it.
+    Wall {
+        /// Storey.
+        floor: usize,
+        /// Index of the wall in the plan's storey.
+        wall: usize,
+        /// `true` when the path went through an opening's leaf.
+        opening: bool,
+    },
+    /// The floor slab under a storey.
+    FloorSlab {
+        /// Storey whose slab it is.
+        floor: usize,
+    },
+}
+
+/// Every loss on the direct path, for explanations and tests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PathBreakdown {
+    /// 3D length of the path, m.
+    pub distance: Real,
+    /// Free-space loss.
+    pub free_space: Db,
+    /// Everything crossed, in order from the AP.
+    pub crossings: Vec<Crossing>,
+}
+
+impl PathBreakdown {
+    /// Total path loss.
+    pub fn total_loss(&self) -> Db {
+        self.crossings.iter().fold(self.free_space, |acc, c| acc + c.loss)
+    }
+}
+
+impl PropagationModel for MultiWall {
+    fn name(&self) -> &'static str {
+        "multiwall"
+    }
+
+    #[inline]
+    fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Dbm {
+        let mut loss = free_space_loss((receiver - ap.position).norm(), ap.frequency);
+        for_each_crossing(scene, ap.frequency, ap.position, receiver, |_, _, _, crossing_loss| loss += crossing_loss);
+        Dbm(ap.eirp_dbm()) - loss
+    }
+}
+
+impl MultiWall {
+    /// The full breakdown of the direct path (slower: it records every
+    /// crossing).
+    pub fn breakdown(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> PathBreakdown {
+        let distance = (receiver - ap.position).norm();
+        let mut crossings = Vec::new();
+        for_each_crossing(scene, ap.frequency, ap.position, receiver, |what, slab, (at, cos), loss| {
+            crossings.push(Crossing { what, slab, incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(), loss, at });
+        });
+        PathBreakdown { distance, free_space: free_space_loss(distance, ap.frequency), crossings }
+    }
+}
+
+/// Calls `visit(kind, slab, (point, cos_incidence), loss)` for every wall,
+/// opening leaf and floor slab on the straight path `from → to`.
+///
+/// PERF: the hot loop of `multiwall`; no allocation. Walls are looked up
+/// per storey through its BVH, on the part of the path inside that storey.
+#[inline]
+pub fn for_each_crossing(
+    scene: &Scene,
+    frequency: Frequency,
+    from: Point3,
+    to: Point3,
+    mut visit: impl FnMut(CrossingKind, Slab, (Point3, Real), Db),
+) {
+    let delta = to - from;
+    let length = delta.norm();
+    if length <= 0.0 {
+        return;
+    }
+    let direction = delta / length;
+    let floors = &scene.floors;
+    for (index, floor) in floors.iter().enumerate() {
+        // The storey's volume runs from its floor level to the next
+        // storey's floor level (or without limit for the top storey).
+        let bottom = floor.elevation;
+        let top = floors.get(index + 1).map_or(Real::INFINITY, |next| next.elevation);
+        let Some((t0, t1)) = clip_to_z_range(from.z, delta.z, bottom, top) else { continue };
+        let a = (from + delta * t0).xy();
+        let b = (from + delta * t1).xy();
+        if (b - a).norm_squared() <= 0.0 {
+            continue;
+        }
+        floor.wall_bvh.for_each_on_segment(a, b, |wall_index| {
+            let wall = &floor.walls[wall_index];
+            let Some((t_sub, along)) = segment_intersection(a, b, wall.a, wall.b) else { return };
+            let t = t0 + (t1 - t0) * t_sub;
+            // A path through the shared vertex of two segments of one
+            // polyline crosses the wall once, not twice.
+            if along == 0.0 && is_continuation(floor, wall_index) {
+                return;
+            }
+            let at = from + delta * t;
+            let Some(slab) = wall.material_at(along, at.z) else { return };
+            let normal = wall_normal(wall.a, wall.b);
+            let cos = (direction.x * normal.x + direction.y * normal.y).abs();
+            let loss = transmission_loss(scene, slab, frequency, cos, Polarization::Te);
+            let opening = slab != wall.slab;
+            visit(CrossingKind::Wall { floor: index, wall: wall.wall_index, opening }, slab, (at, cos), loss);
+        });
+    }
+    // Floor slabs: the boundary between storey k−1 and k is storey k's slab,
+    // whose top is at storey k's elevation.
+    for (index, floor) in floors.iter().enumerate().skip(1) {
+        let Some(slab) = floor.slab else { continue };
+        let level = floor.elevation - slab.thickness / 2.0;
+        let (low, high) = if from.z <= to.z { (from.z, to.z) } else { (to.z, from.z) };
+        if !(low < level && level < high) {
+            continue;
+        }
+        let t = (level - from.z) / delta.z;
+        let at = from + delta * t;
+        if !floor.covers(at.xy()) {
+            continue;
+        }
+        let cos = direction.z.abs();
+        let loss = transmission_loss(scene, slab, frequency, cos, Polarization::Tm);
+        visit(CrossingKind::FloorSlab { floor: index }, slab, (at, cos), loss);
+    }
+}
+
+/// The parameter interval `[t0, t1] ⊂ [0, 1]` where `z0 + t·dz` lies in
+/// `[bottom, top)`.
+fn clip_to_z_range(z0: Real, dz: Real, bottom: Real, top: Real) -> Option<(Real, Real)> {
+    if dz == 0.0 {
+        return (z0 >= bottom && z0 < top).then_some((0.0, 1.0));
+    }
+    let ta = (bottom - z0) / dz;
+    let tb = (top - z0) / dz;
+    let (lo, hi) = if ta <= tb { (ta, tb) } else { (tb, ta) };
+    let (t0, t1) = (lo.max(0.0), hi.min(1.0));
+    (t0 < t1).then_some((t0, t1))
+}
+
+/// Whether segment `index` continues the polyline of the segment before it
+/// (same plan wall, starting where the previous one ends).
+#[inline]
+fn is_continuation(floor: &crate::scene::SceneFloor, index: usize) -> bool {
+    index > 0 && {
+        let (previous, current) = (&floor.walls[index - 1], &floor.walls[index]);
+        previous.wall_index == current.wall_index && previous.b == current.a
+    }
+}
+
+/// Unit normal of a wall on the plan.
+#[inline]
+pub fn wall_normal(a: Point2, b: Point2) -> Vector2 {
+    let d = b - a;
+    Vector2::new(-d.y, d.x) / d.norm()
+}
+
+/// Transmission loss of a slab at an incidence cosine.
+#[inline]
+fn transmission_loss(scene: &Scene, slab: Slab, frequency: Frequency, cos: Real, polarization: Polarization) -> Db {
+    scene.materials.get(slab.material).transmission_loss(frequency, slab.thickness, cos, polarization)
+}

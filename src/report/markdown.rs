@@ -1,0 +1,109 @@
+//! `report.md`: the report as a readable Markdown document.
+
+use std::fmt::Write;
+
+use super::Report;
+
+fn dbm(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"))
+}
+
+/// Renders the report as Markdown.
+pub fn markdown(report: &Report, images: &[String]) -> String {
+    let mut md = String::new();
+    let verdict = if report.requirement_met { "met" } else { "NOT met" };
+    let _ = writeln!(md, "# Wi-Fi coverage: {}\n", report.plan);
+    let _ = writeln!(md, "- plan file: `{}`", report.file);
+    let _ = writeln!(md, "- model: `{}` {}", report.model, report.model_parameters);
+    let _ = writeln!(md, "- grid: {} m cells, receivers {} m above the floor", report.resolution_m, report.receiver_height_m);
+    let _ = writeln!(
+        md,
+        "- requirement: {}% of each room at ≥ {} dBm (room overrides apply): **{verdict}**",
+        report.target_coverage_pct, report.threshold_dbm
+    );
+    let _ = writeln!(md, "- whole building: **{:.1}%** covered", report.coverage_pct);
+    let _ = writeln!(md, "- run time: {:.2} s\n", report.run_time_s);
+
+    let _ = writeln!(md, "## Access points\n");
+    let _ = writeln!(md, "| AP | floor | x (m) | y (m) | z (m) | band | channel | width (MHz) | power (dBm) | gain (dBi) |");
+    let _ = writeln!(md, "|---|---|---:|---:|---:|---|---:|---:|---:|---:|");
+    for ap in &report.aps {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {} GHz | {} | {} | {:.1} | {:.1} |",
+            ap.id, ap.floor, ap.x, ap.y, ap.z, ap.band, ap.channel, ap.channel_width_mhz, ap.tx_power_dbm, ap.antenna_gain_dbi
+        );
+    }
+    if report.aps.is_empty() {
+        let _ = writeln!(md, "| (none) | | | | | | | | | |");
+    }
+
+    for floor in &report.floors {
+        let _ = writeln!(
+            md,
+            "\n## Floor `{}`: {:.1}% of {:.0} m² covered (median {} dBm)\n",
+            floor.id,
+            floor.coverage_pct,
+            floor.required_area_m2,
+            dbm(floor.median_dbm)
+        );
+        for image in images.iter().filter(|i| i.starts_with(&format!("{}-", floor.id))) {
+            let _ = writeln!(md, "![{image}]({image})");
+        }
+        if floor.rooms.is_empty() {
+            let _ = writeln!(md, "\n(no rooms: the area inside the outer walls is required)");
+            continue;
+        }
+        let _ = writeln!(md, "\n| room | coverage | target | median (dBm) | min (dBm) | serving APs | clients | |");
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---|---:|---|");
+        for room in &floor.rooms {
+            let status = if room.excluded {
+                "excluded"
+            } else if room.meets_target {
+                "ok"
+            } else {
+                "**below target**"
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {:.1}% | {:.0}% ≥ {} dBm | {} | {} | {} | {} | {status} |",
+                room.name,
+                room.coverage_pct,
+                room.target_coverage_pct,
+                room.threshold_dbm,
+                dbm(room.median_dbm),
+                dbm(room.min_dbm),
+                room.serving_aps.join(", "),
+                room.clients,
+            );
+        }
+    }
+
+    if !report.probes.is_empty() {
+        let _ = writeln!(md, "\n## Probes\n");
+        for probe in &report.probes {
+            let _ = writeln!(
+                md,
+                "- ({}, {}) on `{}` at z = {} m: **{} dBm** from {}, SINR {} dB",
+                probe.x,
+                probe.y,
+                probe.floor,
+                probe.z,
+                dbm(probe.rssi_dbm),
+                probe.server.as_deref().unwrap_or("no AP"),
+                dbm(probe.sinr_db)
+            );
+            for ap in &probe.per_ap {
+                let _ = write!(md, "  - {}: {:.1} dBm", ap.id, ap.rssi_dbm);
+                if let Some(path) = &ap.direct_path {
+                    let _ = write!(md, " = direct path {:.2} m, free space −{:.1} dB", path.distance_m, path.free_space_db);
+                    for c in &path.crossings {
+                        let _ = write!(md, ", {} −{:.1} dB at {:.0}°", c.what, c.loss_db, c.incidence_deg);
+                    }
+                }
+                let _ = writeln!(md);
+            }
+        }
+    }
+    md
+}

@@ -1,0 +1,49 @@
+//! The short summary printed on the terminal.
+
+use std::fmt::Write;
+
+use super::Report;
+
+/// A compact table: one line per storey, one per room below target, and the
+/// probes.
+pub fn summary_table(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} model, {} AP{}, {:.1}% of the building at or above {} dBm ({})",
+        report.plan,
+        report.model,
+        report.aps.len(),
+        if report.aps.len() == 1 { "" } else { "s" },
+        report.coverage_pct,
+        report.threshold_dbm,
+        if report.requirement_met { "requirement met" } else { "requirement NOT met" }
+    );
+    let _ = writeln!(out, "  {:<14} {:>9} {:>12} {:>7}  below target", "floor", "coverage", "median dBm", "rooms");
+    for floor in &report.floors {
+        let below: Vec<&str> =
+            floor.rooms.iter().filter(|r| !r.meets_target).map(|r| r.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>8.1}% {:>12} {:>7}  {}",
+            floor.id,
+            floor.coverage_pct,
+            floor.median_dbm.map_or_else(|| "–".into(), |m| format!("{m:.1}")),
+            floor.rooms.len(),
+            if below.is_empty() { "none".to_owned() } else { below.join(", ") }
+        );
+    }
+    for probe in &report.probes {
+        let _ = writeln!(
+            out,
+            "  probe ({}, {}) on {}: {} from {}, SINR {}",
+            probe.x,
+            probe.y,
+            probe.floor,
+            probe.rssi_dbm.map_or_else(|| "no signal".into(), |v| format!("{v:.1} dBm")),
+            probe.server.as_deref().unwrap_or("no AP"),
+            probe.sinr_db.map_or_else(|| "–".into(), |v| format!("{v:.1} dB"))
+        );
+    }
+    out
+}
