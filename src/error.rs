@@ -81,10 +81,7 @@ fn format_problems(problems: &[Diagnostic]) -> String {
         text.push_str(&problem.to_string());
     }
     let count = problems.len();
-    text.push_str(&format!(
-        "\n{count} problem{} found",
-        if count == 1 { "" } else { "s" }
-    ));
+    text.push_str(&format!("\n{count} problem{} found", if count == 1 { "" } else { "s" }));
     text
 }
 

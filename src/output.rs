@@ -9,7 +9,11 @@ use crate::error::{Error, Result};
 
 /// Creates `dir` and its parents.
 pub fn create_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io { action: "create directory", path: dir.to_owned(), source })
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        action: "create directory",
+        path: dir.to_owned(),
+        source,
+    })
 }
 
 /// Writes `bytes` to `path` atomically (temporary file + rename).

@@ -10,7 +10,7 @@ use crate::floorplan::{self, Band, PlanSource};
 use crate::geometry::Point2;
 use crate::output::{file_stem_for, write_atomic, write_png};
 use crate::propagation::engine::{self, Coverage, Progress};
-use crate::propagation::{MultiWall, PropagationModel};
+use crate::propagation::{MultiWall, PropagationModel, RayTrace};
 use crate::render::{self, RenderOptions};
 use crate::report::{self, Probe, Report};
 use crate::scene::Scene;
@@ -34,17 +34,20 @@ pub fn load_scene(path: &Path, band: Option<Band>) -> Result<(PlanSource, Scene)
 }
 
 /// Which propagation model to run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Model {
     /// [`MultiWall`].
     MultiWall,
+    /// [`RayTrace`] with its parameters.
+    RayTrace(RayTrace),
 }
 
 impl Model {
     /// The model as a trait object.
-    pub fn propagation(&self) -> &'static dyn PropagationModel {
+    pub fn propagation(&self) -> &dyn PropagationModel {
         match self {
             Model::MultiWall => &MultiWall,
+            Model::RayTrace(raytrace) => raytrace,
         }
     }
 
@@ -56,6 +59,7 @@ impl Model {
                 "wall_model": "ITU-R P.2040-3 single-layer slab, TE on walls, TM on floor slabs",
                 "free_space": "Friis, d >= 0.1 m",
             }),
+            Model::RayTrace(raytrace) => raytrace.parameters(),
         }
     }
 }
@@ -69,6 +73,8 @@ pub struct SimulationConfig {
     pub resolution: Option<Real>,
     /// Probe requests as typed (`x,y[,floor]`).
     pub probes: Vec<String>,
+    /// List the strongest paths at each probe (ray tracing).
+    pub explain_paths: bool,
 }
 
 /// Everything a simulation produced.
@@ -85,7 +91,11 @@ pub struct SimulationOutcome {
 /// Parses `x,y[,floor]` into a probe on `scene`.
 pub fn parse_probe(scene: &Scene, text: &str) -> Result<Probe> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-    let usage = || Error::usage(format!("invalid --probe `{text}`\n  hint: write x,y or x,y,FLOOR with x and y in metres, e.g. --probe 3.5,4"));
+    let usage = || {
+        Error::usage(format!(
+            "invalid --probe `{text}`\n  hint: write x,y or x,y,FLOOR with x and y in metres, e.g. --probe 3.5,4"
+        ))
+    };
     if parts.len() < 2 || parts.len() > 3 {
         return Err(usage());
     }
@@ -109,7 +119,12 @@ pub fn parse_probe(scene: &Scene, text: &str) -> Result<Probe> {
 }
 
 /// Runs a simulation of a loaded scene.
-pub fn simulate(source: &PlanSource, scene: Scene, config: &SimulationConfig, progress: Progress) -> Result<SimulationOutcome> {
+pub fn simulate(
+    source: &PlanSource,
+    scene: Scene,
+    config: &SimulationConfig,
+    progress: Progress,
+) -> Result<SimulationOutcome> {
     let started = Instant::now();
     let probes = config.probes.iter().map(|p| parse_probe(&scene, p)).collect::<Result<Vec<_>>>()?;
     let resolution = config.resolution.unwrap_or(scene.settings.resolution);
@@ -127,9 +142,24 @@ pub fn simulate(source: &PlanSource, scene: Scene, config: &SimulationConfig, pr
             let powers = engine::powers_at(&scene, model, probe.floor, probe.point);
             let z = scene.floors[probe.floor].elevation + scene.settings.receiver_height;
             let explain = |ap: usize| {
-                MultiWall.breakdown(&scene, &scene.aps[ap], crate::geometry::Point3::new(probe.point.x, probe.point.y, z))
+                MultiWall.breakdown(
+                    &scene,
+                    &scene.aps[ap],
+                    crate::geometry::Point3::new(probe.point.x, probe.point.y, z),
+                )
             };
-            report::probe_report(&scene, probe, &powers, Some(&explain))
+            let mut probe_report = report::probe_report(&scene, probe, &powers, Some(&explain));
+            if let (true, Model::RayTrace(raytrace)) = (config.explain_paths, config.model) {
+                let receiver = crate::geometry::Point3::new(probe.point.x, probe.point.y, z);
+                let paths = (0..scene.aps.len())
+                    .flat_map(|ap| {
+                        let (records, _) = raytrace.explain(&scene, &scene.aps[ap], probe.floor, receiver);
+                        records.into_iter().map(move |record| (ap, record))
+                    })
+                    .collect();
+                probe_report.paths = report::path_reports(&scene, probe.floor, paths);
+            }
+            probe_report
         })
         .collect();
     let requirement_met = floors.iter().all(|f| f.rooms.iter().all(|r| r.meets_target))

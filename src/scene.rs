@@ -138,6 +138,8 @@ pub struct SceneFloor {
     pub roof: Option<Slab>,
     /// Straight wall segments.
     pub walls: Vec<WallSegment>,
+    /// Name of each plan wall (its id, else `wall N`), by plan wall index.
+    pub wall_names: Vec<String>,
     /// BVH over the walls' footprints.
     pub wall_bvh: Bvh,
     /// Rooms.
@@ -311,6 +313,12 @@ impl Scene {
                     ceiling,
                     roof: resolve_slab(&floor.roof),
                     walls,
+                    wall_names: floor
+                        .walls
+                        .iter()
+                        .enumerate()
+                        .map(|(i, w)| w.id.clone().unwrap_or_else(|| format!("wall {}", i + 1)))
+                        .collect(),
                     wall_bvh,
                     rooms,
                     candidates: floor.candidates.clone(),
@@ -404,10 +412,9 @@ fn build_walls(floor: &crate::floorplan::Floor, materials: &MaterialTable) -> Ve
             OpeningKind::Opening => (0.0, 0.0, Real::INFINITY, None),
         };
         let leaf_material = opening.material.as_deref().or(default_material);
-        let leaf = leaf_material.and_then(|name| materials.id(name)).map(|material| Slab {
-            material,
-            thickness: opening.thickness.unwrap_or(thickness),
-        });
+        let leaf = leaf_material
+            .and_then(|name| materials.id(name))
+            .map(|material| Slab { material, thickness: opening.thickness.unwrap_or(thickness) });
         let bottom = opening.bottom.unwrap_or(bottom);
         let top = opening.top.unwrap_or(top);
         let segment = &mut segments[segment];

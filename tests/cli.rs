@@ -47,7 +47,13 @@ fn simulate_writes_heatmaps_and_reports_per_floor() {
             let png = dir.path().join(format!("{floor}-{kind}.png"));
             assert!(non_empty(&png), "missing {}", png.display());
             let image = image::open(&png).expect("a readable PNG");
-            assert!(image.width() > 200 && image.height() > 100, "{} is {}×{}", png.display(), image.width(), image.height());
+            assert!(
+                image.width() > 200 && image.height() > 100,
+                "{} is {}×{}",
+                png.display(),
+                image.width(),
+                image.height()
+            );
         }
     }
     assert!(non_empty(&dir.path().join("report.md")));
@@ -108,7 +114,15 @@ fn bad_probe_and_unknown_floor_give_hints() {
     let plan = example("lycee_darche.toml");
     let dir = temp_dir();
     for (probe, hint) in [("3;4", "hint: write x,y"), ("3,4,etage", "did you mean `etage1`")] {
-        let output = wifiplan(&["simulate", plan.to_str().unwrap(), "--probe", probe, "--quiet", "--out", dir.path().to_str().unwrap()]);
+        let output = wifiplan(&[
+            "simulate",
+            plan.to_str().unwrap(),
+            "--probe",
+            probe,
+            "--quiet",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
         assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
         assert!(String::from_utf8_lossy(&output.stderr).contains(hint), "{}", transcript(&output));
     }

@@ -74,17 +74,19 @@ fn free_space_equals_friis_at_several_distances_and_bands() {
 }
 
 fn one_wall_scene(material: &str, thickness: f64) -> wifiplan::scene::Scene {
-    let walls = format!(
-        "[[floors.walls]]\npoints = [[0, -50], [0, 50]]\nmaterial = \"{material}\"\nthickness = {thickness}\n"
-    );
-    let aps = "[[aps]]\nid = \"A\"\nposition = [-4.0, 0.0]\nheight = 1.5\nband = \"5\"\nchannel = 36\ntx_power_dbm = 20\n";
+    let walls =
+        format!("[[floors.walls]]\npoints = [[0, -50], [0, 50]]\nmaterial = \"{material}\"\nthickness = {thickness}\n");
+    let aps =
+        "[[aps]]\nid = \"A\"\nposition = [-4.0, 0.0]\nheight = 1.5\nband = \"5\"\nchannel = 36\ntx_power_dbm = 20\n";
     scene_from_toml(&open_scene(&walls, aps))
 }
 
 #[test]
 fn wall_loss_matches_the_p2040_slab_at_its_angle() {
     let f = 5.18e9;
-    for (material, coefficients, thickness) in [("concrete", CONCRETE, 0.2), ("brick", BRICK, 0.3), ("concrete", CONCRETE, 0.1)] {
+    for (material, coefficients, thickness) in
+        [("concrete", CONCRETE, 0.2), ("brick", BRICK, 0.3), ("concrete", CONCRETE, 0.1)]
+    {
         let scene = one_wall_scene(material, thickness);
         for (x, y) in [(6.0, 0.0), (4.0, 4.0), (3.0, 9.0), (1.0, -20.0)] {
             let p = powers_at(&scene, &MultiWall, 0, Point2::new(x, y))[0];
@@ -252,7 +254,7 @@ fn far_half_of_next_classroom(scene: &wifiplan::scene::Scene) -> Vec<f64> {
     while x < 22.5 {
         let mut y = 0.7;
         while y < 8.5 {
-            values.push(MultiWall.received_power(scene, &scene.aps[0], Point3::new(x, y, z)).value());
+            values.push(MultiWall.received_power(scene, &scene.aps[0], 0, Point3::new(x, y, z)).value());
             y += 0.25;
         }
         x += 0.25;

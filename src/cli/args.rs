@@ -29,8 +29,11 @@ pub enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ModelChoice {
     /// Direct path: free space plus the P.2040 slab loss of everything
-    /// crossed (fast).
+    /// crossed (fast; the optimiser's inner loop).
     Multiwall,
+    /// Image-method ray tracing: direct, transmitted and reflected paths on
+    /// walls, floors, ceilings and vaults.
+    Raytrace,
 }
 
 /// Output format on stdout.
@@ -63,8 +66,19 @@ pub struct SimulateArgs {
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// Propagation model.
-    #[arg(long, value_enum, default_value_t = ModelChoice::Multiwall)]
+    #[arg(long, value_enum, default_value_t = ModelChoice::Raytrace)]
     pub model: ModelChoice,
+    /// Maximum reflections per path (raytrace), 0 to 6.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=6))]
+    pub max_reflections: u8,
+    /// Sum paths with their phase (fast fading visible at λ/2 resolution)
+    /// instead of adding powers (raytrace).
+    #[arg(long)]
+    pub coherent: bool,
+    /// With --probe and raytrace: list the strongest paths at each probe,
+    /// with every reflection and the losses of each part.
+    #[arg(long)]
+    pub paths: bool,
     /// Simulate only this band ("2.4", "5" or "6"); APs without a band get it.
     #[arg(long)]
     pub band: Option<String>,
@@ -78,6 +92,7 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Output format and verbosity.
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::floorplan::{self, Band};
 use crate::materials::{materials_table_text, MaterialTable};
 use crate::pipeline::{self, Model, SimulationConfig};
+use crate::propagation::RayTrace;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -65,17 +66,26 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     }
     let band = match &args.band {
         None => None,
-        Some(text) => Some(Band::from_name(text).ok_or_else(|| {
-            Error::usage(format!("unknown --band `{text}`\n  hint: use 2.4, 5 or 6"))
-        })?),
+        Some(text) => Some(
+            Band::from_name(text)
+                .ok_or_else(|| Error::usage(format!("unknown --band `{text}`\n  hint: use 2.4, 5 or 6")))?,
+        ),
     };
     let (source, scene) = pipeline::load_scene(&args.plan, band)?;
+    if args.paths && args.model != ModelChoice::Raytrace {
+        return Err(Error::usage("--paths lists ray-traced paths\n  hint: use it with --model raytrace (the default)"));
+    }
     let config = SimulationConfig {
         model: match args.model {
             ModelChoice::Multiwall => Model::MultiWall,
+            ModelChoice::Raytrace => Model::RayTrace(RayTrace {
+                max_reflections: args.max_reflections as usize,
+                coherent: args.coherent,
+            }),
         },
         resolution: args.resolution,
         probes: args.probe.clone(),
+        explain_paths: args.paths,
     };
     let bar = progress_bar(args.output.quiet);
     bar.set_message(format!("simulating {}", scene.name));
@@ -103,9 +113,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let mut failed = false;
     for path in &args.plans {
         let checked = floorplan::load(path).and_then(|source| {
-            floorplan::validate::validate(&source)
-                .map(|_| source)
-                .map_err(|problems| Error::InvalidPlan { problems })
+            floorplan::validate::validate(&source).map(|_| source).map_err(|problems| Error::InvalidPlan { problems })
         });
         match checked {
             Ok(source) => {

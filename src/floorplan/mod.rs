@@ -196,9 +196,8 @@ impl<'de> Deserialize<'de> for Band {
                 f.write_str("a band: \"2.4\", \"5\" or \"6\"")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Band, E> {
-                Band::from_name(v).ok_or_else(|| {
-                    E::custom(format!("unknown band `{v}`; expected \"2.4\", \"5\" or \"6\""))
-                })
+                Band::from_name(v)
+                    .ok_or_else(|| E::custom(format!("unknown band `{v}`; expected \"2.4\", \"5\" or \"6\"")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Band, E> {
                 if (v - 2.4).abs() < 1e-9 {
@@ -328,6 +327,42 @@ pub struct VaultSpec {
     pub vault: f64,
 }
 
+/// Points with exactly two coordinates. Serde's fixed-size array impl lets
+/// TOML's deserializer drop extra elements silently (`[4, 3, 2.6]` would
+/// read as `[4, 3]`), so points are read as lists and their length checked.
+mod exact {
+    use serde::de::{self, Deserialize, Deserializer};
+
+    use super::PlanPoint;
+
+    fn to_point<E: de::Error>(values: Vec<f64>) -> Result<PlanPoint, E> {
+        match values.as_slice() {
+            &[x, y] => Ok([x, y]),
+            _ => Err(E::invalid_length(values.len(), &"a point [x, y] of two numbers")),
+        }
+    }
+
+    pub fn point<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PlanPoint, D::Error> {
+        to_point(Vec::<f64>::deserialize(deserializer)?)
+    }
+
+    pub fn points<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<PlanPoint>, D::Error> {
+        Vec::<Vec<f64>>::deserialize(deserializer)?.into_iter().map(to_point).collect()
+    }
+
+    pub fn optional_points<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<PlanPoint>>, D::Error> {
+        points(deserializer).map(Some)
+    }
+
+    pub fn span<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[PlanPoint; 2], D::Error> {
+        let list = points(deserializer)?;
+        match list.as_slice() {
+            &[a, b] => Ok([a, b]),
+            _ => Err(de::Error::invalid_length(list.len(), &"a span [[x1, y1], [x2, y2]] of two points")),
+        }
+    }
+}
+
 /// Deserializes "either a keyword string or a table" without serde's
 /// untagged enums, whose errors ("data did not match any variant") do not
 /// tell the user what is wrong.
@@ -345,8 +380,7 @@ macro_rules! keyword_or_table {
                         Ok($ty::Keyword(v.to_owned()))
                     }
                     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
-                        $table::deserialize(de::value::MapAccessDeserializer::new(map))
-                            .map($ty::$variant)
+                        $table::deserialize(de::value::MapAccessDeserializer::new(map)).map($ty::$variant)
                     }
                 }
                 deserializer.deserialize_any(KeywordOrTable)
@@ -375,6 +409,7 @@ pub struct Wall {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Centreline polyline, at least two points.
+    #[serde(deserialize_with = "exact::points")]
     pub points: Vec<PlanPoint>,
     /// Material name (built-in or from `[materials]`).
     pub material: String,
@@ -404,6 +439,7 @@ pub struct Opening {
     /// Id of the wall it is cut into.
     pub wall: String,
     /// The span along the wall centreline: two points.
+    #[serde(deserialize_with = "exact::span")]
     pub at: [PlanPoint; 2],
     /// Door, window or empty opening.
     #[serde(default = "default_opening_kind")]
@@ -434,6 +470,7 @@ pub struct Room {
     /// Room name, unique on its floor.
     pub name: String,
     /// Outline, a simple polygon (closing point optional).
+    #[serde(deserialize_with = "exact::points")]
     pub polygon: Vec<PlanPoint>,
     /// Coverage threshold override, dBm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -454,10 +491,10 @@ pub struct Room {
 #[serde(deny_unknown_fields)]
 pub struct CandidateSpec {
     /// Explicit points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "exact::optional_points")]
     pub points: Option<Vec<PlanPoint>>,
     /// A polygon in which the optimiser may mount APs anywhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "exact::optional_points")]
     pub polygon: Option<Vec<PlanPoint>>,
 }
 
@@ -471,6 +508,7 @@ pub struct ApSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Position on the plan, m.
+    #[serde(deserialize_with = "exact::point")]
     pub position: PlanPoint,
     /// Mounting height above the floor, m.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -57,9 +57,7 @@ impl PlanSource {
     /// The plan's display name: its `name`, else the file stem.
     pub fn display_name(&self) -> String {
         self.plan.name.clone().unwrap_or_else(|| {
-            Path::new(&self.file)
-                .file_stem()
-                .map_or_else(|| "plan".to_owned(), |s| s.to_string_lossy().into_owned())
+            Path::new(&self.file).file_stem().map_or_else(|| "plan".to_owned(), |s| s.to_string_lossy().into_owned())
         })
     }
 }
@@ -101,10 +99,21 @@ pub fn parse_str(file: &str, text: &str, format: PlanFormat) -> Result<PlanSourc
             let message = e.to_string();
             // serde_json appends " at line L column C"; the location is ours.
             let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
+            let map = SourceMap::new(text);
+            let mut location = super::Location { line: e.line().max(1), column: e.column().max(1) };
+            if message.contains("trailing comma") {
+                // serde_json points at the closing bracket; the comma to
+                // remove is the last one before it.
+                let offset = text.split_inclusive('\n').take(location.line - 1).map(str::len).sum::<usize>()
+                    + location.column.saturating_sub(1);
+                if let Some(comma) = text.get(..offset.min(text.len())).and_then(|before| before.rfind(',')) {
+                    location = map.offset_location(comma);
+                }
+            }
             Error::Parse(Diagnostic {
                 file: file.to_owned(),
-                line: e.line().max(1),
-                column: e.column().max(1),
+                line: location.line,
+                column: location.column,
                 message: tidy_message(message),
                 hint: hint_for_parse_error(message),
             })
@@ -117,12 +126,15 @@ pub fn parse_str(file: &str, text: &str, format: PlanFormat) -> Result<PlanSourc
     Ok(PlanSource { file: file.to_owned(), plan, source_map, format })
 }
 
+/// Lowercases the first letter (messages are lowercase, no trailing
+/// period), unless it starts an acronym such as `EOF`.
 fn tidy_message(message: &str) -> String {
     let message = message.trim().trim_end_matches('.');
     let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => "syntax error".into(),
+    match (chars.next(), chars.clone().next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => first.to_lowercase().chain(chars).collect(),
+        (Some(_), _) => message.to_owned(),
+        (None, _) => "syntax error".into(),
     }
 }
 

@@ -62,10 +62,7 @@ impl SourceMap {
         let offset = offset.min(self.text.len());
         let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line_index];
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |prefix| prefix.chars().count());
+        let column = self.text.get(line_start..offset).map_or(offset - line_start, |prefix| prefix.chars().count());
         Location { line: line_index + 1, column: column + 1 }
     }
 
@@ -81,11 +78,8 @@ impl SourceMap {
 
     fn walk_toml_table(&mut self, prefix: String, table: &toml::de::DeTable<'_>) {
         for (key, value) in table {
-            let path = if prefix.is_empty() {
-                key.get_ref().to_string()
-            } else {
-                format!("{prefix}.{}", key.get_ref())
-            };
+            let path =
+                if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
             // A key's own span is more useful than its value's for tables
             // written as `[section]` headers, whose value span is the body.
             let span = match value.get_ref() {
@@ -189,7 +183,8 @@ impl JsonScanner<'_> {
                 self.string()?;
             }
             _ => {
-                while self.pos < self.bytes.len() && !matches!(self.bytes[self.pos], b',' | b'}' | b']')
+                while self.pos < self.bytes.len()
+                    && !matches!(self.bytes[self.pos], b',' | b'}' | b']')
                     && !self.bytes[self.pos].is_ascii_whitespace()
                 {
                     self.pos += 1;

@@ -118,7 +118,11 @@ impl Checker<'_> {
         self.check_channel_width("defaults.channel_width", d.channel_width);
 
         if plan.floors.is_empty() {
-            self.report("format", "the plan has no floors", Some("add at least one [[floors]] table with an id".into()));
+            self.report(
+                "format",
+                "the plan has no floors",
+                Some("add at least one [[floors]] table with an id".into()),
+            );
         }
         let mut floor_ids: HashMap<&str, usize> = HashMap::new();
         for (i, floor) in plan.floors.iter().enumerate() {
@@ -134,7 +138,11 @@ impl Checker<'_> {
         }
         self.check_storey_overlaps(plan);
         if plan.aps.len() >= crate::propagation::engine::NO_SERVER as usize {
-            self.report("aps", format!("{} APs is more than this tool handles", plan.aps.len()), Some("split the building into several plans".into()));
+            self.report(
+                "aps",
+                format!("{} APs is more than this tool handles", plan.aps.len()),
+                Some("split the building into several plans".into()),
+            );
         }
         let mut ap_ids: HashMap<&str, usize> = HashMap::new();
         for (i, ap) in plan.aps.iter().enumerate() {
@@ -152,7 +160,11 @@ impl Checker<'_> {
 
     fn check_channel_width(&mut self, path: &str, width: u32) {
         if ![20, 40, 80, 160].contains(&width) {
-            self.report(path, format!("channel width {width} MHz is not a Wi-Fi width"), Some("use 20, 40, 80 or 160".into()));
+            self.report(
+                path,
+                format!("channel width {width} MHz is not a Wi-Fi width"),
+                Some("use 20, 40, 80 or 160".into()),
+            );
         }
     }
 
@@ -174,7 +186,11 @@ impl Checker<'_> {
 
     fn check_floor(&mut self, path: &str, floor: &Floor) {
         if floor.id.trim().is_empty() {
-            self.report(&format!("{path}.id"), "floor id is empty", Some("give the floor a short id such as \"rdc\"".into()));
+            self.report(
+                &format!("{path}.id"),
+                "floor id is empty",
+                Some("give the floor a short id such as \"rdc\"".into()),
+            );
         }
         if !floor.elevation.is_finite() {
             self.report(&format!("{path}.elevation"), "elevation is not a finite number", None);
@@ -187,7 +203,9 @@ impl Checker<'_> {
             Some(CeilingSpec::Keyword(k)) if k == "flat" || k == "none" => {}
             Some(CeilingSpec::Keyword(k)) => {
                 let hint = match k.as_str() {
-                    "vault" | "vaulted" | "barrel" => "a vault is written as a table: ceiling = { vault = 1.2 } (its rise in metres)".to_owned(),
+                    "vault" | "vaulted" | "barrel" => {
+                        "a vault is written as a table: ceiling = { vault = 1.2 } (its rise in metres)".to_owned()
+                    }
                     _ => "write \"flat\", \"none\" or { vault = RISE }".to_owned(),
                 };
                 self.report(&format!("{path}.ceiling"), format!("unknown ceiling `{k}`"), Some(hint));
@@ -246,10 +264,16 @@ impl Checker<'_> {
             match (&candidate.points, &candidate.polygon) {
                 (Some(points), None) => {
                     if points.is_empty() || !points.iter().all(finite_point) {
-                        self.report(&format!("{candidate_path}.points"), "candidate points must be a non-empty list of finite [x, y]", None);
+                        self.report(
+                            &format!("{candidate_path}.points"),
+                            "candidate points must be a non-empty list of finite [x, y]",
+                            None,
+                        );
                     }
                 }
-                (None, Some(polygon)) => self.check_polygon(&format!("{candidate_path}.polygon"), "candidate area", polygon),
+                (None, Some(polygon)) => {
+                    self.check_polygon(&format!("{candidate_path}.polygon"), "candidate area", polygon)
+                }
                 _ => self.report(
                     &candidate_path,
                     "a candidate entry needs exactly one of `points` or `polygon`",
@@ -262,10 +286,18 @@ impl Checker<'_> {
     fn check_wall(&mut self, path: &str, wall: &super::Wall, floor: &Floor) {
         let points_path = format!("{path}.points");
         if wall.points.len() < 2 {
-            self.report(&points_path, "a wall needs at least two points", Some("write points = [[x1, y1], [x2, y2]]".into()));
+            self.report(
+                &points_path,
+                "a wall needs at least two points",
+                Some("write points = [[x1, y1], [x2, y2]]".into()),
+            );
         }
         if let Some(i) = wall.points.iter().position(|p| !finite_point(p)) {
-            self.report(&format!("{points_path}[{i}]"), "wall point is not a finite number", Some("coordinates are plain numbers in metres".into()));
+            self.report(
+                &format!("{points_path}[{i}]"),
+                "wall point is not a finite number",
+                Some("coordinates are plain numbers in metres".into()),
+            );
         } else {
             for (i, pair) in wall.points.windows(2).enumerate() {
                 if to_point(&pair[0]) == to_point(&pair[1]) {
@@ -292,7 +324,11 @@ impl Checker<'_> {
                 Some("give the full thickness in metres, e.g. 0.2 for a brick wall, 1.2 for old stone".into()),
             );
         } else if wall.thickness > 5.0 {
-            self.report(&format!("{path}.thickness"), format!("wall thickness {} m is implausible", wall.thickness), Some("thickness is in metres".into()));
+            self.report(
+                &format!("{path}.thickness"),
+                format!("wall thickness {} m is implausible", wall.thickness),
+                Some("thickness is in metres".into()),
+            );
         }
         if let Some(h) = wall.height {
             if !(h.is_finite() && h > 0.0) {
@@ -315,7 +351,11 @@ impl Checker<'_> {
                 None if ids.is_empty() => "give the wall an id = \"…\" and refer to it here".into(),
                 None => format!("walls with ids on this floor: {}", ids.join(", ")),
             };
-            self.report(&format!("{path}.wall"), format!("opening refers to unknown wall `{}` on floor `{}`", opening.wall, floor.id), Some(hint));
+            self.report(
+                &format!("{path}.wall"),
+                format!("opening refers to unknown wall `{}` on floor `{}`", opening.wall, floor.id),
+                Some(hint),
+            );
             return;
         };
         let at_path = format!("{path}.at");
@@ -324,7 +364,11 @@ impl Checker<'_> {
             return;
         }
         if to_point(&opening.at[0]) == to_point(&opening.at[1]) {
-            self.report(&at_path, "opening has zero width (both points are the same)", Some("give the two ends of the span along the wall".into()));
+            self.report(
+                &at_path,
+                "opening has zero width (both points are the same)",
+                Some("give the two ends of the span along the wall".into()),
+            );
             return;
         }
         let tolerance = opening_tolerance(wall.thickness.abs());
@@ -354,7 +398,11 @@ impl Checker<'_> {
                 d0 <= tolerance && d1 <= tolerance && u0 != u1
             });
             if !same_piece {
-                self.report(&at_path, format!("opening spans a corner of wall `{}`", opening.wall), Some("split it into one opening per straight piece of the wall".into()));
+                self.report(
+                    &at_path,
+                    format!("opening spans a corner of wall `{}`", opening.wall),
+                    Some("split it into one opening per straight piece of the wall".into()),
+                );
             }
         }
         if let Some(material) = &opening.material {
@@ -366,13 +414,21 @@ impl Checker<'_> {
         let wall_height = wall.height.unwrap_or(floor.height);
         if let (Some(bottom), Some(top)) = (opening.bottom, opening.top) {
             if !(bottom.is_finite() && top.is_finite() && bottom >= 0.0 && bottom < top) {
-                self.report(&format!("{path}.top"), format!("opening from {bottom} m to {top} m is empty or inverted"), Some("bottom must be below top, both in metres above the floor".into()));
+                self.report(
+                    &format!("{path}.top"),
+                    format!("opening from {bottom} m to {top} m is empty or inverted"),
+                    Some("bottom must be below top, both in metres above the floor".into()),
+                );
             }
         }
         for (key, value) in [("bottom", opening.bottom), ("top", opening.top)] {
             if let Some(v) = value {
                 if !(v.is_finite() && (0.0..=wall_height + 1e-9).contains(&v)) {
-                    self.report(&format!("{path}.{key}"), format!("opening {key} {v} m is outside the wall (0 to {wall_height} m)"), None);
+                    self.report(
+                        &format!("{path}.{key}"),
+                        format!("opening {key} {v} m is outside the wall (0 to {wall_height} m)"),
+                        None,
+                    );
                 }
             }
         }
@@ -389,7 +445,11 @@ impl Checker<'_> {
         }
         ring.dedup();
         if ring.len() < 3 {
-            self.report(path, format!("{what} needs at least three distinct corners"), Some("list the corners as [[x, y], …]".into()));
+            self.report(
+                path,
+                format!("{what} needs at least three distinct corners"),
+                Some("list the corners as [[x, y], …]".into()),
+            );
             return;
         }
         let shape = geo::Polygon::new(geo::LineString::new(ring), vec![]);
@@ -411,9 +471,16 @@ impl Checker<'_> {
                 None => {
                     let hint = match closest(id, plan.floors.iter().map(|f| f.id.as_str())) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("floors: {}", plan.floors.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")),
+                        None => format!(
+                            "floors: {}",
+                            plan.floors.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
                     };
-                    self.report(&format!("{path}.floor"), format!("AP `{}` is on unknown floor `{id}`", ap.id), Some(hint));
+                    self.report(
+                        &format!("{path}.floor"),
+                        format!("AP `{}` is on unknown floor `{id}`", ap.id),
+                        Some(hint),
+                    );
                     None
                 }
             },
@@ -445,7 +512,10 @@ impl Checker<'_> {
             if !within_floor(p, floor) {
                 self.report(
                     &position_path,
-                    format!("AP `{}` at ({}, {}) is outside every floor: it is outside floor `{}`'s walls and rooms", ap.id, p.x, p.y, floor.id),
+                    format!(
+                        "AP `{}` at ({}, {}) is outside every floor: it is outside floor `{}`'s walls and rooms",
+                        ap.id, p.x, p.y, floor.id
+                    ),
                     Some("check the coordinates (metres, x east, y north) and the AP's floor".into()),
                 );
             }
@@ -473,7 +543,11 @@ impl Checker<'_> {
                         other[0].name()
                     )
                 };
-                self.report(&format!("{path}.channel"), format!("channel {channel} does not exist in the {band} band"), Some(hint));
+                self.report(
+                    &format!("{path}.channel"),
+                    format!("channel {channel} does not exist in the {band} band"),
+                    Some(hint),
+                );
             }
         }
         if let Some(power) = ap.tx_power_dbm {
@@ -513,7 +587,9 @@ fn within_floor(p: Point2, floor: &Floor) -> bool {
     let mut bounds = crate::geometry::Aabb2::EMPTY;
     for wall in &floor.walls {
         for q in wall.points.iter().filter(|q| finite_point(q)) {
-            bounds = bounds.union(&crate::geometry::Aabb2::from_points(to_point(q), to_point(q)).inflated(wall.thickness.abs() / 2.0));
+            bounds = bounds.union(
+                &crate::geometry::Aabb2::from_points(to_point(q), to_point(q)).inflated(wall.thickness.abs() / 2.0),
+            );
         }
     }
     let in_room = floor.rooms.iter().any(|room| {

@@ -367,7 +367,7 @@ impl MaterialTable {
         // aliases.
         let candidates = self.materials.iter().map(|m| m.name.as_str()).chain(ALIASES.iter().map(|(alias, _)| *alias));
         for candidate in candidates {
-            let distance = levenshtein(&wanted, &normalize(candidate));
+            let distance = crate::suggest::edit_distance(&wanted, &normalize(candidate));
             if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
                 best = Some((distance, candidate));
             }
@@ -380,23 +380,6 @@ impl Default for MaterialTable {
     fn default() -> Self {
         MaterialTable::builtin()
     }
-}
-
-/// Edit distance (insertions, deletions, substitutions) between two strings,
-/// by characters; the classic two-row dynamic programme.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
 }
 
 /// Something wrong with one entry of a plan's `[materials]` table.
@@ -493,15 +476,6 @@ mod tests {
         assert_eq!(table.suggest("ari"), Some("air"));
         assert_eq!(table.suggest("unobtainium"), None);
         assert_eq!(table.suggest(""), None);
-    }
-
-    #[test]
-    fn levenshtein_basics() {
-        assert_eq!(levenshtein("", ""), 0);
-        assert_eq!(levenshtein("abc", ""), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("brik", "brick"), 1);
-        assert_eq!(levenshtein("éa", "ea"), 1);
     }
 
     #[test]

@@ -11,7 +11,7 @@ const PROPERTY_FREQUENCY_GHZ: Real = 5.18;
 /// The text printed by `wifiplan materials`: one row per material with its
 /// name, `ε′` and `σ` at 5.18 GHz (or `measured`/`none`), typical thickness,
 /// the loss at normal incidence through that thickness at 2.437, 5.180 and
-/// 6.035 GHz, and the source. Columns are aligned; a `*` marks a value
+/// 6.135 GHz, and the source. Columns are aligned; a `*` marks a value
 /// outside the frequency range its source was fitted on (extrapolated), and
 /// `opaque` a loss at the [`MAX_LOSS_DB`] clamp.
 pub fn materials_table_text(table: &MaterialTable) -> String {
@@ -121,7 +121,7 @@ mod tests {
         for name in table.names() {
             assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing:\n{text}");
         }
-        assert!(text.contains("2.437") && text.contains("5.180") && text.contains("6.035"));
+        assert!(text.contains("2.437") && text.contains("5.180") && text.contains("6.135"));
         // Columns line up: the source column starts at the same place in
         // every table row.
         let rows: Vec<&str> = text.lines().filter(|l| l.contains("P.2040-3 (2023) Table 3")).collect();

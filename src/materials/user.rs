@@ -24,9 +24,10 @@ use crate::floorplan::MaterialSpec;
 use crate::units::{Frequency, Real};
 
 /// Frequency (GHz) each band name stands for in `loss_db` keys and in
-/// `wifiplan materials`: 2.4 GHz channel 6 (2.437), 5 GHz channel 36
-/// (5.180) and 6.035 GHz in the 6 GHz band.
-pub const BAND_FREQUENCIES_GHZ: [(&str, Real); 3] = [("2.4", 2.437), ("5", 5.18), ("6", 6.035)];
+/// `wifiplan materials`: the centre of each band's default channel
+/// (SPEC.md: 2.4 GHz ch 6 = 2.437, 5 GHz ch 36 = 5.180, 6 GHz ch 37 =
+/// 6.135; see `crate::radio::default_channel`).
+pub const BAND_FREQUENCIES_GHZ: [(&str, Real); 3] = [("2.4", 2.437), ("5", 5.18), ("6", 6.135)];
 
 /// Typical thickness of a user material with no base and no `thickness`, m.
 const DEFAULT_THICKNESS: Real = 0.2;
@@ -423,7 +424,7 @@ mod tests {
         let MaterialModel::Measured { loss_db_per_m, eta_for_reflection } = &wall.model else { panic!() };
         assert_eq!(*eta_for_reflection, CONCRETE);
         assert_eq!(loss_db_per_m.len(), 3);
-        for (ghz, expected) in [(2.437, 18.0), (5.18, 30.0), (6.035, 33.0)] {
+        for (ghz, expected) in [(2.437, 18.0), (5.18, 30.0), (6.135, 33.0)] {
             let got = wall.transmission_loss(Frequency::from_ghz(ghz), 0.3, 1.0, Polarization::Te).value();
             assert_relative_eq!(got, expected, max_relative = 1e-9);
         }
@@ -546,7 +547,7 @@ mod tests {
     fn band_keys() {
         assert_eq!(band_frequency_ghz("2.4"), Some(2.437));
         assert_eq!(band_frequency_ghz(" 5 "), Some(5.18));
-        assert_eq!(band_frequency_ghz("6 GHz"), Some(6.035));
+        assert_eq!(band_frequency_ghz("6 GHz"), Some(6.135));
         assert_eq!(band_frequency_ghz("5.5"), Some(5.5));
         assert_eq!(band_frequency_ghz("x"), None);
         assert_eq!(band_frequency_ghz("inf"), None);

@@ -46,10 +46,8 @@ impl CellMask {
                     let p = grid.cell_centre(column, row);
                     walls[column] = floor.inside_wall(p);
                     // First listed room wins where rooms overlap.
-                    if let Some(index) = floor
-                        .rooms
-                        .iter()
-                        .position(|r| r.bounds.contains(p) && point_in_polygon(p, &r.polygon))
+                    if let Some(index) =
+                        floor.rooms.iter().position(|r| r.bounds.contains(p) && point_in_polygon(p, &r.polygon))
                     {
                         rooms[column] = index as u16;
                     }
@@ -65,10 +63,7 @@ impl CellMask {
                 in_wall.iter().map(|&w| !w).collect()
             }
         } else {
-            room.iter()
-                .zip(&in_wall)
-                .map(|(&r, &w)| !w && r != NO_ROOM && !floor.rooms[r as usize].exclude)
-                .collect()
+            room.iter().zip(&in_wall).map(|(&r, &w)| !w && r != NO_ROOM && !floor.rooms[r as usize].exclude).collect()
         };
         Ok(CellMask { grid, in_wall, room, required })
     }
@@ -151,7 +146,7 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
             .aps
             .iter()
             .map(|ap| {
-                let map = evaluate_map(scene, model, ap, &mask, receiver_z);
+                let map = evaluate_map(scene, model, ap, index, &mask, receiver_z);
                 let now = done.fetch_add(mask.grid.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 progress(now + mask.grid.len() as u64, total);
                 map
@@ -167,10 +162,12 @@ pub fn evaluate_map(
     scene: &Scene,
     model: &dyn PropagationModel,
     ap: &AccessPoint,
+    floor: usize,
     mask: &CellMask,
     receiver_z: Real,
 ) -> CoverageMap {
     let grid = mask.grid;
+    let field = model.field(scene, ap, floor);
     let mut map = CoverageMap::filled(grid, f32::NAN);
     map.values.par_chunks_mut(grid.width).enumerate().for_each(|(row, values)| {
         for (column, value) in values.iter_mut().enumerate() {
@@ -178,7 +175,7 @@ pub fn evaluate_map(
                 continue;
             }
             let p = grid.cell_centre(column, row);
-            *value = model.received_power(scene, ap, Point3::new(p.x, p.y, receiver_z)).value() as f32;
+            *value = field.received_power(Point3::new(p.x, p.y, receiver_z)).value() as f32;
         }
     });
     map
@@ -214,8 +211,9 @@ pub fn serve(scene: &Scene, powers: impl Fn(usize) -> Real) -> ServedPoint {
     };
     let server_ap = &scene.aps[server];
     let victim = server_ap.occupied_band();
-    let noise_mw = Dbm(scene.settings.noise_floor_dbm + 10.0 * (server_ap.channel_width.max(20) as Real / 20.0).log10())
-        .to_milliwatts();
+    let noise_mw =
+        Dbm(scene.settings.noise_floor_dbm + 10.0 * (server_ap.channel_width.max(20) as Real / 20.0).log10())
+            .to_milliwatts();
     let mut interference_mw = 0.0;
     for (index, ap) in scene.aps.iter().enumerate() {
         if index == server || ap.band != server_ap.band {
@@ -251,5 +249,5 @@ fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>
 /// The received power of every AP at an exact point (a probe).
 pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: Point2) -> Vec<Real> {
     let z = scene.floors[floor].elevation + scene.settings.receiver_height;
-    scene.aps.iter().map(|ap| model.received_power(scene, ap, Point3::new(p.x, p.y, z)).value()).collect()
+    scene.aps.iter().map(|ap| model.received_power(scene, ap, floor, Point3::new(p.x, p.y, z)).value()).collect()
 }

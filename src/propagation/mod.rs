@@ -14,8 +14,10 @@
 pub mod engine;
 pub mod grid;
 pub mod multiwall;
+pub mod raytrace;
 
 pub use multiwall::{MultiWall, PathBreakdown};
+pub use raytrace::RayTrace;
 
 use crate::geometry::Point3;
 use crate::scene::{AccessPoint, Scene};
@@ -33,25 +35,49 @@ pub fn free_space_loss(distance: Real, frequency: Frequency) -> Db {
 }
 
 /// A propagation model: received power at a point from one AP.
+///
+/// Models that do work per AP before any receiver (the ray tracer builds
+/// its image tree) do it in [`PropagationModel::field`]; the engine calls it
+/// once per AP and storey and then queries every cell in parallel.
 pub trait PropagationModel: Sync {
     /// Short name used in reports (`multiwall`, `raytrace`, …).
     fn name(&self) -> &'static str;
 
-    /// Received power at `receiver` (absolute position, m) from `ap`.
-    fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Dbm;
+    /// The field of `ap` over the storey with index `receiver_floor`.
+    fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, receiver_floor: usize) -> Box<dyn ApField + 'a>;
+
+    /// Received power at `receiver` (absolute position, m, on storey
+    /// `receiver_floor`) from `ap`; a convenience for single points.
+    fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver_floor: usize, receiver: Point3) -> Dbm {
+        self.field(scene, ap, receiver_floor).received_power(receiver)
+    }
+}
+
+/// One AP's field, ready to be evaluated at many receivers.
+pub trait ApField: Sync {
+    /// Received power at `receiver`, absolute position, m.
+    fn received_power(&self, receiver: Point3) -> Dbm;
 }
 
 /// Friis free-space propagation, ignoring every wall.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FreeSpace;
 
+struct FreeSpaceField<'a>(&'a AccessPoint);
+
+impl ApField for FreeSpaceField<'_> {
+    fn received_power(&self, receiver: Point3) -> Dbm {
+        Dbm(self.0.eirp_dbm()) - free_space_loss((receiver - self.0.position).norm(), self.0.frequency)
+    }
+}
+
 impl PropagationModel for FreeSpace {
     fn name(&self) -> &'static str {
         "freespace"
     }
 
-    fn received_power(&self, _scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Dbm {
-        Dbm(ap.eirp_dbm()) - free_space_loss((receiver - ap.position).norm(), ap.frequency)
+    fn field<'a>(&'a self, _scene: &'a Scene, ap: &'a AccessPoint, _floor: usize) -> Box<dyn ApField + 'a> {
+        Box::new(FreeSpaceField(ap))
     }
 }
 

@@ -2,7 +2,11 @@
 //! the ITU-R P.2040-3 §3 slab transmission loss of everything it crosses.
 //!
 //! Each wall crossed costs `−20·log10|T|` of its slab at the real 3D angle
-//! of incidence, TE polarisation (vertical antennas, vertical walls); each
+//! of incidence, TE polarisation (vertical antennas, vertical walls). A
+//! wall is the prism of its full thickness and height: a path that goes in
+//! one face and out the other crosses the whole thickness; one that clips a
+//! wall's end or enters its top through the slab above is charged the
+//! thickness it really crosses (length inside × cos θ). Each
 //! floor slab crossed costs the same with TM polarisation (SPEC.md,
 //! "Physics"). A door, window or empty opening replaces the wall where the
 //! path passes through it, in plan and in height. This is the COST 231
@@ -10,10 +14,12 @@
 //! constant per-wall losses replaced by physics, so a 1.2 m stone wall is
 //! far more opaque than a 0.2 m one.
 
-use super::{free_space_loss, PropagationModel};
-use crate::geometry::{segment_intersection, Point2, Point3, Vector2};
-use crate::materials::Polarization;
-use crate::scene::{AccessPoint, Scene, Slab};
+use num_complex::Complex64;
+
+use super::{free_space_loss, ApField, PropagationModel};
+use crate::geometry::{Point2, Point3, Vector2, Vector3};
+use crate::materials::{Polarization, MAX_LOSS_DB};
+use crate::scene::{AccessPoint, Scene, Slab, WallSegment};
 use crate::units::{Db, Dbm, Frequency, Real};
 
 /// The multi-wall model (no parameters: everything comes from the scene).
@@ -77,12 +83,36 @@ impl PropagationModel for MultiWall {
         "multiwall"
     }
 
-    #[inline]
-    fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Dbm {
-        let mut loss = free_space_loss((receiver - ap.position).norm(), ap.frequency);
-        for_each_crossing(scene, ap.frequency, ap.position, receiver, |_, _, _, crossing_loss| loss += crossing_loss);
-        Dbm(ap.eirp_dbm()) - loss
+    fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, _floor: usize) -> Box<dyn ApField + 'a> {
+        Box::new(MultiWallField { scene, ap })
     }
+}
+
+struct MultiWallField<'a> {
+    scene: &'a Scene,
+    ap: &'a AccessPoint,
+}
+
+impl ApField for MultiWallField<'_> {
+    #[inline]
+    fn received_power(&self, receiver: Point3) -> Dbm {
+        Dbm(self.ap.eirp_dbm()) - direct_path_loss(self.scene, self.ap, receiver)
+    }
+}
+
+/// Loss of the direct path: Friis plus every crossing's slab loss.
+#[inline]
+pub fn direct_path_loss(scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Db {
+    let mut loss = free_space_loss((receiver - ap.position).norm(), ap.frequency);
+    for_each_crossing(scene, ap.frequency, ap.position, receiver, |_, _, _, t| loss += loss_of(t));
+    loss
+}
+
+/// `−20·log10|T|`, clamped to [`MAX_LOSS_DB`] for an opaque slab.
+#[inline]
+pub fn loss_of(transmission: Complex64) -> Db {
+    let magnitude = transmission.norm();
+    Db(if magnitude > 0.0 { (-20.0 * magnitude.log10()).min(MAX_LOSS_DB) } else { MAX_LOSS_DB })
 }
 
 impl MultiWall {
@@ -91,14 +121,15 @@ impl MultiWall {
     pub fn breakdown(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> PathBreakdown {
         let distance = (receiver - ap.position).norm();
         let mut crossings = Vec::new();
-        for_each_crossing(scene, ap.frequency, ap.position, receiver, |what, slab, (at, cos), loss| {
-            crossings.push(Crossing { what, slab, incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(), loss, at });
+        for_each_crossing(scene, ap.frequency, ap.position, receiver, |what, slab, (at, cos), t| {
+            let incidence_deg = cos.clamp(0.0, 1.0).acos().to_degrees();
+            crossings.push(Crossing { what, slab, incidence_deg, loss: loss_of(t), at });
         });
         PathBreakdown { distance, free_space: free_space_loss(distance, ap.frequency), crossings }
     }
 }
 
-/// Calls `visit(kind, slab, (point, cos_incidence), loss)` for every wall,
+/// Calls `visit(kind, slab, (point, cos_incidence), T)` for every wall,
 /// opening leaf and floor slab on the straight path `from → to`.
 ///
 /// PERF: the hot loop of `multiwall`; no allocation. Walls are looked up
@@ -109,7 +140,7 @@ pub fn for_each_crossing(
     frequency: Frequency,
     from: Point3,
     to: Point3,
-    mut visit: impl FnMut(CrossingKind, Slab, (Point3, Real), Db),
+    mut visit: impl FnMut(CrossingKind, Slab, (Point3, Real), Complex64),
 ) {
     let delta = to - from;
     let length = delta.norm();
@@ -131,20 +162,22 @@ pub fn for_each_crossing(
         }
         floor.wall_bvh.for_each_on_segment(a, b, |wall_index| {
             let wall = &floor.walls[wall_index];
-            let Some((t_sub, along)) = segment_intersection(a, b, wall.a, wall.b) else { return };
-            let t = t0 + (t1 - t0) * t_sub;
-            // A path through the shared vertex of two segments of one
-            // polyline crosses the wall once, not twice.
-            if along == 0.0 && is_continuation(floor, wall_index) {
-                return;
-            }
-            let at = from + delta * t;
-            let Some(slab) = wall.material_at(along, at.z) else { return };
+            let Some(inside) = clip_to_wall(wall, from, delta, (t0, t1)) else { return };
             let normal = wall_normal(wall.a, wall.b);
             let cos = (direction.x * normal.x + direction.y * normal.y).abs();
-            let loss = transmission_loss(scene, slab, frequency, cos, Polarization::Te);
-            let opening = slab != wall.slab;
-            visit(CrossingKind::Wall { floor: index, wall: wall.wall_index, opening }, slab, (at, cos), loss);
+            let middle = 0.5 * (inside.0 + inside.1);
+            let at = from + delta * middle;
+            let along = (at.xy() - wall.a).dot(&(wall.b - wall.a)) / (wall.b - wall.a).norm_squared();
+            let Some(mut slab) = wall.material_at(along, at.z) else { return };
+            // The thickness the path really goes through: the whole wall
+            // when it enters one face and leaves the other (length inside
+            // × cos θ = thickness), less where it clips an end or the top.
+            let full = slab == wall.slab;
+            if full {
+                slab.thickness = (length * (inside.1 - inside.0) * cos).min(slab.thickness);
+            }
+            let t = transmission(scene, slab, frequency, cos, Polarization::Te);
+            visit(CrossingKind::Wall { floor: index, wall: wall.wall_index, opening: !full }, slab, (at, cos), t);
         });
     }
     // Floor slabs: the boundary between storey k−1 and k is storey k's slab,
@@ -162,8 +195,8 @@ pub fn for_each_crossing(
             continue;
         }
         let cos = direction.z.abs();
-        let loss = transmission_loss(scene, slab, frequency, cos, Polarization::Tm);
-        visit(CrossingKind::FloorSlab { floor: index }, slab, (at, cos), loss);
+        let t = transmission(scene, slab, frequency, cos, Polarization::Tm);
+        visit(CrossingKind::FloorSlab { floor: index }, slab, (at, cos), t);
     }
 }
 
@@ -180,14 +213,41 @@ fn clip_to_z_range(z0: Real, dz: Real, bottom: Real, top: Real) -> Option<(Real,
     (t0 < t1).then_some((t0, t1))
 }
 
-/// Whether segment `index` continues the polyline of the segment before it
-/// (same plan wall, starting where the previous one ends).
+/// The parameter interval of the path `from + t·delta`, `t ∈ range`, that
+/// lies inside the wall's prism (its footprint of full thickness, between
+/// its bottom and top), if any. Each of the three local coordinates (along
+/// the wall, across it, height) is linear in `t`, so the prism clips the
+/// interval one slab at a time (Kay & Kajiya's slab test again).
 #[inline]
-fn is_continuation(floor: &crate::scene::SceneFloor, index: usize) -> bool {
-    index > 0 && {
-        let (previous, current) = (&floor.walls[index - 1], &floor.walls[index]);
-        previous.wall_index == current.wall_index && previous.b == current.a
+fn clip_to_wall(wall: &WallSegment, from: Point3, delta: Vector3, range: (Real, Real)) -> Option<(Real, Real)> {
+    let axis = wall.b - wall.a;
+    let length = axis.norm();
+    let along = axis / length;
+    let across = Vector2::new(-along.y, along.x);
+    let offset = from.xy() - wall.a;
+    let half = wall.slab.thickness / 2.0;
+    let limits = [
+        (offset.dot(&along), delta.x * along.x + delta.y * along.y, 0.0, length),
+        (offset.dot(&across), delta.x * across.x + delta.y * across.y, -half, half),
+        (from.z, delta.z, wall.z.0, wall.z.1),
+    ];
+    let (mut t0, mut t1) = range;
+    for (start, rate, low, high) in limits {
+        if rate.abs() < 1e-12 {
+            if start < low || start > high {
+                return None;
+            }
+            continue;
+        }
+        let (ta, tb) = ((low - start) / rate, (high - start) / rate);
+        let (near, far) = if ta <= tb { (ta, tb) } else { (tb, ta) };
+        t0 = t0.max(near);
+        t1 = t1.min(far);
+        if t0 >= t1 {
+            return None;
+        }
     }
+    Some((t0, t1))
 }
 
 /// Unit normal of a wall on the plan.
@@ -197,8 +257,8 @@ pub fn wall_normal(a: Point2, b: Point2) -> Vector2 {
     Vector2::new(-d.y, d.x) / d.norm()
 }
 
-/// Transmission loss of a slab at an incidence cosine.
+/// Transmission coefficient of a slab at an incidence cosine.
 #[inline]
-fn transmission_loss(scene: &Scene, slab: Slab, frequency: Frequency, cos: Real, polarization: Polarization) -> Db {
-    scene.materials.get(slab.material).transmission_loss(frequency, slab.thickness, cos, polarization)
+fn transmission(scene: &Scene, slab: Slab, frequency: Frequency, cos: Real, polarization: Polarization) -> Complex64 {
+    scene.materials.get(slab.material).slab(frequency, slab.thickness, cos, polarization).transmission
 }

@@ -15,7 +15,11 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
     let _ = writeln!(md, "# Wi-Fi coverage: {}\n", report.plan);
     let _ = writeln!(md, "- plan file: `{}`", report.file);
     let _ = writeln!(md, "- model: `{}` {}", report.model, report.model_parameters);
-    let _ = writeln!(md, "- grid: {} m cells, receivers {} m above the floor", report.resolution_m, report.receiver_height_m);
+    let _ = writeln!(
+        md,
+        "- grid: {} m cells, receivers {} m above the floor",
+        report.resolution_m, report.receiver_height_m
+    );
     let _ = writeln!(
         md,
         "- requirement: {}% of each room at ≥ {} dBm (room overrides apply): **{verdict}**",
@@ -25,13 +29,25 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
     let _ = writeln!(md, "- run time: {:.2} s\n", report.run_time_s);
 
     let _ = writeln!(md, "## Access points\n");
-    let _ = writeln!(md, "| AP | floor | x (m) | y (m) | z (m) | band | channel | width (MHz) | power (dBm) | gain (dBi) |");
+    let _ = writeln!(
+        md,
+        "| AP | floor | x (m) | y (m) | z (m) | band | channel | width (MHz) | power (dBm) | gain (dBi) |"
+    );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---|---:|---:|---:|---:|");
     for ap in &report.aps {
         let _ = writeln!(
             md,
             "| {} | {} | {:.2} | {:.2} | {:.2} | {} GHz | {} | {} | {:.1} | {:.1} |",
-            ap.id, ap.floor, ap.x, ap.y, ap.z, ap.band, ap.channel, ap.channel_width_mhz, ap.tx_power_dbm, ap.antenna_gain_dbi
+            ap.id,
+            ap.floor,
+            ap.x,
+            ap.y,
+            ap.z,
+            ap.band,
+            ap.channel,
+            ap.channel_width_mhz,
+            ap.tx_power_dbm,
+            ap.antenna_gain_dbi
         );
     }
     if report.aps.is_empty() {
@@ -96,7 +112,8 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
             for ap in &probe.per_ap {
                 let _ = write!(md, "  - {}: {:.1} dBm", ap.id, ap.rssi_dbm);
                 if let Some(path) = &ap.direct_path {
-                    let _ = write!(md, " = direct path {:.2} m, free space −{:.1} dB", path.distance_m, path.free_space_db);
+                    let _ =
+                        write!(md, " = direct path {:.2} m, free space −{:.1} dB", path.distance_m, path.free_space_db);
                     for c in &path.crossings {
                         let _ = write!(md, ", {} −{:.1} dB at {:.0}°", c.what, c.loss_db, c.incidence_deg);
                     }

@@ -150,6 +150,90 @@ pub struct ProbeReport {
     pub sinr_db: Option<Real>,
     /// Received power from every AP, strongest first.
     pub per_ap: Vec<ProbeAp>,
+    /// The strongest propagation paths (raytrace with `--paths`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<PathReport>,
+}
+
+/// One traced path, explained.
+#[derive(Clone, Debug, Serialize)]
+pub struct PathReport {
+    /// AP id.
+    pub ap: String,
+    /// The interactions in order from the AP (`direct` for none).
+    pub interactions: Vec<String>,
+    /// Unfolded length, m.
+    pub length_m: Real,
+    /// Friis loss over the length, dB.
+    pub free_space_db: Real,
+    /// Sum of reflection losses, dB.
+    pub reflection_db: Real,
+    /// Sum of transmission losses of every leg, dB.
+    pub transmission_db: Real,
+    /// Received power of this path, dBm.
+    pub power_dbm: Real,
+}
+
+/// The compass direction a face looks towards (x east, y north).
+fn compass(x: Real, y: Real) -> &'static str {
+    const NAMES: [&str; 8] = ["east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east"];
+    let octant = (y.atan2(x) / (std::f64::consts::PI / 4.0)).round().rem_euclid(8.0) as usize;
+    NAMES[octant % 8]
+}
+
+/// How many paths `--paths` lists per probe.
+pub const LISTED_PATHS: usize = 12;
+
+/// Explains the strongest traced paths at a probe, all APs together.
+pub fn path_reports(scene: &Scene, floor: usize, paths: Vec<(usize, crate::propagation::raytrace::PathRecord)>) -> Vec<PathReport> {
+    use crate::propagation::raytrace::Bounce;
+    let storey = &scene.floors[floor];
+    let mut paths = paths;
+    paths.sort_by(|a, b| b.1.power_dbm.total_cmp(&a.1.power_dbm).then(a.0.cmp(&b.0)));
+    paths
+        .into_iter()
+        .take(LISTED_PATHS)
+        .map(|(ap, record)| {
+            let mut interactions: Vec<String> = record
+                .reflections
+                .iter()
+                .map(|r| {
+                    let surface = match r.bounce {
+                        Bounce::Wall { wall, side, opening } => {
+                            let segment = &storey.walls[wall as usize];
+                            let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
+                            let leaf = if opening { "door/window in " } else { "" };
+                            let facing = crate::propagation::multiwall::wall_normal(segment.a, segment.b) * side as Real;
+                            format!("{leaf}{name} ({} face)", compass(facing.x, facing.y))
+                        }
+                        Bounce::Floor => "floor".to_owned(),
+                        Bounce::Ceiling => "ceiling".to_owned(),
+                        Bounce::Vault => "vault".to_owned(),
+                    };
+                    format!(
+                        "reflection on {surface} at ({:.2}, {:.2}, {:.2}), {:.0}°, −{:.1} dB",
+                        r.point.x,
+                        r.point.y,
+                        r.point.z,
+                        r.incidence_deg,
+                        r.loss.value()
+                    )
+                })
+                .collect();
+            if interactions.is_empty() {
+                interactions.push("direct".to_owned());
+            }
+            PathReport {
+                ap: scene.aps[ap].id.clone(),
+                interactions,
+                length_m: round2(record.length),
+                free_space_db: round2(record.free_space.value()),
+                reflection_db: round2(record.reflections.iter().map(|r| r.loss.value()).sum()),
+                transmission_db: round2(record.transmission.value()),
+                power_dbm: round2(record.power_dbm),
+            }
+        })
+        .collect()
 }
 
 /// One AP's contribution at a probe.
@@ -212,7 +296,8 @@ pub fn median(values: &mut [f32]) -> Option<Real> {
     }
     values.sort_by(|a, b| a.total_cmp(b));
     let n = values.len();
-    let middle = if n % 2 == 1 { values[n / 2] as Real } else { (values[n / 2 - 1] as Real + values[n / 2] as Real) / 2.0 };
+    let middle =
+        if n % 2 == 1 { values[n / 2] as Real } else { (values[n / 2 - 1] as Real + values[n / 2] as Real) / 2.0 };
     Some(middle)
 }
 
@@ -314,11 +399,8 @@ fn floor_report(scene: &Scene, fc: &FloorCoverage) -> FloorReport {
 
 /// Whole-building coverage, %, over every storey's required cells.
 pub fn building_coverage(scene: &Scene, coverage: &Coverage) -> Real {
-    let (required, covered) = coverage
-        .floors
-        .iter()
-        .map(|fc| covered_cells(scene, fc))
-        .fold((0, 0), |acc, (r, c)| (acc.0 + r, acc.1 + c));
+    let (required, covered) =
+        coverage.floors.iter().map(|fc| covered_cells(scene, fc)).fold((0, 0), |acc, (r, c)| (acc.0 + r, acc.1 + c));
     percent(covered, required)
 }
 
@@ -373,6 +455,7 @@ pub fn probe_report(
         server: served.server.map(|s| scene.aps[s].id.clone()),
         sinr_db: finite(served.sinr_db),
         per_ap,
+        paths: Vec::new(),
     }
 }
 
@@ -388,7 +471,12 @@ fn direct_path_report(scene: &Scene, path: &PathBreakdown) -> DirectPathReport {
                 let what = match c.what {
                     CrossingKind::Wall { floor, wall, opening } => {
                         let kind = if opening { "opening in wall" } else { "wall" };
-                        format!("{kind} {} of {} ({material} {:.2} m)", wall + 1, scene.floors[floor].id, c.slab.thickness)
+                        format!(
+                            "{kind} {} of {} ({material} {:.2} m)",
+                            wall + 1,
+                            scene.floors[floor].id,
+                            c.slab.thickness
+                        )
                     }
                     CrossingKind::FloorSlab { floor } => {
                         format!("floor slab of {} ({material} {:.2} m)", scene.floors[floor].id, c.slab.thickness)

@@ -21,8 +21,7 @@ pub fn summary_table(report: &Report) -> String {
     );
     let _ = writeln!(out, "  {:<14} {:>9} {:>12} {:>7}  below target", "floor", "coverage", "median dBm", "rooms");
     for floor in &report.floors {
-        let below: Vec<&str> =
-            floor.rooms.iter().filter(|r| !r.meets_target).map(|r| r.name.as_str()).collect();
+        let below: Vec<&str> = floor.rooms.iter().filter(|r| !r.meets_target).map(|r| r.name.as_str()).collect();
         let _ = writeln!(
             out,
             "  {:<14} {:>8.1}% {:>12} {:>7}  {}",

@@ -33,9 +33,8 @@ pub fn transcript(output: &Output) -> String {
 /// problems if it does not validate.
 pub fn scene_from_toml(text: &str) -> Scene {
     let source = floorplan::parse_str("test.toml", text, PlanFormat::Toml).unwrap_or_else(|e| panic!("{e}"));
-    let materials = floorplan::validate::validate(&source).unwrap_or_else(|problems| {
-        panic!("{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))
-    });
+    let materials = floorplan::validate::validate(&source)
+        .unwrap_or_else(|problems| panic!("{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")));
     Scene::build(&source, materials)
 }
 
