@@ -1,0 +1,651 @@
+//! The plan on the raster: the world → pixel mapping, the heatmap fill, the
+//! walls with their openings, room outlines and names, and the AP markers.
+//!
+//! Heatmap and walls are written pixel by pixel into the RGB buffer (each
+//! pixel asks "which cell am I in" and "am I inside a wall's body"), so the
+//! two use exactly the same mapping and cannot drift apart. A wall's body is
+//! the set of points within half its thickness of its centreline, the test
+//! [`crate::scene::SceneFloor::inside_wall`] uses to blank cells, so walls
+//! cover the cells the engine left `NaN`. Lines, markers and text go on top
+//! through plotters.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use rayon::prelude::*;
+
+use super::colormap::{mix, scale, Rgb, NO_DATA};
+use super::legend::{self, Font, TextAnchor};
+use crate::floorplan::OpeningKind;
+use crate::geometry::{point_in_polygon, polygon_signed_area, Aabb2, Point2};
+use crate::propagation::engine::NO_ROOM;
+use crate::propagation::grid::GridSpec;
+use crate::scene::{Scene, SceneFloor, WallSegment};
+
+/// Door leaves.
+pub const DOOR: Rgb = [176, 112, 48];
+/// Window panes.
+pub const WINDOW: Rgb = [168, 216, 244];
+/// The line drawn along a window's centreline.
+pub const WINDOW_LINE: Rgb = [60, 120, 170];
+/// Background of the image and of the plan outside the grid.
+pub const BACKGROUND: Rgb = [255, 255, 255];
+
+/// Wall colours by material class, darkest for the heaviest.
+pub mod wall_class {
+    use super::Rgb;
+    /// Masonry, concrete, brick, stone and anything unrecognised.
+    pub const MASONRY: (Rgb, &str) = ([62, 62, 62], "masonry / concrete");
+    /// Metal, elevator shafts, metal doors.
+    pub const METAL: (Rgb, &str) = ([44, 58, 84], "metal");
+    /// Plasterboard and ceiling board partitions.
+    pub const LIGHT: (Rgb, &str) = ([128, 128, 128], "plasterboard");
+    /// Timber, plywood, chipboard.
+    pub const WOOD: (Rgb, &str) = ([122, 96, 70], "wood");
+    /// Glass partitions and glazed façades.
+    pub const GLASS: (Rgb, &str) = ([92, 148, 184], "glass");
+}
+
+/// The colour and legend name of a wall material, by its name: the built-in
+/// library's names (and user names built from them, such as
+/// `reinforced_concrete`) fall into five classes.
+pub fn wall_colour(material_name: &str) -> (Rgb, &'static str) {
+    let name = material_name.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    if has(&["glass", "glazing", "window"]) {
+        wall_class::GLASS
+    } else if has(&["metal", "steel", "elevator", "alumin", "iron"]) {
+        wall_class::METAL
+    } else if has(&["plaster", "gypsum", "ceiling_board", "drywall"]) {
+        wall_class::LIGHT
+    } else if has(&["wood", "timber", "plywood", "chipboard", "floorboard"]) {
+        wall_class::WOOD
+    } else {
+        wall_class::MASONRY
+    }
+}
+
+/// Where the plan lands in the image: `pixels_per_metre` and the pixel
+/// position of the world box's north-west corner. North is up: pixel y
+/// grows southward.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlanView {
+    /// The world box drawn (the grid's extent).
+    pub world: Aabb2,
+    /// Scale, pixels per metre.
+    pub pixels_per_metre: f64,
+    /// Pixel x of the world box's west edge.
+    pub left: f64,
+    /// Pixel y of the world box's north edge.
+    pub top: f64,
+    /// Width of the plan area, pixels.
+    pub width: u32,
+    /// Height of the plan area, pixels.
+    pub height: u32,
+}
+
+impl PlanView {
+    /// Pixel coordinates (x right, y down, continuous: pixel `(i, j)`
+    /// spans `[i, i+1) × [j, j+1)`) of a world point.
+    pub fn to_pixel(&self, p: Point2) -> (f64, f64) {
+        (
+            self.left + (p.x - self.world.min.x) * self.pixels_per_metre,
+            self.top + (self.world.max.y - p.y) * self.pixels_per_metre,
+        )
+    }
+
+    /// The world point at the centre of pixel `(column, row)`.
+    pub fn to_world(&self, column: u32, row: u32) -> Point2 {
+        Point2::new(
+            self.world.min.x + (column as f64 + 0.5 - self.left) / self.pixels_per_metre,
+            self.world.max.y - (row as f64 + 0.5 - self.top) / self.pixels_per_metre,
+        )
+    }
+
+    /// The integer pixel containing a world point (may be off the image).
+    pub fn pixel_of(&self, p: Point2) -> (i32, i32) {
+        let (x, y) = self.to_pixel(p);
+        (clamp_i32(x.floor()), clamp_i32(y.floor()))
+    }
+}
+
+/// `v` as an `i32`, saturating (and 0 for `NaN`).
+pub fn clamp_i32(v: f64) -> i32 {
+    if v.is_nan() {
+        0
+    } else {
+        v.clamp(-1.0e9, 1.0e9) as i32
+    }
+}
+
+/// How one cell is painted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CellPaint {
+    /// One flat colour.
+    Flat(Rgb),
+    /// Diagonal hatching: `line` every 7 pixels on `fill`; `rising` lines
+    /// go south-west → north-east, the others north-west → south-east.
+    Hatch {
+        /// Background.
+        fill: Rgb,
+        /// Lines.
+        line: Rgb,
+        /// Direction of the lines.
+        rising: bool,
+    },
+}
+
+/// Spacing of hatch lines, pixels.
+const HATCH_SPACING: i64 = 7;
+
+impl CellPaint {
+    /// The colour of pixel `(x, y)` of the image in this paint. Hatching is
+    /// anchored to the image, so it runs on unbroken across cells.
+    #[inline]
+    pub fn at(&self, x: u32, y: u32) -> Rgb {
+        match *self {
+            CellPaint::Flat(c) => c,
+            CellPaint::Hatch { fill, line, rising } => {
+                let d = if rising { x as i64 + y as i64 } else { x as i64 - y as i64 };
+                if d.rem_euclid(HATCH_SPACING) < 2 {
+                    line
+                } else {
+                    fill
+                }
+            }
+        }
+    }
+}
+
+/// Paint of cells inside an excluded room: light grey, hatched.
+pub const EXCLUDED: CellPaint = CellPaint::Hatch { fill: [214, 214, 214], line: [160, 160, 160], rising: false };
+/// Paint of cells with no value.
+pub const VOID: CellPaint = CellPaint::Flat(NO_DATA);
+
+/// What each cell of a storey's grid is, for painting.
+#[derive(Clone, Debug)]
+pub struct CellInfo {
+    /// Room index per cell, or [`NO_ROOM`].
+    pub room: Vec<u16>,
+    /// Cell centre inside a wall.
+    pub in_wall: Vec<bool>,
+    /// Cell outside the building (reachable from the grid's border without
+    /// crossing a wall) and in no room. All `false` on a storey with no
+    /// enclosure, so that open scenes are not faded entirely.
+    pub outside: Vec<bool>,
+}
+
+impl CellInfo {
+    /// Classifies from a room index and wall flag per cell (as in the
+    /// engine's [`crate::propagation::engine::CellMask`]).
+    pub fn new(grid: &GridSpec, room: Vec<u16>, in_wall: Vec<bool>) -> CellInfo {
+        let reachable = reachable_from_border(grid, &in_wall);
+        let any_enclosed = reachable.iter().zip(&in_wall).any(|(&r, &w)| !r && !w);
+        let outside = if any_enclosed {
+            reachable.iter().zip(&room).map(|(&r, &room)| r && room == NO_ROOM).collect()
+        } else {
+            vec![false; grid.len()]
+        };
+        CellInfo { room, in_wall, outside }
+    }
+
+    /// Classifies a grid from the storey's geometry (for maps that come
+    /// without the engine's mask). Cells whose value is `NaN` also count as
+    /// walls.
+    pub fn from_floor(floor: &SceneFloor, grid: &GridSpec, values: &[f32]) -> CellInfo {
+        let n = grid.len();
+        let mut room = vec![NO_ROOM; n];
+        let mut in_wall = vec![false; n];
+        let width = grid.width.max(1);
+        room.par_chunks_mut(width).zip(in_wall.par_chunks_mut(width)).enumerate().for_each(|(row, (rooms, walls))| {
+            for column in 0..rooms.len() {
+                let p = grid.cell_centre(column, row);
+                let nan = values.get(row * width + column).is_none_or(|v| v.is_nan());
+                walls[column] = nan || floor.inside_wall(p);
+                if let Some(index) =
+                    floor.rooms.iter().position(|r| r.bounds.contains(p) && point_in_polygon(p, &r.polygon))
+                {
+                    rooms[column] = index.min(NO_ROOM as usize - 1) as u16;
+                }
+            }
+        });
+        CellInfo::new(grid, room, in_wall)
+    }
+}
+
+/// Cells reachable from the grid's border through non-wall cells (4-way).
+fn reachable_from_border(grid: &GridSpec, in_wall: &[bool]) -> Vec<bool> {
+    let (w, h) = (grid.width, grid.height);
+    let n = w * h;
+    let mut seen = vec![false; n];
+    if n == 0 || in_wall.len() < n {
+        return seen;
+    }
+    let mut queue: Vec<usize> = Vec::new();
+    let visit = |i: usize, seen: &mut Vec<bool>, queue: &mut Vec<usize>| {
+        if !seen[i] && !in_wall[i] {
+            seen[i] = true;
+            queue.push(i);
+        }
+    };
+    for column in 0..w {
+        visit(column, &mut seen, &mut queue);
+        visit((h - 1) * w + column, &mut seen, &mut queue);
+    }
+    for row in 0..h {
+        visit(row * w, &mut seen, &mut queue);
+        visit(row * w + w - 1, &mut seen, &mut queue);
+    }
+    while let Some(i) = queue.pop() {
+        let (column, row) = (i % w, i / w);
+        if column > 0 {
+            visit(i - 1, &mut seen, &mut queue);
+        }
+        if column + 1 < w {
+            visit(i + 1, &mut seen, &mut queue);
+        }
+        if row > 0 {
+            visit(i - w, &mut seen, &mut queue);
+        }
+        if row + 1 < h {
+            visit(i + w, &mut seen, &mut queue);
+        }
+    }
+    seen
+}
+
+/// A mutable RGB raster (`image`'s layout: row-major, 3 bytes per pixel).
+pub struct Raster<'a> {
+    /// The bytes.
+    pub data: &'a mut [u8],
+    /// Width, pixels.
+    pub width: u32,
+    /// Height, pixels.
+    pub height: u32,
+}
+
+impl Raster<'_> {
+    /// Sets one pixel; ignores pixels off the raster.
+    #[inline]
+    pub fn put(&mut self, x: i64, y: i64, c: Rgb) {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 {
+            return;
+        }
+        let i = (y as usize * self.width as usize + x as usize) * 3;
+        if let Some(px) = self.data.get_mut(i..i + 3) {
+            px.copy_from_slice(&c);
+        }
+    }
+
+    /// Fills a rectangle of pixels `[x0, x1) × [y0, y1)` with a paint.
+    pub fn fill(&mut self, x0: i64, y0: i64, x1: i64, y1: i64, paint: CellPaint) {
+        for y in y0.max(0)..y1.min(self.height as i64) {
+            for x in x0.max(0)..x1.min(self.width as i64) {
+                self.put(x, y, paint.at(x as u32, y as u32));
+            }
+        }
+    }
+}
+
+/// Fills the plan area with the cells' paints, nearest cell per pixel.
+/// Pixels beyond the grid keep the background.
+// PERF: rows in parallel; each pixel is independent, so the output does not
+// depend on the thread count.
+pub fn paint_heatmap(raster: &mut Raster, view: &PlanView, grid: &GridSpec, paints: &[CellPaint]) {
+    let row_bytes = raster.width as usize * 3;
+    if row_bytes == 0 || grid.width == 0 || grid.height == 0 || paints.len() < grid.len() {
+        return;
+    }
+    let y0 = view.top.max(0.0) as usize;
+    let y1 = ((view.top + view.height as f64).ceil().max(0.0) as usize).min(raster.height as usize);
+    let x0 = view.left.max(0.0) as u32;
+    let x1 = ((view.left + view.width as f64).ceil().max(0.0) as u32).min(raster.width);
+    let inverse = 1.0 / grid.resolution;
+    // The cell column of every pixel column, computed once.
+    let columns: Vec<Option<usize>> = (x0..x1)
+        .map(|x| {
+            let column = ((view.to_world(x, 0).x - grid.origin.x) * inverse).floor();
+            (column >= 0.0 && (column as usize) < grid.width).then_some(column as usize)
+        })
+        .collect();
+    let Some(rows) = raster.data.get_mut(y0 * row_bytes..y1 * row_bytes) else { return };
+    rows.par_chunks_mut(row_bytes).with_min_len(8).enumerate().for_each(|(k, line)| {
+        let y = (y0 + k) as u32;
+        let row = ((view.to_world(0, y).y - grid.origin.y) * inverse).floor();
+        if !(row >= 0.0 && (row as usize) < grid.height) {
+            return;
+        }
+        let cells = &paints[row as usize * grid.width..(row as usize + 1) * grid.width];
+        let pixels = line[x0 as usize * 3..].chunks_exact_mut(3);
+        for ((x, column), pixel) in (x0..x1).zip(&columns).zip(pixels) {
+            if let Some(column) = *column {
+                pixel.copy_from_slice(&cells[column].at(x, y));
+            }
+        }
+    });
+}
+
+/// Draws every wall of a storey as its real footprint, then its doors
+/// (brown), windows (light blue with a centreline) and empty openings
+/// (the heatmap shows through, via `heat`). Walls thinner than 1.6 pixels
+/// are drawn 1.6 pixels wide so they stay visible.
+pub fn paint_walls(
+    raster: &mut Raster,
+    view: &PlanView,
+    scene: &Scene,
+    floor: &SceneFloor,
+    heat: impl Fn(u32, u32) -> Rgb,
+) {
+    let colour_of = |wall: &WallSegment| {
+        let name = scene.materials.try_get(wall.slab.material).map_or("", |m| m.name.as_str());
+        wall_colour(name).0
+    };
+    for wall in &floor.walls {
+        let colour = colour_of(wall);
+        for_each_wall_pixel(raster, view, wall, (0.0, 1.0), |raster, x, y, _| raster.put(x, y, colour));
+    }
+    for wall in &floor.walls {
+        for opening in &wall.openings {
+            for_each_wall_pixel(raster, view, wall, opening.along, |raster, x, y, offset_px| {
+                let c = match opening.kind {
+                    OpeningKind::Door => DOOR,
+                    OpeningKind::Window if offset_px < 0.75 => WINDOW_LINE,
+                    OpeningKind::Window => WINDOW,
+                    OpeningKind::Opening => heat(x as u32, y as u32),
+                };
+                raster.put(x, y, c);
+            });
+        }
+    }
+}
+
+/// Calls `f(raster, x, y, offset_px)` for each pixel whose centre is in the
+/// wall's body (within half its thickness of the centreline `a→b`) and
+/// whose closest centreline point is at a fraction within `span` of the
+/// way from `a` to `b`; `offset_px` is the distance to the centreline.
+/// Works in pixel space, where the plan is only scaled and flipped.
+// PERF: rows are scanned only over the x-range where the sub-segment's
+// body can be, so long diagonal walls do not cost their bounding box.
+fn for_each_wall_pixel(
+    raster: &mut Raster,
+    view: &PlanView,
+    wall: &WallSegment,
+    span: (f64, f64),
+    mut f: impl FnMut(&mut Raster, i64, i64, f64),
+) {
+    let ppm = view.pixels_per_metre;
+    let half = (wall.slab.thickness * ppm / 2.0).max(0.8);
+    let (s0, s1) = (span.0.max(0.0), span.1.min(1.0));
+    let a = view.to_pixel(wall.a);
+    let b = view.to_pixel(wall.b);
+    let d = (b.0 - a.0, b.1 - a.1);
+    let length_sq = d.0 * d.0 + d.1 * d.1;
+    let finite = [half, a.0, a.1, b.0, b.1, length_sq].iter().all(|v| v.is_finite());
+    if !finite || s0.is_nan() || s1.is_nan() || s0 > s1 {
+        return;
+    }
+    let at = |t: f64| (a.0 + t * d.0, a.1 + t * d.1);
+    let (p0, p1) = (at(s0), at(s1));
+    let (w, h) = (raster.width as f64, raster.height as f64);
+    let y_from = (p0.1.min(p1.1) - half).floor().clamp(0.0, h) as i64;
+    let y_to = (p0.1.max(p1.1) + half).ceil().clamp(0.0, h) as i64;
+    for y in y_from..y_to {
+        let yc = y as f64 + 0.5;
+        // Part of the sub-segment within `half` of this row, vertically.
+        let (xa, xb) = if (p1.1 - p0.1).abs() < 1e-9 {
+            if (yc - p0.1).abs() > half {
+                continue;
+            }
+            (p0.0, p1.0)
+        } else {
+            let ta = ((yc - half - p0.1) / (p1.1 - p0.1)).clamp(0.0, 1.0);
+            let tb = ((yc + half - p0.1) / (p1.1 - p0.1)).clamp(0.0, 1.0);
+            (p0.0 + ta * (p1.0 - p0.0), p0.0 + tb * (p1.0 - p0.0))
+        };
+        let x_from = (xa.min(xb) - half).floor().clamp(0.0, w) as i64;
+        let x_to = (xa.max(xb) + half).ceil().clamp(0.0, w) as i64;
+        for x in x_from..x_to {
+            let xc = x as f64 + 0.5;
+            let u = if length_sq > 0.0 { ((xc - a.0) * d.0 + (yc - a.1) * d.1) / length_sq } else { 0.0 };
+            let u = u.clamp(0.0, 1.0);
+            if u < s0 || u > s1 {
+                continue;
+            }
+            let closest = at(u);
+            let distance_sq = (xc - closest.0).powi(2) + (yc - closest.1).powi(2);
+            if distance_sq <= half * half {
+                f(raster, x, y, distance_sq.sqrt());
+            }
+        }
+    }
+}
+
+/// Where a room's name goes: the area centroid of its outline (the box
+/// centre for degenerate outlines).
+pub fn room_label_point(polygon: &[Point2]) -> Option<Point2> {
+    if polygon.is_empty() {
+        return None;
+    }
+    let area = polygon_signed_area(polygon);
+    if area.abs() > 1e-9 {
+        let n = polygon.len();
+        let (mut cx, mut cy) = (0.0, 0.0);
+        for i in 0..n {
+            let (a, b) = (polygon[i], polygon[(i + 1) % n]);
+            let cross = a.x * b.y - b.x * a.y;
+            cx += (a.x + b.x) * cross;
+            cy += (a.y + b.y) * cross;
+        }
+        let c = Point2::new(cx / (6.0 * area), cy / (6.0 * area));
+        if c.x.is_finite() && c.y.is_finite() {
+            return Some(c);
+        }
+    }
+    let bounds = polygon.iter().fold(Aabb2::EMPTY, |b, &p| b.including(p));
+    let c = bounds.centre();
+    (c.x.is_finite() && c.y.is_finite()).then_some(c)
+}
+
+/// A pixel rectangle `(x0, y0, x1, y1)`.
+pub type PixelBox = (i32, i32, i32, i32);
+
+fn overlaps(a: PixelBox, b: PixelBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Size of AP markers (radius, pixels).
+const AP_RADIUS: i32 = 9;
+/// The APs of a storey as drawn: marker centre, label text and the boxes
+/// they cover (for placing room names around them).
+pub struct ApMarks {
+    marks: Vec<(usize, (i32, i32), String, PixelBox)>,
+}
+
+impl ApMarks {
+    /// Lays out the markers of the APs on storey `floor`.
+    pub fn layout(scene: &Scene, floor: usize, view: &PlanView) -> ApMarks {
+        let marks = scene
+            .aps
+            .iter()
+            .enumerate()
+            .filter(|(_, ap)| ap.floor == floor && ap.position.x.is_finite() && ap.position.y.is_finite())
+            .map(|(index, ap)| {
+                let centre = view.pixel_of(ap.position.xy());
+                let text = format!("{} \u{b7} ch {}", ap.id, ap.channel);
+                let (w, h) = legend::text_size(&text, Font::LABEL_BOLD);
+                let x0 = centre.0 + AP_RADIUS + 4;
+                let label = (x0 - 4, centre.1 - h / 2 - 3, x0 + w + 4, centre.1 + h / 2 + 3);
+                (index, centre, text, label)
+            })
+            .collect();
+        ApMarks { marks }
+    }
+
+    /// Boxes covered by markers and labels.
+    pub fn boxes(&self) -> impl Iterator<Item = PixelBox> + '_ {
+        self.marks.iter().flat_map(|(_, (x, y), _, label)| {
+            [(x - AP_RADIUS - 2, y - AP_RADIUS - 2, x + AP_RADIUS + 2, y + AP_RADIUS + 2), *label]
+        })
+    }
+
+    /// Draws markers (white disc, black ring, centre dot in `dot(ap index)`)
+    /// and labels on white boxes.
+    pub fn draw(&self, area: &DrawingArea<BitMapBackend, Shift>, dot: impl Fn(usize) -> Rgb) {
+        for (index, (x, y), text, label) in &self.marks {
+            let (x, y) = (*x, *y);
+            let _ = area.draw(&Circle::new((x, y), AP_RADIUS, WHITE.filled()));
+            let _ = area.draw(&Circle::new((x, y), AP_RADIUS, BLACK.stroke_width(2)));
+            let c = dot(*index);
+            let _ = area.draw(&Circle::new((x, y), AP_RADIUS - 4, RGBColor(c[0], c[1], c[2]).filled()));
+            let _ = area.draw(&Rectangle::new([(label.0, label.1), (label.2, label.3)], WHITE.mix(0.85).filled()));
+            let _ = area.draw(&Rectangle::new([(label.0, label.1), (label.2, label.3)], BLACK.stroke_width(1)));
+            legend::text(area, text, (label.0 + 4, (label.1 + label.3) / 2), Font::LABEL_BOLD, TextAnchor::Left);
+        }
+    }
+}
+
+/// Outlines every room with a thin black line (drawn before the walls, so
+/// that walls cover it where a room's edge is a wall face).
+pub fn draw_room_outlines(area: &DrawingArea<BitMapBackend, Shift>, view: &PlanView, floor: &SceneFloor) {
+    for room in &floor.rooms {
+        if room.polygon.len() < 2 {
+            continue;
+        }
+        let mut points: Vec<(i32, i32)> = room.polygon.iter().map(|&p| view.pixel_of(p)).collect();
+        points.push(points[0]);
+        let _ = area.draw(&PathElement::new(points, BLACK.stroke_width(1)));
+    }
+}
+
+/// Writes each room's name at its centroid, on a light box. The text is
+/// shortened (without "(excluded)") or made smaller when the room is too
+/// narrow for it, and moved up or down when an AP marker or another name
+/// is in the way.
+pub fn draw_room_names(area: &DrawingArea<BitMapBackend, Shift>, view: &PlanView, floor: &SceneFloor, aps: &ApMarks) {
+    let mut taken: Vec<PixelBox> = aps.boxes().collect();
+    for room in &floor.rooms {
+        let Some(centre) = room_label_point(&room.polygon) else { continue };
+        let room_px = room.bounds.extent().x * view.pixels_per_metre;
+        let mut variants = Vec::new();
+        if room.exclude {
+            variants.push((format!("{} (excluded)", room.name), Font::ROOM));
+        }
+        variants.push((room.name.clone(), Font::ROOM));
+        variants.push((room.name.clone(), Font::ROOM_SMALL));
+        let fits = |(text, font): &(String, Font)| f64::from(legend::text_size(text, *font).0) + 8.0 <= room_px;
+        let (name, font) = variants.iter().find(|v| fits(v)).unwrap_or(&variants[variants.len() - 1]).clone();
+        let (w, h) = legend::text_size(&name, font);
+        let (cx, cy) = view.pixel_of(centre);
+        let label_box = |y: i32| (cx - w / 2 - 3, y - h / 2 - 2, cx + w / 2 + 3, y + h / 2 + 2);
+        let step = h + 8;
+        let placed = [0, -1, 1, -2, 2, -3, 3]
+            .iter()
+            .map(|k| cy + k * step)
+            .find(|&y| !taken.iter().any(|&t| overlaps(label_box(y), t)))
+            .unwrap_or(cy);
+        let b = label_box(placed);
+        taken.push(b);
+        let _ = area.draw(&Rectangle::new([(b.0, b.1), (b.2, b.3)], WHITE.mix(0.7).filled()));
+        legend::text(area, &name, (cx, placed), font, TextAnchor::Centre);
+    }
+}
+
+/// The faded version of a paint (cells outside the building).
+pub fn fade_paint(paint: CellPaint) -> CellPaint {
+    match paint {
+        CellPaint::Flat(c) => CellPaint::Flat(super::colormap::faded(c)),
+        CellPaint::Hatch { fill, line, rising } => {
+            CellPaint::Hatch { fill: super::colormap::faded(fill), line: super::colormap::faded(line), rising }
+        }
+    }
+}
+
+/// A paint for "below threshold": the colour desaturated and darkened,
+/// hatched rising.
+pub fn below_paint(c: Rgb) -> CellPaint {
+    let (fill, line) = super::colormap::below_threshold(c);
+    CellPaint::Hatch { fill, line, rising: true }
+}
+
+/// A server colour darkened for "below threshold" on the server map.
+pub fn dark_server_paint(c: Rgb) -> CellPaint {
+    let fill = scale(mix(c, [110, 110, 110], 0.15), 0.68);
+    CellPaint::Hatch { fill, line: scale(c, 0.35), rising: true }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> PlanView {
+        PlanView {
+            world: Aabb2::from_points(Point2::new(-1.0, -2.0), Point2::new(9.0, 8.0)),
+            pixels_per_metre: 10.0,
+            left: 20.0,
+            top: 50.0,
+            width: 100,
+            height: 100,
+        }
+    }
+
+    #[test]
+    fn north_is_up_and_mapping_round_trips() {
+        let v = view();
+        // The north-west corner of the world box is the plan's top-left.
+        assert_eq!(v.to_pixel(Point2::new(-1.0, 8.0)), (20.0, 50.0));
+        // One metre north is 10 pixels up.
+        let (_, y_south) = v.to_pixel(Point2::new(0.0, 0.0));
+        let (_, y_north) = v.to_pixel(Point2::new(0.0, 1.0));
+        assert_eq!(y_south - y_north, 10.0);
+        let p = v.to_world(45, 77);
+        assert_eq!(v.pixel_of(p), (45, 77));
+    }
+
+    #[test]
+    fn hatching_alternates_and_is_continuous() {
+        let paint = below_paint([100, 200, 50]);
+        let colours: Vec<Rgb> = (0..14).map(|x| paint.at(x, 3)).collect();
+        assert!(colours.iter().any(|c| *c != colours[0]));
+        // Period 7 along a row.
+        assert_eq!(colours[0], colours[7]);
+    }
+
+    #[test]
+    fn enclosure_finds_the_inside_of_a_ring() {
+        // 5 × 5 grid, wall ring on the border of the inner 3 × 3.
+        let grid = GridSpec { origin: Point2::new(0.0, 0.0), resolution: 1.0, width: 5, height: 5 };
+        let mut in_wall = vec![false; 25];
+        for i in 1..4 {
+            for j in 1..4 {
+                if i != 2 || j != 2 {
+                    in_wall[j * 5 + i] = true;
+                }
+            }
+        }
+        let info = CellInfo::new(&grid, vec![NO_ROOM; 25], in_wall);
+        assert!(!info.outside[12], "the centre is inside");
+        assert!(info.outside[0] && info.outside[24]);
+        // With no enclosure, nothing is faded.
+        let open = CellInfo::new(&grid, vec![NO_ROOM; 25], vec![false; 25]);
+        assert!(open.outside.iter().all(|&o| !o));
+    }
+
+    #[test]
+    fn material_classes() {
+        assert_eq!(wall_colour("stone_masonry"), wall_class::MASONRY);
+        assert_eq!(wall_colour("coated_glass"), wall_class::GLASS);
+        assert_eq!(wall_colour("elevator_shaft"), wall_class::METAL);
+        assert_eq!(wall_colour("plasterboard"), wall_class::LIGHT);
+        assert_eq!(wall_colour("ceiling_board"), wall_class::LIGHT);
+        assert_eq!(wall_colour("plywood"), wall_class::WOOD);
+    }
+
+    #[test]
+    fn centroid_of_a_rectangle() {
+        let square = [Point2::new(0.0, 0.0), Point2::new(4.0, 0.0), Point2::new(4.0, 2.0), Point2::new(0.0, 2.0)];
+        let c = room_label_point(&square).unwrap();
+        assert!((c.x - 2.0).abs() < 1e-12 && (c.y - 1.0).abs() < 1e-12);
+        assert!(room_label_point(&[]).is_none());
+        let line = [Point2::new(0.0, 0.0), Point2::new(2.0, 0.0)];
+        assert_eq!(room_label_point(&line), Some(Point2::new(1.0, 0.0)));
+    }
+}
