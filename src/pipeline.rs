@@ -183,6 +183,9 @@ pub fn simulate(
     Ok(SimulationOutcome { scene, coverage, report })
 }
 
+/// A heatmap renderer of [`crate::render`].
+type MapRenderer = fn(&Scene, &engine::FloorCoverage, &RenderOptions) -> image::RgbImage;
+
 /// The default output directory of a plan: `out/<file stem>/`.
 pub fn default_out_dir(plan_path: &Path) -> std::path::PathBuf {
     let stem = plan_path.file_stem().map_or_else(|| "plan".to_owned(), |s| s.to_string_lossy().into_owned());
@@ -205,7 +208,7 @@ pub fn write_outputs(outcome: &SimulationOutcome, dir: &Path) -> Result<Vec<Stri
             b
         };
         let band_text = if bands.is_empty() { String::new() } else { format!(", {} GHz", bands.join("+")) };
-        let maps: [(&str, &str, fn(&Scene, &engine::FloorCoverage, &RenderOptions) -> image::RgbImage); 3] = [
+        let maps: [(&str, &str, MapRenderer); 3] = [
             ("rssi", "RSSI (best server)", render::rssi_map),
             ("sinr", "SINR", render::sinr_map),
             ("server", "serving AP", render::server_map),

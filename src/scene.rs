@@ -6,7 +6,8 @@
 use crate::floorplan::{Band, CandidateSpec, CeilingSpec, OpeningKind, PlanPoint, PlanSource, SlabSpec};
 use crate::geometry::bvh::Bvh;
 use crate::geometry::{point_segment_distance, Aabb2, Point2, Point3};
-use crate::materials::{MaterialId, MaterialTable};
+use crate::materials::{MaterialId, MaterialTable, Polarization, SlabResponse};
+use crate::propagation::slab_tables::SlabTables;
 use crate::radio;
 use crate::units::{Frequency, Real};
 
@@ -238,6 +239,8 @@ pub struct Scene {
     pub aps: Vec<AccessPoint>,
     /// Settings.
     pub settings: Settings,
+    /// Tabulated R and T of every slab at every AP frequency.
+    pub slab_tables: SlabTables,
 }
 
 fn point(p: &PlanPoint) -> Point2 {
@@ -373,7 +376,40 @@ impl Scene {
             floor.bounds = bounds.inflated(GRID_MARGIN);
         }
 
-        Scene { name: source.display_name(), materials, floors, aps, settings }
+        let mut scene =
+            Scene { name: source.display_name(), materials, floors, aps, settings, slab_tables: SlabTables::default() };
+        scene.tabulate_slabs();
+        scene
+    }
+
+    /// (Re)builds [`Scene::slab_tables`] for every slab and the current
+    /// APs' frequencies; call after changing the APs.
+    pub fn tabulate_slabs(&mut self) {
+        let mut slabs = Vec::new();
+        for floor in &self.floors {
+            for wall in &floor.walls {
+                for slab in std::iter::once(wall.slab).chain(wall.openings.iter().filter_map(|o| o.leaf)) {
+                    slabs.push((slab, Polarization::Te));
+                }
+            }
+            for slab in [floor.slab, floor.roof].into_iter().flatten() {
+                slabs.push((slab, Polarization::Tm));
+            }
+        }
+        let frequencies: Vec<Frequency> = self.aps.iter().map(|ap| ap.frequency).collect();
+        self.slab_tables = SlabTables::build(&self.materials, &slabs, &frequencies);
+    }
+
+    /// R and T of a slab for a path at `cos` incidence.
+    #[inline]
+    pub fn slab_response(
+        &self,
+        slab: Slab,
+        frequency: Frequency,
+        cos: Real,
+        polarization: Polarization,
+    ) -> SlabResponse {
+        self.slab_tables.response(&self.materials, slab, frequency, cos, polarization)
     }
 
     /// Index of the storey with this id.

@@ -10,3 +10,6 @@ mod cli;
 /// Closed-form physics: Friis, slab losses through the engine, symmetry,
 /// monotonicity, and the field experience on the two lycée plans.
 mod physics;
+/// The ray tracer: two-ray, slab transmission, corridor, monotonicity,
+/// and agreement with a brute-force image method.
+mod raytrace;

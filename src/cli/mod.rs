@@ -78,10 +78,9 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     let config = SimulationConfig {
         model: match args.model {
             ModelChoice::Multiwall => Model::MultiWall,
-            ModelChoice::Raytrace => Model::RayTrace(RayTrace {
-                max_reflections: args.max_reflections as usize,
-                coherent: args.coherent,
-            }),
+            ModelChoice::Raytrace => {
+                Model::RayTrace(RayTrace { max_reflections: args.max_reflections as usize, coherent: args.coherent })
+            }
         },
         resolution: args.resolution,
         probes: args.probe.clone(),

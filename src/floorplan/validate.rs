@@ -41,7 +41,7 @@ pub fn validate(source: &PlanSource) -> Result<MaterialTable, Vec<Diagnostic>> {
     if problems.is_empty() {
         Ok(materials)
     } else {
-        problems.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        problems.sort_by_key(|p| (p.line, p.column));
         problems.dedup();
         Err(problems)
     }
@@ -210,15 +210,16 @@ impl Checker<'_> {
                 };
                 self.report(&format!("{path}.ceiling"), format!("unknown ceiling `{k}`"), Some(hint));
             }
-            Some(CeilingSpec::Vault(vault)) => {
-                if !(vault.vault.is_finite() && vault.vault > 0.0 && vault.vault < floor.height) {
-                    self.report(
-                        &format!("{path}.ceiling.vault"),
-                        format!("vault rise {} m must be greater than 0 and below the floor height {} m", vault.vault, floor.height),
-                        Some("the storey height is measured at the crown; the rise is how far the vault climbs above its springing line".into()),
-                    );
-                }
+            Some(CeilingSpec::Vault(vault))
+                if !(vault.vault.is_finite() && vault.vault > 0.0 && vault.vault < floor.height) =>
+            {
+                self.report(
+                    &format!("{path}.ceiling.vault"),
+                    format!("vault rise {} m must be greater than 0 and below the floor height {} m", vault.vault, floor.height),
+                    Some("the storey height is measured at the crown; the rise is how far the vault climbs above its springing line".into()),
+                );
             }
+            Some(CeilingSpec::Vault(_)) => {}
         }
 
         let mut wall_ids: HashMap<&str, usize> = HashMap::new();

@@ -234,14 +234,15 @@ fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>
     let mut rssi = CoverageMap::filled(grid, f32::NAN);
     let mut sinr = CoverageMap::filled(grid, f32::NAN);
     let mut server = vec![NO_SERVER; grid.len()];
-    for i in 0..grid.len() {
+    let cells = rssi.values.iter_mut().zip(sinr.values.iter_mut()).zip(server.iter_mut()).enumerate();
+    for (i, ((rssi, sinr), server)) in cells {
         if mask.in_wall[i] {
             continue;
         }
         let served = serve(scene, |ap| per_ap[ap].values[i] as Real);
-        rssi.values[i] = served.rssi.value() as f32;
-        sinr.values[i] = served.sinr_db as f32;
-        server[i] = served.server.map_or(NO_SERVER, |s| s as u16);
+        *rssi = served.rssi.value() as f32;
+        *sinr = served.sinr_db as f32;
+        *server = served.server.map_or(NO_SERVER, |s| s as u16);
     }
     FloorCoverage { floor, mask, per_ap, rssi, server, sinr }
 }

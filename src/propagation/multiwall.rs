@@ -22,6 +22,9 @@ use crate::materials::{Polarization, MAX_LOSS_DB};
 use crate::scene::{AccessPoint, Scene, Slab, WallSegment};
 use crate::units::{Db, Dbm, Frequency, Real};
 
+/// Thicknesses below this, m, are rounding error at a face, not material.
+const GRAZE_TOLERANCE: Real = 1e-6;
+
 /// The multi-wall model (no parameters: everything comes from the scene).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MultiWall;
@@ -174,7 +177,17 @@ pub fn for_each_crossing(
             // × cos θ = thickness), less where it clips an end or the top.
             let full = slab == wall.slab;
             if full {
-                slab.thickness = (length * (inside.1 - inside.0) * cos).min(slab.thickness);
+                let crossed = length * (inside.1 - inside.0) * cos;
+                // A leg that starts or ends on a face (a reflection point)
+                // grazes the prism by rounding error only.
+                if crossed < GRAZE_TOLERANCE {
+                    return;
+                }
+                // Within a micrometre of the whole thickness is the whole
+                // wall (and hits the tabulated slab).
+                if crossed < slab.thickness - GRAZE_TOLERANCE {
+                    slab.thickness = crossed;
+                }
             }
             let t = transmission(scene, slab, frequency, cos, Polarization::Te);
             visit(CrossingKind::Wall { floor: index, wall: wall.wall_index, opening: !full }, slab, (at, cos), t);
@@ -260,5 +273,5 @@ pub fn wall_normal(a: Point2, b: Point2) -> Vector2 {
 /// Transmission coefficient of a slab at an incidence cosine.
 #[inline]
 fn transmission(scene: &Scene, slab: Slab, frequency: Frequency, cos: Real, polarization: Polarization) -> Complex64 {
-    scene.materials.get(slab.material).slab(frequency, slab.thickness, cos, polarization).transmission
+    scene.slab_response(slab, frequency, cos, polarization).transmission
 }

@@ -185,7 +185,11 @@ fn compass(x: Real, y: Real) -> &'static str {
 pub const LISTED_PATHS: usize = 12;
 
 /// Explains the strongest traced paths at a probe, all APs together.
-pub fn path_reports(scene: &Scene, floor: usize, paths: Vec<(usize, crate::propagation::raytrace::PathRecord)>) -> Vec<PathReport> {
+pub fn path_reports(
+    scene: &Scene,
+    floor: usize,
+    paths: Vec<(usize, crate::propagation::raytrace::PathRecord)>,
+) -> Vec<PathReport> {
     use crate::propagation::raytrace::Bounce;
     let storey = &scene.floors[floor];
     let mut paths = paths;
@@ -203,7 +207,8 @@ pub fn path_reports(scene: &Scene, floor: usize, paths: Vec<(usize, crate::propa
                             let segment = &storey.walls[wall as usize];
                             let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
                             let leaf = if opening { "door/window in " } else { "" };
-                            let facing = crate::propagation::multiwall::wall_normal(segment.a, segment.b) * side as Real;
+                            let facing =
+                                crate::propagation::multiwall::wall_normal(segment.a, segment.b) * side as Real;
                             format!("{leaf}{name} ({} face)", compass(facing.x, facing.y))
                         }
                         Bounce::Floor => "floor".to_owned(),

@@ -109,6 +109,7 @@ impl RayTrace {
             cutoff_mw: Dbm(scene.settings.noise_floor_dbm - CUTOFF_MARGIN_DB).to_milliwatts(),
             eirp_mw: Dbm(ap.eirp_dbm()).to_milliwatts(),
             wavenumber: trace::wavenumber(ap),
+            coherent: self.coherent,
         }
     }
 

@@ -95,6 +95,8 @@ pub struct TraceContext<'a> {
     pub eirp_mw: Real,
     /// Wavenumber 2π/λ, rad/m.
     pub wavenumber: Real,
+    /// Sum complex amplitudes too (phase costs a sin/cos per path).
+    pub coherent: bool,
 }
 
 /// The sums over all paths at one receiver.
@@ -106,7 +108,26 @@ pub struct FieldSum {
     pub amplitude: Complex64,
     /// Number of paths that contributed.
     pub paths: u32,
+    /// Power of the direct path, mW (always traced first).
+    pub direct_mw: Real,
 }
+
+impl FieldSum {
+    /// The power below which a reflected path is dropped: the absolute
+    /// cutoff, or [`RELATIVE_CUTOFF_DB`] under the direct path. Tied to the
+    /// direct path (not the strongest so far) so that the set of paths kept
+    /// does not depend on the order they are found in, and more reflections
+    /// can only add paths.
+    #[inline]
+    fn cutoff(&self, absolute_mw: Real) -> Real {
+        absolute_mw.max(self.direct_mw * RELATIVE_CUTOFF)
+    }
+}
+
+/// Reflected paths this far below the direct path at the same receiver are
+/// dropped: even a hundred of them change the sum by under 0.002 dB.
+pub const RELATIVE_CUTOFF_DB: Real = 50.0;
+const RELATIVE_CUTOFF: Real = 1e-5;
 
 /// A path under construction: its points and bounces in order, each bounce
 /// with its incidence cosine and reflection coefficient.
@@ -250,10 +271,11 @@ impl TraceContext<'_> {
         };
         let length = (horizontal * horizontal + vertical_distance * vertical_distance).sqrt();
         let wavelength = self.ap.frequency.wavelength();
-        let spreading = (wavelength / (4.0 * std::f64::consts::PI * length.max(crate::propagation::MIN_DISTANCE))).powi(2);
+        let spreading =
+            (wavelength / (4.0 * std::f64::consts::PI * length.max(crate::propagation::MIN_DISTANCE))).powi(2);
         let power = self.eirp_mw * spreading;
         let is_direct = faces.is_empty() && bounces == 0;
-        if !is_direct && power < self.cutoff_mw {
+        if !is_direct && power < sum.cutoff(self.cutoff_mw) {
             return;
         }
 
@@ -333,7 +355,7 @@ impl TraceContext<'_> {
             };
             amplitude *= reflection.2;
             route.push(point, reflection);
-            if !is_direct && power * amplitude.norm_sqr() < self.cutoff_mw {
+            if !is_direct && power * amplitude.norm_sqr() < sum.cutoff(self.cutoff_mw) {
                 return;
             }
         }
@@ -355,7 +377,7 @@ impl TraceContext<'_> {
             let length = (receiver - image).norm();
             let wavelength = self.ap.frequency.wavelength();
             let power = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * length)).powi(2);
-            if power < self.cutoff_mw {
+            if power < sum.cutoff(self.cutoff_mw) {
                 continue;
             }
             let incoming: Vector3 = (point - source).normalize();
@@ -383,17 +405,22 @@ impl TraceContext<'_> {
         for leg in 0..=route.count {
             let (a, b) = (route.points[leg], route.points[leg + 1]);
             for_each_crossing(self.scene, self.ap.frequency, a, b, |_, _, _, t| amplitude *= t);
-            if !is_direct && power * amplitude.norm_sqr() < self.cutoff_mw {
+            if !is_direct && power * amplitude.norm_sqr() < sum.cutoff(self.cutoff_mw) {
                 return;
             }
         }
         let path_power = power * amplitude.norm_sqr();
         sum.power_mw += path_power;
         sum.paths += 1;
-        // Phase: free-space delay over the unfolded length, times the
-        // complex reflection and transmission coefficients.
-        let phase = Complex64::from_polar(1.0, -self.wavenumber * length);
-        sum.amplitude += phase * amplitude * power.sqrt();
+        if is_direct {
+            sum.direct_mw = path_power;
+        }
+        if self.coherent {
+            // Phase: free-space delay over the unfolded length, times the
+            // complex reflection and transmission coefficients.
+            let phase = Complex64::from_polar(1.0, -self.wavenumber * length);
+            sum.amplitude += phase * amplitude * power.sqrt();
+        }
         if let Some(explain) = explain.as_mut() {
             let reflections = (0..route.count)
                 .map(|i| {
@@ -422,7 +449,7 @@ impl TraceContext<'_> {
     /// The slab's reflection coefficient at an incidence cosine.
     #[inline]
     fn reflection(&self, slab: Slab, cos: Real, polarization: Polarization) -> Complex64 {
-        self.scene.materials.get(slab.material).slab(self.ap.frequency, slab.thickness, cos, polarization).reflection
+        self.scene.slab_response(slab, self.ap.frequency, cos, polarization).reflection
     }
 }
 
