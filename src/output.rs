@@ -20,7 +20,16 @@ pub fn create_dir(dir: &Path) -> Result<()> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io_error = |source| Error::Io { action: "write", path: path.to_owned(), source };
-    let mut file = tempfile::Builder::new().prefix(".wifiplan-").suffix(".tmp").tempfile_in(dir).map_err(io_error)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".wifiplan-").suffix(".tmp");
+    // Temporary files are private (0600) by default; results are ordinary
+    // files that others on the machine (a CI artefact upload) may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut file = builder.tempfile_in(dir).map_err(io_error)?;
     file.write_all(bytes).map_err(io_error)?;
     file.as_file().sync_all().map_err(io_error)?;
     file.persist(path).map_err(|e| io_error(e.error))?;

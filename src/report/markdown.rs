@@ -120,6 +120,24 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
                 }
                 let _ = writeln!(md);
             }
+            if !probe.paths.is_empty() {
+                let _ = writeln!(md, "\n  | # | AP | power (dBm) | length (m) | free space (dB) | reflections (dB) | walls, slabs (dB) | interactions |");
+                let _ = writeln!(md, "  |---:|---|---:|---:|---:|---:|---:|---|");
+                for (rank, path) in probe.paths.iter().enumerate() {
+                    let _ = writeln!(
+                        md,
+                        "  | {} | {} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} | {} |",
+                        rank + 1,
+                        path.ap,
+                        path.power_dbm,
+                        path.length_m,
+                        path.free_space_db,
+                        path.reflection_db,
+                        path.transmission_db,
+                        path.interactions.join("; ")
+                    );
+                }
+            }
         }
     }
     md

@@ -198,33 +198,43 @@ pub fn path_reports(
         .into_iter()
         .take(LISTED_PATHS)
         .map(|(ap, record)| {
-            let mut interactions: Vec<String> = record
-                .reflections
-                .iter()
-                .map(|r| {
-                    let surface = match r.bounce {
-                        Bounce::Wall { wall, side, opening } => {
-                            let segment = &storey.walls[wall as usize];
-                            let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
-                            let leaf = if opening { "door/window in " } else { "" };
-                            let facing =
-                                crate::propagation::multiwall::wall_normal(segment.a, segment.b) * side as Real;
-                            format!("{leaf}{name} ({} face)", compass(facing.x, facing.y))
-                        }
-                        Bounce::Floor => "floor".to_owned(),
-                        Bounce::Ceiling => "ceiling".to_owned(),
-                        Bounce::Vault => "vault".to_owned(),
-                    };
-                    format!(
-                        "reflection on {surface} at ({:.2}, {:.2}, {:.2}), {:.0}°, −{:.1} dB",
-                        r.point.x,
-                        r.point.y,
-                        r.point.z,
-                        r.incidence_deg,
-                        r.loss.value()
-                    )
-                })
-                .collect();
+            let reflection_text = |r: &crate::propagation::raytrace::Reflection| {
+                let surface = match r.bounce {
+                    Bounce::Wall { wall, side, opening } => {
+                        let segment = &storey.walls[wall as usize];
+                        let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
+                        let leaf = if opening { "door/window in " } else { "" };
+                        let facing = crate::propagation::multiwall::wall_normal(segment.a, segment.b) * side as Real;
+                        format!("{leaf}{name} ({} face)", compass(facing.x, facing.y))
+                    }
+                    Bounce::Floor => "floor".to_owned(),
+                    Bounce::Ceiling => "ceiling".to_owned(),
+                    Bounce::Vault => "vault".to_owned(),
+                };
+                format!(
+                    "reflection on {surface} at ({:.2}, {:.2}, {:.2}), {:.0}°, −{:.1} dB",
+                    r.point.x,
+                    r.point.y,
+                    r.point.z,
+                    r.incidence_deg,
+                    r.loss.value()
+                )
+            };
+            // Crossings of each leg, then the reflection that ends it.
+            let mut interactions = Vec::new();
+            for leg in 0..=record.reflections.len() {
+                for (_, crossing) in record.crossings.iter().filter(|(l, _)| *l == leg) {
+                    interactions.push(format!(
+                        "through {}, {:.0}°, −{:.1} dB",
+                        crossing_text(scene, crossing),
+                        crossing.incidence_deg,
+                        crossing.loss.value()
+                    ));
+                }
+                if let Some(reflection) = record.reflections.get(leg) {
+                    interactions.push(reflection_text(reflection));
+                }
+            }
             if interactions.is_empty() {
                 interactions.push("direct".to_owned());
             }
@@ -471,24 +481,28 @@ fn direct_path_report(scene: &Scene, path: &PathBreakdown) -> DirectPathReport {
         crossings: path
             .crossings
             .iter()
-            .map(|c| {
-                let material = &scene.materials.get(c.slab.material).name;
-                let what = match c.what {
-                    CrossingKind::Wall { floor, wall, opening } => {
-                        let kind = if opening { "opening in wall" } else { "wall" };
-                        format!(
-                            "{kind} {} of {} ({material} {:.2} m)",
-                            wall + 1,
-                            scene.floors[floor].id,
-                            c.slab.thickness
-                        )
-                    }
-                    CrossingKind::FloorSlab { floor } => {
-                        format!("floor slab of {} ({material} {:.2} m)", scene.floors[floor].id, c.slab.thickness)
-                    }
-                };
-                CrossingReport { what, incidence_deg: round2(c.incidence_deg), loss_db: round2(c.loss.value()) }
+            .map(|c| CrossingReport {
+                what: crossing_text(scene, c),
+                incidence_deg: round2(c.incidence_deg),
+                loss_db: round2(c.loss.value()),
             })
             .collect(),
+    }
+}
+
+/// What a crossing went through: `rdc-couloir-sud on rdc (stone_masonry
+/// 1.20 m)`, `opening in …`, `floor slab of etage1 (…)`.
+fn crossing_text(scene: &Scene, crossing: &crate::propagation::multiwall::Crossing) -> String {
+    let material = &scene.materials.get(crossing.slab.material).name;
+    match crossing.what {
+        CrossingKind::Wall { floor, wall, opening } => {
+            let storey = &scene.floors[floor];
+            let name = storey.wall_names.get(wall).map_or("wall", String::as_str);
+            let kind = if opening { "opening in " } else { "" };
+            format!("{kind}{name} on {} ({material} {:.2} m)", storey.id, crossing.slab.thickness)
+        }
+        CrossingKind::FloorSlab { floor } => {
+            format!("floor slab of {} ({material} {:.2} m)", scene.floors[floor].id, crossing.slab.thickness)
+        }
     }
 }

@@ -43,6 +43,22 @@ pub fn summary_table(report: &Report) -> String {
             probe.server.as_deref().unwrap_or("no AP"),
             probe.sinr_db.map_or_else(|| "–".into(), |v| format!("{v:.1} dB"))
         );
+        for (rank, path) in probe.paths.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    {:>2}. {:.1} dBm from {}: {:.2} m, free space −{:.1} dB, reflections −{:.1} dB, walls and slabs −{:.1} dB",
+                rank + 1,
+                path.power_dbm,
+                path.ap,
+                path.length_m,
+                path.free_space_db,
+                path.reflection_db,
+                path.transmission_db
+            );
+            for interaction in &path.interactions {
+                let _ = writeln!(out, "          {interaction}");
+            }
+        }
     }
     out
 }

@@ -10,7 +10,7 @@ use super::faces::{Face, Facet, Planes};
 use super::images::ImageTree;
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
-use crate::propagation::multiwall::{for_each_crossing, loss_of};
+use crate::propagation::multiwall::{for_each_crossing, loss_of, Crossing};
 use crate::scene::{AccessPoint, Scene, SceneFloor, Slab};
 use crate::units::{Db, Real, SPEED_OF_LIGHT};
 
@@ -62,6 +62,9 @@ pub struct PathRecord {
     pub reflections: Vec<Reflection>,
     /// Total transmission loss of every leg.
     pub transmission: Db,
+    /// Everything crossed, with the leg it is on (leg `k` ends at
+    /// reflection `k`; the last leg ends at the receiver).
+    pub crossings: Vec<(usize, Crossing)>,
     /// Received power of this path, dBm.
     pub power_dbm: Real,
 }
@@ -402,9 +405,17 @@ impl TraceContext<'_> {
         sum: &mut FieldSum,
         explain: &mut Option<&mut dyn FnMut(PathRecord)>,
     ) {
+        let mut crossings = Vec::new();
         for leg in 0..=route.count {
             let (a, b) = (route.points[leg], route.points[leg + 1]);
-            for_each_crossing(self.scene, self.ap.frequency, a, b, |_, _, _, t| amplitude *= t);
+            for_each_crossing(self.scene, self.ap.frequency, a, b, |what, slab, (at, cos), t| {
+                amplitude *= t;
+                // Only explanations pay for recording (an allocation).
+                if explain.is_some() {
+                    let incidence_deg = cos.clamp(0.0, 1.0).acos().to_degrees();
+                    crossings.push((leg, Crossing { what, slab, incidence_deg, loss: loss_of(t), at }));
+                }
+            });
             if !is_direct && power * amplitude.norm_sqr() < sum.cutoff(self.cutoff_mw) {
                 return;
             }
@@ -441,6 +452,7 @@ impl TraceContext<'_> {
                 free_space: Db(-10.0 * (power / self.eirp_mw).log10()),
                 reflections,
                 transmission,
+                crossings,
                 power_dbm: 10.0 * path_power.log10(),
             });
         }
