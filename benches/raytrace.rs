@@ -3,21 +3,13 @@
 //! for "a whole school in seconds"), and per-receiver tracing reported in
 //! paths per second.
 
-use std::path::Path;
+mod common;
 
+use common::{grid_cells, scene, PLANS};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use wifiplan::geometry::Point3;
-use wifiplan::pipeline::load_scene;
-use wifiplan::propagation::engine::{self, CellMask};
+use wifiplan::propagation::engine;
 use wifiplan::propagation::RayTrace;
-use wifiplan::scene::Scene;
-
-const PLANS: [&str; 3] = ["lycee_darche.toml", "lycee_moderne.toml", "office_small.toml"];
-
-fn scene(name: &str) -> Scene {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("floorplans").join(name);
-    load_scene(&path, None).unwrap_or_else(|e| panic!("{name}: {e}")).1
-}
 
 fn full_grid(c: &mut Criterion) {
     let mut group = c.benchmark_group("raytrace_grid");
@@ -25,12 +17,7 @@ fn full_grid(c: &mut Criterion) {
     for name in PLANS {
         let scene = scene(name);
         let resolution = scene.settings.resolution;
-        let cells: u64 = scene
-            .floors
-            .iter()
-            .map(|floor| CellMask::build(floor, resolution).map_or(0, |m| m.grid.len() as u64))
-            .sum();
-        group.throughput(Throughput::Elements(cells * scene.aps.len() as u64));
+        group.throughput(Throughput::Elements(grid_cells(&scene) * scene.aps.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), &scene, |b, scene| {
             b.iter(|| engine::simulate(scene, &RayTrace::default(), resolution, &|_, _| {}).expect("simulates"))
         });

@@ -187,14 +187,7 @@ fn sinr_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage) -> Option<Frame<'a
     let info = coverage_info(floor, coverage);
     let scale = ColorScale::sinr();
     let grid = coverage.sinr.grid;
-    let paints = cell_paints(floor, &grid, &info, |i| {
-        let v = value_at(&coverage.sinr, i);
-        if v.is_nan() {
-            VOID
-        } else {
-            CellPaint::Flat(scale.color(v))
-        }
-    });
+    let paints = flat_paints(floor, &coverage.sinr, &info, &scale);
     let keys = plan_key(scene, floor, &info);
     let footer = format!(
         "Colour scale fixed for every run: {} {} to {} {} on {}; values beyond are clamped. Interference counts every other AP on an overlapping channel; noise is the plan's noise floor.",
@@ -289,18 +282,23 @@ pub fn scalar_map(
     scalar_frame(scene, floor, map, scale).map_or_else(|| blank(options), |frame| frame.draw(options))
 }
 
-fn scalar_frame<'a>(scene: &'a Scene, floor: usize, map: &CoverageMap, scale: &ColorScale) -> Option<Frame<'a>> {
-    let storey = scene.floors.get(floor)?;
-    let grid = map.grid;
-    let info = CellInfo::from_floor(storey, &grid, &map.values);
-    let paints = cell_paints(storey, &grid, &info, |i| {
+/// Every cell in the plain colour of its value on `scale` (walls void).
+fn flat_paints(floor: &SceneFloor, map: &CoverageMap, info: &CellInfo, scale: &ColorScale) -> Vec<CellPaint> {
+    cell_paints(floor, &map.grid, info, |i| {
         let v = value_at(map, i);
         if v.is_nan() {
             VOID
         } else {
             CellPaint::Flat(scale.color(v))
         }
-    });
+    })
+}
+
+fn scalar_frame<'a>(scene: &'a Scene, floor: usize, map: &CoverageMap, scale: &ColorScale) -> Option<Frame<'a>> {
+    let storey = scene.floors.get(floor)?;
+    let grid = map.grid;
+    let info = CellInfo::from_floor(storey, &grid, &map.values);
+    let paints = flat_paints(storey, map, &info, scale);
     let keys = plan_key(scene, storey, &info);
     let footer = format!(
         "Colour scale: {} {} to {} {} on {}; values beyond are clamped.",
