@@ -16,17 +16,24 @@
 //! * [`report`] and [`render`]: statistics per storey and room, JSON and
 //!   Markdown reports, heatmap images.
 //! * [`pipeline`]: the jobs end to end; [`cli`]: the command-line shell.
+//! * [`compare`], [`check`] and [`many`]: scenarios in CI (a candidate
+//!   against a base, the coverage gate with JUnit output) and many plans
+//!   at once (directories, `--shard`, one folder each, a combined summary).
 //!
 //! Support: [`units`] (dBm/dB/frequency newtypes), [`radio`] (channels),
 //! [`geometry`], [`output`] (atomic writes), [`error`], [`suggest`].
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod floorplan;
 pub mod geometry;
+pub mod many;
 pub mod materials;
+pub mod optimize;
 pub mod output;
 pub mod pipeline;
 pub mod propagation;

@@ -179,6 +179,7 @@ pub fn simulate(
         floors,
         probes: probe_reports,
         run_time_s: report::round2(started.elapsed().as_secs_f64()),
+        result: None,
     };
     Ok(SimulationOutcome { scene, coverage, report })
 }
@@ -208,11 +209,14 @@ pub fn write_outputs(outcome: &SimulationOutcome, dir: &Path) -> Result<Vec<Stri
             b
         };
         let band_text = if bands.is_empty() { String::new() } else { format!(", {} GHz", bands.join("+")) };
-        let maps: [(&str, &str, MapRenderer); 3] = [
+        let mut maps: Vec<(&str, &str, MapRenderer)> = vec![
             ("rssi", "RSSI (best server)", render::rssi_map),
             ("sinr", "SINR", render::sinr_map),
             ("server", "serving AP", render::server_map),
         ];
+        if outcome.report.result.is_some() {
+            maps.push(("channels", "channels", render::channel_map));
+        }
         for (suffix, what, draw) in maps {
             let title = format!("{} — {} — {what}, {model}{band_text}", scene.name, floor.id);
             let options = RenderOptions::for_floor(scene, fc.floor, title);
@@ -230,4 +234,58 @@ pub fn write_outputs(outcome: &SimulationOutcome, dir: &Path) -> Result<Vec<Stri
 /// The report as the JSON text written to `report.json` and to stdout.
 pub fn report_json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Everything `plan` produced.
+#[derive(Debug)]
+pub struct PlanOutcome {
+    /// The final simulation of the planned APs (its report carries
+    /// `result`).
+    pub simulation: SimulationOutcome,
+    /// The input plan with the planned APs, for `planned.toml`.
+    pub planned: crate::floorplan::FloorPlan,
+}
+
+/// Plans the APs of a loaded plan, then simulates the result with the
+/// requested model (the search itself uses multiwall).
+pub fn plan(
+    source: &PlanSource,
+    scene: Scene,
+    plan_config: &crate::optimize::PlanConfig,
+    config: &SimulationConfig,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<PlanOutcome> {
+    let started = Instant::now();
+    let planned = crate::optimize::plan(&scene, plan_config, progress)?;
+    let mut final_scene = scene;
+    final_scene.aps = planned.aps.clone();
+    final_scene.tabulate_slabs();
+    progress("simulating the plan");
+    let plan_file = crate::optimize::planned_plan(&source.plan, &final_scene, &planned.aps);
+    let mut simulation = simulate(source, final_scene, config, &|_, _| {})?;
+    simulation.report.result = Some(planned.result);
+    simulation.report.run_time_s = report::round2(started.elapsed().as_secs_f64());
+    Ok(PlanOutcome { simulation, planned: plan_file })
+}
+
+/// Writes `plan`'s outputs: heatmaps (channels included), reports and
+/// `planned.toml`.
+pub fn write_plan_outputs(outcome: &PlanOutcome, dir: &Path) -> Result<Vec<String>> {
+    let images = write_outputs(&outcome.simulation, dir)?;
+    let text = toml::to_string_pretty(&outcome.planned)
+        .map_err(|e| Error::usage(format!("cannot write planned.toml ({e})")))?;
+    let header = format!(
+        "# Planned by wifiplan from `{}`: {} APs (lower bound {}).\n",
+        outcome.simulation.report.file,
+        outcome.simulation.report.aps.len(),
+        outcome
+            .simulation
+            .report
+            .result
+            .as_ref()
+            .and_then(|r| r.lower_bound)
+            .map_or("none".to_owned(), |b| b.to_string())
+    );
+    write_atomic(&dir.join("planned.toml"), format!("{header}{text}").as_bytes())?;
+    Ok(images)
 }

@@ -193,6 +193,10 @@ pub struct AccessPoint {
     pub tx_power_dbm: Real,
     /// Antenna gain, dBi.
     pub antenna_gain_dbi: Real,
+    /// The plan names the channel (the optimiser keeps it).
+    pub channel_given: bool,
+    /// Kept by the optimiser (`fixed = true`, the default).
+    pub fixed: bool,
 }
 
 impl AccessPoint {
@@ -224,6 +228,12 @@ pub struct Settings {
     pub noise_floor_dbm: Real,
     /// Default band.
     pub band: Band,
+    /// Default AP transmit power, dBm.
+    pub tx_power_dbm: Real,
+    /// Default AP antenna gain, dBi.
+    pub antenna_gain_dbi: Real,
+    /// Default channel width, MHz.
+    pub channel_width: u32,
 }
 
 /// The compiled, immutable scene.
@@ -261,6 +271,9 @@ impl Scene {
             target_coverage: plan.defaults.target_coverage,
             noise_floor_dbm: plan.defaults.noise_floor_dbm,
             band: plan.defaults.band,
+            tx_power_dbm: plan.defaults.tx_power_dbm,
+            antenna_gain_dbi: plan.defaults.antenna_gain_dbi,
+            channel_width: plan.defaults.channel_width,
         };
         let concrete = materials.id("concrete");
         let resolve_slab = |spec: &Option<SlabSpec>| -> Option<Slab> {
@@ -353,6 +366,8 @@ impl Scene {
                     frequency: radio::centre_frequency(band, channel),
                     tx_power_dbm: spec.tx_power_dbm.unwrap_or(plan.defaults.tx_power_dbm),
                     antenna_gain_dbi: spec.antenna_gain_dbi.unwrap_or(plan.defaults.antenna_gain_dbi),
+                    channel_given: spec.channel.is_some(),
+                    fixed: spec.fixed.unwrap_or(true),
                 })
             })
             .collect();

@@ -5,11 +5,21 @@ mod util;
 
 /// Every broken plan in tests/data/bad/ gives exit 2 and a located message.
 mod bad_plans;
+/// `check`: a verdict per room, exit codes, overrides, JUnit XML that parses.
+mod check;
+/// Plan fixtures for the CI commands (three rooms, one dead).
+mod ci_plans;
 /// Exit codes, error and hint text, output files, JSON report shape.
 mod cli;
+/// `compare`: regressions, improvements, zero deltas, what the plans share.
+mod compare;
+/// Many plans at once: directories, summaries, combined exit codes, shards.
+mod many;
 /// Closed-form physics: Friis, slab losses through the engine, symmetry,
 /// monotonicity, and the field experience on the two lycée plans.
 mod physics;
+/// `plan`: known optima, bounds, planned files, determinism, the lycées.
+mod plan;
 /// The ray tracer: two-ray, slab transmission, corridor, monotonicity,
 /// and agreement with a brute-force image method.
 mod raytrace;

@@ -1,4 +1,7 @@
 //! Inputs shared by the benches: the example plans of `floorplans/`.
+//!
+//! Each bench compiles this module on its own and uses part of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 

@@ -23,6 +23,15 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the built-in materials with their losses at 2.4, 5 and 6 GHz.
     Materials(MaterialsArgs),
+    /// Compare a candidate plan with a base plan: deltas per storey and room,
+    /// difference heatmaps; exit 1 if the candidate regresses.
+    Compare(CompareArgs),
+    /// Check that plans meet a coverage requirement (exit 1 if not), with a
+    /// verdict per room and an optional JUnit report.
+    Check(CheckArgs),
+    /// Find the fewest APs (placement, channels) that meet every room's
+    /// requirement, with a lower bound proving how close to optimal it is.
+    Plan(PlanArgs),
 }
 
 /// Propagation model.
@@ -60,11 +69,18 @@ pub struct OutputArgs {
 /// `wifiplan simulate`.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// The floor plan file (TOML or JSON).
-    pub plan: PathBuf,
-    /// Output directory [default: out/<plan file stem>/].
+    /// The floor plan file (TOML or JSON); or several, or directories of
+    /// them (every *.toml and *.json inside), run in parallel.
+    #[arg(required = true, value_name = "PLAN")]
+    pub plans: Vec<PathBuf>,
+    /// Output directory [default: out/<plan file stem>/]. With several
+    /// plans: the parent of one folder per plan [default: out/].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// With several plans: run only every N-th plan of the sorted list,
+    /// starting with the I-th (1-based), e.g. 2/4 for a job array.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Propagation model.
     #[arg(long, value_enum, default_value_t = ModelChoice::Raytrace)]
     pub model: ModelChoice,
@@ -114,4 +130,178 @@ pub struct MaterialsArgs {
     /// Also list the user materials of this plan.
     #[arg(long)]
     pub plan: Option<PathBuf>,
+}
+
+/// Propagation model options shared by the commands that simulate.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// Propagation model.
+    #[arg(long, value_enum, default_value_t = ModelChoice::Raytrace)]
+    pub model: ModelChoice,
+    /// Maximum reflections per path (raytrace), 0 to 6.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=6))]
+    pub max_reflections: u8,
+    /// Sum paths with their phase instead of adding powers (raytrace).
+    #[arg(long)]
+    pub coherent: bool,
+}
+
+/// `wifiplan plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The floor plan file (TOML or JSON). Its APs are kept as fixed APs.
+    pub plan: PathBuf,
+    /// Output directory [default: out/<plan file stem>/].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Model of the final check of the planned APs (the search uses
+    /// multiwall, a lower bound on the ray-traced signal).
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Band of the new APs ("2.4", "5" or "6"; default: the plan's band).
+    #[arg(long)]
+    pub band: Option<String>,
+    /// Channel width of the new APs, MHz.
+    #[arg(long, value_parser = ["20", "40", "80"])]
+    pub channel_width: Option<String>,
+    /// Grid cell size in metres, for the search and the final check
+    /// (default: the plan's defaults.resolution).
+    #[arg(long)]
+    pub resolution: Option<f64>,
+    /// Spacing of generated candidate mounting points, m (used when the
+    /// plan gives no candidates).
+    #[arg(long, default_value_t = crate::optimize::candidates::DEFAULT_SPACING)]
+    pub candidate_spacing: f64,
+    /// Require two APs above threshold on every counted cell (roaming).
+    #[arg(long)]
+    pub secondary: bool,
+    /// Most clients one AP may serve.
+    #[arg(long, default_value_t = 30)]
+    pub max_clients_per_ap: u32,
+    /// Never place more APs than this (fixed APs included).
+    #[arg(long)]
+    pub max_aps: Option<usize>,
+    /// Lower transmit powers as far as the requirement allows (less
+    /// co-channel overlap).
+    #[arg(long)]
+    pub reduce_power: bool,
+    /// Seed of the randomised search: same seed, same plan.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Search starts (the first is pure greedy).
+    #[arg(long, default_value_t = 12)]
+    pub starts: usize,
+    /// Stop the search after this many seconds (the result may then depend
+    /// on the machine's speed; the report says so).
+    #[arg(long, default_value_t = 120.0)]
+    pub time_limit: f64,
+    /// Report the signal at an exact point of the planned building. Repeatable.
+    #[arg(long, value_name = "X,Y[,FLOOR]")]
+    pub probe: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output format and verbosity.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Model and grid options of `compare` and `check`.
+#[derive(Debug, Args)]
+pub struct SimulationArgs {
+    /// Propagation model.
+    #[arg(long, value_enum, default_value_t = ModelChoice::Raytrace)]
+    pub model: ModelChoice,
+    /// Maximum reflections per path (raytrace), 0 to 6.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=6))]
+    pub max_reflections: u8,
+    /// Sum paths with their phase instead of adding powers (raytrace).
+    #[arg(long)]
+    pub coherent: bool,
+    /// Simulate only this band ("2.4", "5" or "6"); APs without a band get it.
+    #[arg(long)]
+    pub band: Option<String>,
+    /// Grid cell size in metres (overrides the plans' defaults.resolution).
+    #[arg(long)]
+    pub resolution: Option<f64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Output format of `compare`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Markdown tables, fit for a pull-request comment.
+    #[default]
+    Markdown,
+    /// The comparison as JSON (exactly compare.json).
+    Json,
+}
+
+/// `wifiplan compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The reference plan (e.g. the base branch's version).
+    pub base: PathBuf,
+    /// The plan judged against it (e.g. the pull request's version).
+    pub candidate: PathBuf,
+    /// Output directory [default: out/compare-<base stem>-<candidate stem>/].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Largest drop of a median RSSI (storey or room) that is not a
+    /// regression, dB.
+    #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_DB, value_name = "DB")]
+    pub tolerance_db: f64,
+    /// Largest drop of a coverage percentage (building, storey or room)
+    /// that is not a regression, percentage points.
+    #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_PCT, value_name = "PCT")]
+    pub tolerance_pct: f64,
+    /// Model and grid.
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Markdown)]
+    pub format: CompareFormat,
+    /// No progress bar and no note on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `wifiplan check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The floor plan file (TOML or JSON); or several, or directories of
+    /// them (every *.toml and *.json inside), checked in parallel.
+    #[arg(required = true, value_name = "PLAN")]
+    pub plans: Vec<PathBuf>,
+    /// Coverage every room must reach at its threshold, % [default: each
+    /// room's target from the plan].
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
+    /// Coverage the named room must reach, % (overrides --min-coverage for
+    /// it, on every storey). Repeatable.
+    #[arg(long, value_name = "NAME=PCT")]
+    pub room_min_coverage: Vec<String>,
+    /// Most APs a plan may have.
+    #[arg(long, value_name = "N")]
+    pub max_aps: Option<usize>,
+    /// Write a JUnit XML report: one test suite per plan, one test case per
+    /// room.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write heatmaps, report.json, report.md and check.json here
+    /// (with several plans: one folder per plan, and summary.json).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// With several plans: check only every N-th plan of the sorted list,
+    /// starting with the I-th (1-based), e.g. 2/4 for a job array.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Model and grid.
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// Output format and verbosity.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

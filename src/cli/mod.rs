@@ -3,6 +3,8 @@
 //! regression, 2 usage or input error).
 
 pub mod args;
+mod ci;
+mod plan;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -24,6 +26,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Simulate(args) => simulate(args),
         Command::Validate(args) => validate(args),
         Command::Materials(args) => materials(args),
+        Command::Compare(args) => ci::compare(args),
+        Command::Check(args) => ci::check(args),
+        Command::Plan(args) => plan::run(args),
     }
 }
 
@@ -42,7 +47,7 @@ pub fn print_error(error: &Error) {
     }
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -55,8 +60,9 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
-fn simulate(args: SimulateArgs) -> Result<ExitCode> {
-    if let Some(threads) = args.threads {
+/// Sizes rayon's global pool (`--threads`).
+pub(crate) fn set_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(threads) = threads {
         if threads == 0 {
             return Err(Error::usage("--threads must be at least 1"));
         }
@@ -64,14 +70,44 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         // (tests running several commands) keeps the first size.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     }
-    let band = match &args.band {
-        None => None,
-        Some(text) => Some(
-            Band::from_name(text)
-                .ok_or_else(|| Error::usage(format!("unknown --band `{text}`\n  hint: use 2.4, 5 or 6")))?,
-        ),
-    };
-    let (source, scene) = pipeline::load_scene(&args.plan, band)?;
+    Ok(())
+}
+
+/// Parses `--band`.
+pub(crate) fn parse_band(text: Option<&str>) -> Result<Option<Band>> {
+    text.map(|text| {
+        Band::from_name(text).ok_or_else(|| Error::usage(format!("unknown --band `{text}`\n  hint: use 2.4, 5 or 6")))
+    })
+    .transpose()
+}
+
+impl args::ModelArgs {
+    /// The model these options select.
+    pub fn model(&self) -> Model {
+        match self.model {
+            ModelChoice::Multiwall => Model::MultiWall,
+            ModelChoice::Raytrace => {
+                Model::RayTrace(RayTrace { max_reflections: self.max_reflections as usize, coherent: self.coherent })
+            }
+        }
+    }
+}
+
+/// A progress bar that shows the current stage as its message.
+pub(crate) fn stage_bar(quiet: bool) -> ProgressBar {
+    let bar = progress_bar(quiet);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn simulate(args: SimulateArgs) -> Result<ExitCode> {
+    let shard = args.shard.as_deref().map(crate::many::Shard::parse).transpose()?;
+    if crate::many::is_many(&args.plans, shard) {
+        return ci::simulate_many(args, shard);
+    }
+    set_threads(args.threads)?;
+    let band = parse_band(args.band.as_deref())?;
+    let (source, scene) = pipeline::load_scene(&args.plans[0], band)?;
     if args.paths && args.model != ModelChoice::Raytrace {
         return Err(Error::usage("--paths lists ray-traced paths\n  hint: use it with --model raytrace (the default)"));
     }
@@ -94,7 +130,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     };
     let outcome = pipeline::simulate(&source, scene, &config, &progress)?;
     bar.finish_and_clear();
-    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.plan));
+    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.plans[0]));
     let images = pipeline::write_outputs(&outcome, &out_dir)?;
     match args.output.format {
         OutputFormat::Json => println!("{}", pipeline::report_json(&outcome.report)),

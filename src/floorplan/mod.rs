@@ -51,7 +51,9 @@
 //!   `target_coverage`, `clients`, `exclude`.
 //! * `[[floors.candidates]]`: `points = [[x, y], …]` or `polygon`.
 //! * `[[aps]]`: `id`, `floor` (default the first), `position`, `height`,
-//!   `band`, `channel`, `tx_power_dbm`, `antenna_gain_dbi`, `channel_width`.
+//!   `band`, `channel`, `tx_power_dbm`, `antenna_gain_dbi`, `channel_width`,
+//!   `fixed` (for `plan`: `true` keeps the AP, `false` makes it a proposal
+//!   the optimiser may drop; default `true`).
 //!
 //! The parsed structs keep exactly what the user wrote; [`crate::scene`]
 //! resolves defaults, materials and geometry after [`validate`] has accepted
@@ -528,4 +530,9 @@ pub struct ApSpec {
     /// Channel width, MHz.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_width: Option<u32>,
+    /// For `plan`: `true` (the default) keeps this AP as installed;
+    /// `false` marks a proposal the optimiser may drop (its position is
+    /// still offered as a candidate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<bool>,
 }

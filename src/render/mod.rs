@@ -217,10 +217,41 @@ pub fn server_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptio
 }
 
 fn server_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &RenderOptions) -> Option<Frame<'a>> {
+    let grid = coverage.rssi.grid;
+    let colours = server_colours(scene, coverage, grid);
+    let mut shown = vec![false; scene.aps.len()];
+    for &s in &coverage.server {
+        if let Some(flag) = shown.get_mut(s as usize) {
+            *flag = true;
+        }
+    }
+    let mut legend: Vec<(String, Rgb)> = Vec::new();
+    for (index, ap) in scene.aps.iter().enumerate() {
+        if ap.floor == coverage.floor || shown[index] {
+            let other = if ap.floor == coverage.floor { "" } else { ", other storey" };
+            legend.push((format!("{} (ch {}{other})", ap.id, ap.channel), colours[index]));
+        }
+    }
+    let footer = format!(
+        "Each colour is the AP received strongest there (best server); colours are assigned per image, so read them from the key. Hatched, darker cells are below their room's threshold ({} dBm unless the room sets its own).",
+        format_db(options.threshold_dbm as f32),
+    );
+    categorical_frame(scene, coverage, options, colours, legend, footer)
+}
+
+/// A map of storey cells coloured by their serving AP's colour in
+/// `colours` (one per AP), with `legend` as the key.
+fn categorical_frame<'a>(
+    scene: &'a Scene,
+    coverage: &FloorCoverage,
+    options: &RenderOptions,
+    colours: Vec<Rgb>,
+    legend: Vec<(String, Rgb)>,
+    footer: String,
+) -> Option<Frame<'a>> {
     let floor = scene.floors.get(coverage.floor)?;
     let grid = coverage.rssi.grid;
     let info = coverage_info(floor, coverage);
-    let colours = server_colours(scene, coverage, grid);
     let thresholds = room_thresholds(scene, floor);
     let paints = cell_paints(floor, &grid, &info, |i| {
         let server = coverage.server.get(i).copied().unwrap_or(NO_SERVER);
@@ -234,38 +265,51 @@ fn server_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &Render
             CellPaint::Flat(c)
         }
     });
-    let mut servers: Vec<(String, Rgb)> = Vec::new();
-    let mut shown = vec![false; scene.aps.len()];
-    for &s in &coverage.server {
-        if let Some(flag) = shown.get_mut(s as usize) {
-            *flag = true;
-        }
-    }
-    for (index, ap) in scene.aps.iter().enumerate() {
-        if ap.floor == coverage.floor || shown[index] {
-            let other = if ap.floor == coverage.floor { "" } else { ", other storey" };
-            servers.push((format!("{} (ch {}{other})", ap.id, ap.channel), colours[index]));
-        }
-    }
     let mut keys = plan_key(scene, floor, &info);
     keys.insert(
         0,
         KeyEntry { paint: overlay::dark_server_paint(AP_PALETTE[0]), label: "below threshold (darker)".into() },
-    );
-    let footer = format!(
-        "Each colour is the AP received strongest there (best server); colours are assigned per image, so read them from the key. Hatched, darker cells are below their room's threshold ({} dBm unless the room sets its own).",
-        format_db(options.threshold_dbm as f32),
     );
     Some(Frame {
         scene,
         floor_index: coverage.floor,
         grid,
         paints,
-        panel: Panel::Servers(servers),
+        panel: Panel::Servers(legend),
         keys,
         footer,
         ap_dots: colours,
     })
+}
+
+/// Which channel serves each cell: cells coloured by their best server's
+/// channel (one colour per channel in use, in channel order), so
+/// neighbouring cells of the same colour share spectrum.
+pub fn channel_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptions) -> RgbImage {
+    let mut channels: Vec<(crate::floorplan::Band, u32)> = scene.aps.iter().map(|ap| (ap.band, ap.channel)).collect();
+    channels.sort_unstable();
+    channels.dedup();
+    let colour_of = |ap: &crate::scene::AccessPoint| {
+        let rank = channels.iter().position(|&c| c == (ap.band, ap.channel)).unwrap_or(0);
+        AP_PALETTE[rank % AP_PALETTE.len()]
+    };
+    let colours: Vec<Rgb> = scene.aps.iter().map(colour_of).collect();
+    let legend: Vec<(String, Rgb)> = channels
+        .iter()
+        .enumerate()
+        .map(|(rank, &(band, channel))| {
+            let users: Vec<&str> = scene
+                .aps
+                .iter()
+                .filter(|ap| ap.band == band && ap.channel == channel)
+                .map(|ap| ap.id.as_str())
+                .collect();
+            (format!("{band} ch {channel}: {}", users.join(", ")), AP_PALETTE[rank % AP_PALETTE.len()])
+        })
+        .collect();
+    let footer = "Each colour is the channel of the AP received strongest there; two areas of one colour that touch share a channel (co-channel interference). Hatched, darker cells are below their room's threshold.".to_owned();
+    categorical_frame(scene, coverage, options, colours, legend, footer)
+        .map_or_else(|| blank(options), |frame| frame.draw(options))
 }
 
 /// Any per-cell map of storey `floor` on `scale`: differences between two

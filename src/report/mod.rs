@@ -60,6 +60,9 @@ pub struct Report {
     pub probes: Vec<ProbeReport>,
     /// Wall-clock time of the simulation, s.
     pub run_time_s: Real,
+    /// For `plan`: the AP count, its lower bound and whether it is optimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<crate::optimize::PlanResult>,
 }
 
 /// One AP as simulated.

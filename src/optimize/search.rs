@@ -1,0 +1,377 @@
+//! The search for a small AP set: randomised greedy construction, then
+//! local search (drop redundant APs, replace two APs by one), repeated from
+//! several seeded starts; the best set found wins.
+//!
+//! Feasible means: every requirement has at least `need` cells covered
+//! (by one AP, or by two with secondary coverage), and no AP serves more
+//! than the client limit, a room's clients being spread over the APs that
+//! serve it in proportion to the cells each serves best.
+
+use std::time::Instant;
+
+use super::matrix::CoverageMatrix;
+use crate::units::Real;
+
+/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number
+/// generators", OOPSLA 2014). Written out so that a seed gives the same
+/// plan whatever version of a random-number crate is in use.
+#[derive(Clone, Debug)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform number in `[0, 1)`.
+    pub fn next_unit(&mut self) -> Real {
+        (self.next_u64() >> 11) as Real / (1u64 << 53) as Real
+    }
+}
+
+/// What the search must respect.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rules {
+    /// APs that must cover a cell for it to count (1, or 2 for secondary
+    /// coverage).
+    pub coverage_depth: u8,
+    /// Client limit per AP.
+    pub max_clients_per_ap: u32,
+    /// Stop adding APs at this count (the requirement may then be unmet).
+    pub max_aps: Option<usize>,
+}
+
+/// The coverage state of a set of selected columns.
+#[derive(Clone, Debug)]
+pub struct State<'a> {
+    matrix: &'a CoverageMatrix,
+    rules: Rules,
+    /// Whether each column is selected.
+    pub selected: Vec<bool>,
+    depth: Vec<u8>,
+    covered: Vec<usize>,
+}
+
+impl<'a> State<'a> {
+    /// The state with only the fixed APs selected.
+    pub fn new(matrix: &'a CoverageMatrix, rules: Rules) -> Self {
+        let mut state = State {
+            matrix,
+            rules,
+            selected: vec![false; matrix.len()],
+            depth: vec![0; matrix.cells.len()],
+            covered: vec![0; matrix.requirements.len()],
+        };
+        for j in 0..matrix.fixed {
+            state.add(j);
+        }
+        state
+    }
+
+    /// Selects column `j`.
+    pub fn add(&mut self, j: usize) {
+        debug_assert!(!self.selected[j]);
+        self.selected[j] = true;
+        for &(cell, _) in &self.matrix.columns[j] {
+            let depth = &mut self.depth[cell as usize];
+            *depth = depth.saturating_add(1);
+            if *depth == self.rules.coverage_depth {
+                self.covered[self.matrix.cells[cell as usize].requirement] += 1;
+            }
+        }
+    }
+
+    /// Deselects column `j`.
+    pub fn remove(&mut self, j: usize) {
+        debug_assert!(self.selected[j]);
+        self.selected[j] = false;
+        for &(cell, _) in &self.matrix.columns[j] {
+            let depth = &mut self.depth[cell as usize];
+            if *depth == self.rules.coverage_depth {
+                self.covered[self.matrix.cells[cell as usize].requirement] -= 1;
+            }
+            *depth -= 1;
+        }
+    }
+
+    /// Cells still missing, summed over requirements.
+    pub fn deficit(&self) -> usize {
+        self.matrix.requirements.iter().zip(&self.covered).map(|(r, &c)| r.need.saturating_sub(c)).sum()
+    }
+
+    /// Cells still missing in requirement `r`.
+    pub fn deficit_of(&self, r: usize) -> usize {
+        self.matrix.requirements[r].need.saturating_sub(self.covered[r])
+    }
+
+    /// Share of requirement `r`'s cells covered, %.
+    pub fn coverage_pct(&self, r: usize) -> Real {
+        let cells = self.matrix.requirements[r].cells;
+        if cells == 0 {
+            100.0
+        } else {
+            100.0 * self.covered[r] as Real / cells as Real
+        }
+    }
+
+    /// How many missing cells adding `j` would cover (capped per
+    /// requirement at what it still needs). `scratch` is a zeroed buffer of
+    /// one entry per requirement, left zeroed.
+    pub fn gain(&self, j: usize, scratch: &mut [usize]) -> usize {
+        let wanted = self.rules.coverage_depth - 1;
+        let mut touched: Vec<usize> = Vec::new();
+        for &(cell, _) in &self.matrix.columns[j] {
+            if self.depth[cell as usize] == wanted {
+                let r = self.matrix.cells[cell as usize].requirement;
+                if scratch[r] == 0 {
+                    touched.push(r);
+                }
+                scratch[r] += 1;
+            }
+        }
+        let mut gain = 0;
+        for r in touched {
+            gain += scratch[r].min(self.deficit_of(r));
+            scratch[r] = 0;
+        }
+        gain
+    }
+
+    /// Selected columns.
+    pub fn chosen(&self) -> Vec<usize> {
+        (0..self.selected.len()).filter(|&j| self.selected[j]).collect()
+    }
+
+    /// Clients each selected AP serves: every requirement's clients spread
+    /// over its covered cells by best server.
+    pub fn loads(&self) -> Vec<(usize, Real)> {
+        let cells = &self.matrix.cells;
+        let mut best: Vec<(f32, u32)> = vec![(f32::NEG_INFINITY, u32::MAX); cells.len()];
+        for j in self.chosen() {
+            for &(cell, power) in &self.matrix.columns[j] {
+                let entry = &mut best[cell as usize];
+                if power > entry.0 {
+                    *entry = (power, j as u32);
+                }
+            }
+        }
+        let mut served: Vec<Vec<(u32, usize)>> = vec![Vec::new(); self.matrix.requirements.len()];
+        for (cell, &(_, server)) in cells.iter().zip(&best) {
+            if server == u32::MAX || self.matrix.requirements[cell.requirement].clients == 0 {
+                continue;
+            }
+            let list = &mut served[cell.requirement];
+            match list.iter_mut().find(|(s, _)| *s == server) {
+                Some(entry) => entry.1 += 1,
+                None => list.push((server, 1)),
+            }
+        }
+        let mut load: Vec<Real> = vec![0.0; self.matrix.len()];
+        for (requirement, list) in self.matrix.requirements.iter().zip(&served) {
+            let total: usize = list.iter().map(|(_, n)| n).sum();
+            for &(server, n) in list {
+                load[server as usize] += requirement.clients as Real * n as Real / total as Real;
+            }
+        }
+        self.chosen().into_iter().map(|j| (j, load[j])).collect()
+    }
+
+    /// The most loaded AP over the limit, if any.
+    pub fn overloaded(&self) -> Option<(usize, Real)> {
+        let limit = self.rules.max_clients_per_ap as Real + 1e-9;
+        self.loads().into_iter().filter(|&(_, l)| l > limit).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    }
+
+    /// Coverage met and no AP overloaded.
+    pub fn feasible(&self) -> bool {
+        self.deficit() == 0 && self.overloaded().is_none()
+    }
+}
+
+/// The result of the search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResult {
+    /// Selected columns (fixed APs included).
+    pub chosen: Vec<usize>,
+    /// The selection meets every requirement.
+    pub feasible: bool,
+    /// Starts tried.
+    pub starts: usize,
+    /// The time limit cut the search short.
+    pub time_limit_hit: bool,
+}
+
+/// Builds a feasible set by randomised greedy: at each step one of the
+/// columns whose gain is within `greediness` of the best is taken at
+/// random (GRASP, Feo & Resende 1995); `greediness = 0` is pure greedy
+/// with ties to the lowest index.
+fn construct<'a>(matrix: &'a CoverageMatrix, rules: Rules, rng: &mut SplitMix64, greediness: Real) -> State<'a> {
+    let mut state = State::new(matrix, rules);
+    let mut scratch = vec![0usize; matrix.requirements.len()];
+    let under_limit = |state: &State| rules.max_aps.is_none_or(|m| state.chosen().len() < m);
+    while state.deficit() > 0 && under_limit(&state) {
+        let gains: Vec<(usize, usize)> = (matrix.fixed..matrix.len())
+            .filter(|&j| !state.selected[j])
+            .map(|j| (j, state.gain(j, &mut scratch)))
+            .filter(|&(_, g)| g > 0)
+            .collect();
+        let Some(best) = gains.iter().map(|&(_, g)| g).max() else { break };
+        let floor = (best as Real * (1.0 - greediness)).ceil() as usize;
+        let pool: Vec<usize> = gains.iter().filter(|&&(_, g)| g >= floor.max(1)).map(|&(j, _)| j).collect();
+        let pick = if greediness > 0.0 { pool[(rng.next_u64() % pool.len() as u64) as usize] } else { pool[0] };
+        state.add(pick);
+    }
+    // Capacity: add the column that takes over most of the overloaded AP's
+    // best-served cells, until no AP is over the limit.
+    while let (0, Some((overloaded, _))) = (state.deficit(), state.overloaded()) {
+        if !under_limit(&state) {
+            break;
+        }
+        let Some(relief) = best_relief(&state, overloaded) else { break };
+        state.add(relief);
+    }
+    state
+}
+
+/// The unselected column that would become best server on the most cells
+/// now served by `overloaded` in rooms with clients.
+fn best_relief(state: &State, overloaded: usize) -> Option<usize> {
+    let matrix = state.matrix;
+    let mut current: Vec<f32> = vec![f32::NEG_INFINITY; matrix.cells.len()];
+    for j in state.chosen() {
+        for &(cell, power) in &matrix.columns[j] {
+            current[cell as usize] = current[cell as usize].max(power);
+        }
+    }
+    let mut mine = vec![false; matrix.cells.len()];
+    for &(cell, power) in &matrix.columns[overloaded] {
+        let requirement = &matrix.requirements[matrix.cells[cell as usize].requirement];
+        mine[cell as usize] = power >= current[cell as usize] && requirement.clients > 0;
+    }
+    (matrix.fixed..matrix.len())
+        .filter(|&j| !state.selected[j])
+        .map(|j| {
+            let taken = matrix.columns[j].iter().filter(|&&(c, p)| mine[c as usize] && p > current[c as usize]).count();
+            (j, taken)
+        })
+        .filter(|&(_, taken)| taken > 0)
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(j, _)| j)
+}
+
+/// Drops every AP whose removal keeps the set feasible, weakest first.
+fn drop_redundant(state: &mut State) -> bool {
+    let mut improved = false;
+    let mut order: Vec<usize> = state.chosen().into_iter().filter(|&j| j >= state.matrix.fixed).collect();
+    order.sort_by_key(|&j| (state.matrix.columns[j].len(), j));
+    for j in order {
+        state.remove(j);
+        if state.feasible() {
+            improved = true;
+        } else {
+            state.add(j);
+        }
+    }
+    improved
+}
+
+/// Replaces two selected APs by one candidate when that stays feasible.
+fn two_for_one(state: &mut State, deadline: Instant) -> bool {
+    let matrix = state.matrix;
+    let chosen: Vec<usize> = state.chosen().into_iter().filter(|&j| j >= matrix.fixed).collect();
+    for (i, &a) in chosen.iter().enumerate() {
+        for &b in &chosen[i + 1..] {
+            if Instant::now() > deadline {
+                return false;
+            }
+            let (pa, pb) = (matrix.aps[a].position, matrix.aps[b].position);
+            // Only neighbours can be merged: one AP cannot cover cells as
+            // far apart as two distant ones.
+            if (pa - pb).norm() > 25.0 {
+                continue;
+            }
+            state.remove(a);
+            state.remove(b);
+            let needed = state.deficit();
+            let mut scratch = vec![0usize; matrix.requirements.len()];
+            let replacement = (matrix.fixed..matrix.len()).find(|&c| {
+                if state.selected[c] || c == a || c == b || state.gain(c, &mut scratch) < needed {
+                    return false;
+                }
+                state.add(c);
+                let ok = state.feasible();
+                state.remove(c);
+                ok
+            });
+            match replacement {
+                Some(c) => {
+                    state.add(c);
+                    return true;
+                }
+                None => {
+                    state.add(a);
+                    state.add(b);
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Runs `starts` seeded starts (the first pure greedy) with local search,
+/// within the time limit, and keeps the smallest feasible set (ties: the
+/// earliest found).
+pub fn search(
+    matrix: &CoverageMatrix,
+    rules: Rules,
+    seed: u64,
+    starts: usize,
+    time_limit: std::time::Duration,
+) -> SearchResult {
+    let started = Instant::now();
+    let deadline = started + time_limit;
+    let mut rng = SplitMix64::new(seed);
+    let mut best: Option<(Vec<usize>, bool)> = None;
+    let mut tried = 0;
+    let mut time_limit_hit = false;
+    for start in 0..starts.max(1) {
+        if start > 0 && Instant::now() > deadline {
+            time_limit_hit = true;
+            break;
+        }
+        tried += 1;
+        let greediness = if start == 0 { 0.0 } else { 0.15 };
+        let mut state = construct(matrix, rules, &mut rng, greediness);
+        if state.feasible() {
+            loop {
+                let dropped = drop_redundant(&mut state);
+                let merged = two_for_one(&mut state, deadline);
+                if !dropped && !merged {
+                    break;
+                }
+            }
+        }
+        let candidate = (state.chosen(), state.feasible());
+        let better = match &best {
+            None => true,
+            Some((chosen, feasible)) => {
+                (candidate.1 && !feasible) || (candidate.1 == *feasible && candidate.0.len() < chosen.len())
+            }
+        };
+        if better {
+            best = Some(candidate);
+        }
+    }
+    let (chosen, feasible) = best.unwrap_or_default();
+    SearchResult { chosen, feasible, starts: tried, time_limit_hit }
+}
