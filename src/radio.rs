@@ -86,8 +86,13 @@ pub fn occupied_band(band: Band, channel: u32, width_mhz: u32) -> (f64, f64) {
         }
         Band::Ghz5 | Band::Ghz6 => {
             // Blocks start at the band's first channel edge: 5170 MHz for
-            // 5 GHz (channel 36 low edge), 5945 MHz for 6 GHz (channel 1).
-            let origin = if band == Band::Ghz5 { 5170.0 } else { 5945.0 };
+            // 5 GHz (channel 36 low edge), restarting at 5735 MHz for UNII-3
+            // (channel 149), and 5945 MHz for 6 GHz (channel 1).
+            let origin = match band {
+                Band::Ghz5 if channel >= 149 => 5735.0,
+                Band::Ghz5 => 5170.0,
+                _ => 5945.0,
+            };
             let low_edge = centre - 10.0;
             let block = ((low_edge - origin) / width).floor();
             let low = origin + block * width;
@@ -145,6 +150,8 @@ mod tests {
         assert_eq!(occupied_band(Band::Ghz5, 36, 40), (5170.0, 5210.0));
         assert_eq!(occupied_band(Band::Ghz5, 40, 40), (5170.0, 5210.0));
         assert_eq!(occupied_band(Band::Ghz5, 48, 80), (5170.0, 5250.0));
+        assert_eq!(occupied_band(Band::Ghz5, 157, 80), (5735.0, 5815.0));
+        assert_eq!(occupied_band(Band::Ghz5, 153, 40), (5735.0, 5775.0));
         let a = occupied_band(Band::Ghz5, 36, 80);
         let b = occupied_band(Band::Ghz5, 44, 20);
         assert_relative_eq!(spectral_overlap(a, b), 1.0);

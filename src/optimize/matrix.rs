@@ -152,6 +152,17 @@ impl CoverageMatrix {
         Ok(CoverageMatrix { cells, requirements, aps, fixed, columns })
     }
 
+    /// Total margin of column `j` over its cells' thresholds, dB·cells: how
+    /// strongly it covers what it covers.
+    pub fn strength(&self, j: usize) -> Real {
+        self.columns[j]
+            .iter()
+            .map(|&(cell, power)| {
+                (power as Real - self.requirements[self.cells[cell as usize].requirement].threshold_dbm).max(0.0)
+            })
+            .sum()
+    }
+
     /// Number of columns (fixed APs and candidates).
     pub fn len(&self) -> usize {
         self.aps.len()

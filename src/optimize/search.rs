@@ -218,6 +218,7 @@ pub struct SearchResult {
 fn construct<'a>(matrix: &'a CoverageMatrix, rules: Rules, rng: &mut SplitMix64, greediness: Real) -> State<'a> {
     let mut state = State::new(matrix, rules);
     let mut scratch = vec![0usize; matrix.requirements.len()];
+    let strength: Vec<Real> = (0..matrix.len()).map(|j| matrix.strength(j)).collect();
     let under_limit = |state: &State| rules.max_aps.is_none_or(|m| state.chosen().len() < m);
     while state.deficit() > 0 && under_limit(&state) {
         let gains: Vec<(usize, usize)> = (matrix.fixed..matrix.len())
@@ -228,7 +229,13 @@ fn construct<'a>(matrix: &'a CoverageMatrix, rules: Rules, rng: &mut SplitMix64,
         let Some(best) = gains.iter().map(|&(_, g)| g).max() else { break };
         let floor = (best as Real * (1.0 - greediness)).ceil() as usize;
         let pool: Vec<usize> = gains.iter().filter(|&&(_, g)| g >= floor.max(1)).map(|&(j, _)| j).collect();
-        let pick = if greediness > 0.0 { pool[(rng.next_u64() % pool.len() as u64) as usize] } else { pool[0] };
+        let pick = if greediness > 0.0 {
+            pool[(rng.next_u64() % pool.len() as u64) as usize]
+        } else {
+            // Among equal gains, the strongest mount: in a room walled off
+            // by stone every point covers it, and the centre covers it best.
+            *pool.iter().max_by(|&&a, &&b| strength[a].total_cmp(&strength[b]).then(b.cmp(&a))).unwrap_or(&pool[0])
+        };
         state.add(pick);
     }
     // Capacity: add the column that takes over most of the overloaded AP's
@@ -328,6 +335,69 @@ fn two_for_one(state: &mut State, deadline: Instant) -> bool {
     false
 }
 
+/// Margin above threshold counted by [`quality`], dB. Margin is what keeps
+/// a room covered when a door closes or a classroom fills (bodies absorb
+/// 3–10 dB at 5 GHz); beyond 40 dB (only within a metre or two of an AP)
+/// more signal makes no better plan. The cap must exceed the margin an AP
+/// at a classroom's edge still leaves in its far corner (about 25 dB in a
+/// 7 × 8 m room), or every position in the room would score the same.
+const MARGIN_CAP_DB: f32 = 40.0;
+
+/// How robustly a selection covers: over every covered cell, the best
+/// server's margin above the threshold, capped at [`MARGIN_CAP_DB`].
+fn quality(state: &State) -> Real {
+    let matrix = state.matrix;
+    let mut best = vec![0.0f32; matrix.cells.len()];
+    for j in state.chosen() {
+        for &(cell, power) in &matrix.columns[j] {
+            let threshold = matrix.requirements[matrix.cells[cell as usize].requirement].threshold_dbm as f32;
+            let margin = (power - threshold).min(MARGIN_CAP_DB);
+            if margin > best[cell as usize] {
+                best[cell as usize] = margin;
+            }
+        }
+    }
+    best.iter().map(|&m| m as Real).sum()
+}
+
+/// Moves each AP to the candidate that covers its area most robustly
+/// (higher [`quality`]) while the set stays feasible: the search decides
+/// how many APs, this decides where in their rooms they go (towards the
+/// middle, away from walls). Candidates that share no cell with the AP are
+/// not tried.
+fn polish(state: &mut State, deadline: Instant) {
+    let matrix = state.matrix;
+    for j in state.chosen().into_iter().filter(|&j| j >= matrix.fixed) {
+        if Instant::now() > deadline {
+            return;
+        }
+        let mut mine = vec![false; matrix.cells.len()];
+        for &(cell, _) in &matrix.columns[j] {
+            mine[cell as usize] = true;
+        }
+        let mut current = j;
+        let mut best_quality = quality(state);
+        for c in matrix.fixed..matrix.len() {
+            if state.selected[c] || matrix.aps[c].floor != matrix.aps[j].floor {
+                continue;
+            }
+            if !matrix.columns[c].iter().any(|&(cell, _)| mine[cell as usize]) {
+                continue;
+            }
+            state.remove(current);
+            state.add(c);
+            let q = if state.feasible() { quality(state) } else { Real::NEG_INFINITY };
+            if q > best_quality + 1e-9 {
+                best_quality = q;
+                current = c;
+            } else {
+                state.remove(c);
+                state.add(current);
+            }
+        }
+    }
+}
+
 /// Runs `starts` seeded starts (the first pure greedy) with local search,
 /// within the time limit, and keeps the smallest feasible set (ties: the
 /// earliest found).
@@ -372,6 +442,14 @@ pub fn search(
             best = Some(candidate);
         }
     }
-    let (chosen, feasible) = best.unwrap_or_default();
+    let (mut chosen, feasible) = best.unwrap_or_default();
+    if feasible {
+        let mut state = State::new(matrix, rules);
+        for &j in chosen.iter().filter(|&&j| j >= matrix.fixed) {
+            state.add(j);
+        }
+        polish(&mut state, deadline);
+        chosen = state.chosen();
+    }
     SearchResult { chosen, feasible, starts: tried, time_limit_hit }
 }
