@@ -184,3 +184,32 @@ fn impossible_requirements_exit_1_and_say_so() {
     assert_eq!(report["result"]["requirement_met"], false);
     assert_eq!(report["result"]["optimal"], false);
 }
+
+#[test]
+fn many_plans_are_planned_in_one_run() {
+    let dir = temp_dir();
+    let plans = dir.path().join("plans");
+    std::fs::create_dir(&plans).unwrap();
+    std::fs::write(plans.join("a.toml"), isolated_rooms(1, 0)).unwrap();
+    std::fs::write(plans.join("b.toml"), isolated_rooms(2, 0)).unwrap();
+    std::fs::write(plans.join("broken.toml"), "format = 1\n[[floors]]\nid = \"f\"\nheight = -1\n").unwrap();
+    let out = dir.path().join("out");
+    let output = wifiplan(&[
+        "plan",
+        plans.to_str().unwrap(),
+        "--model",
+        "multiwall",
+        "--quiet",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "one broken plan: {}", transcript(&output));
+    for folder in ["a", "b"] {
+        assert!(out.join(folder).join("planned.toml").exists(), "{folder} was not planned");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let counts: Vec<u64> = summary["plans"].as_array().unwrap().iter().filter_map(|p| p["ap_count"].as_u64()).collect();
+    assert_eq!(counts, vec![1, 2], "{summary}");
+}

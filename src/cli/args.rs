@@ -81,16 +81,9 @@ pub struct SimulateArgs {
     /// starting with the I-th (1-based), e.g. 2/4 for a job array.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Propagation model.
-    #[arg(long, value_enum, default_value_t = ModelChoice::Raytrace)]
-    pub model: ModelChoice,
-    /// Maximum reflections per path (raytrace), 0 to 6.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=6))]
-    pub max_reflections: u8,
-    /// Sum paths with their phase (fast fading visible at λ/2 resolution)
-    /// instead of adding powers (raytrace).
-    #[arg(long)]
-    pub coherent: bool,
+    /// Propagation model and its options.
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// With --probe and raytrace: list the strongest paths at each probe,
     /// with every reflection and the losses of each part.
     #[arg(long)]
@@ -141,7 +134,8 @@ pub struct ModelArgs {
     /// Maximum reflections per path (raytrace), 0 to 6.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=6))]
     pub max_reflections: u8,
-    /// Sum paths with their phase instead of adding powers (raytrace).
+    /// Sum paths with their phase (fast fading visible at λ/2 resolution)
+    /// instead of adding powers (raytrace).
     #[arg(long)]
     pub coherent: bool,
 }
@@ -149,11 +143,19 @@ pub struct ModelArgs {
 /// `wifiplan plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The floor plan file (TOML or JSON). Its APs are kept as fixed APs.
-    pub plan: PathBuf,
-    /// Output directory [default: out/<plan file stem>/].
+    /// The floor plan file (TOML or JSON); or several, or directories of
+    /// them, planned in parallel. Its fixed APs are kept, APs marked
+    /// `fixed = false` are proposals the optimiser may drop.
+    #[arg(required = true, value_name = "PLAN")]
+    pub plans: Vec<PathBuf>,
+    /// Output directory [default: out/<plan file stem>/]. With several
+    /// plans: the parent of one folder per plan [default: out/].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// With several plans: run only every N-th plan of the sorted list,
+    /// starting with the I-th (1-based), e.g. 2/4 for a job array.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Model of the final check of the planned APs (the search uses
     /// multiwall, a lower bound on the ray-traced signal).
     #[command(flatten)]
@@ -209,15 +211,9 @@ pub struct PlanArgs {
 /// Model and grid options of `compare` and `check`.
 #[derive(Debug, Args)]
 pub struct SimulationArgs {
-    /// Propagation model.
-    #[arg(long, value_enum, default_value_t = ModelChoice::Raytrace)]
-    pub model: ModelChoice,
-    /// Maximum reflections per path (raytrace), 0 to 6.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=6))]
-    pub max_reflections: u8,
-    /// Sum paths with their phase instead of adding powers (raytrace).
-    #[arg(long)]
-    pub coherent: bool,
+    /// Propagation model and its options.
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Simulate only this band ("2.4", "5" or "6"); APs without a band get it.
     #[arg(long)]
     pub band: Option<String>,

@@ -10,50 +10,22 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::args::{CheckArgs, CompareArgs, CompareFormat, ModelChoice, OutputFormat, SimulateArgs, SimulationArgs};
-use super::{print_error, progress_bar};
+use super::args::{CheckArgs, CompareArgs, CompareFormat, OutputFormat, SimulateArgs, SimulationArgs};
+use super::{parse_band, print_error, progress_bar, set_threads, simulate_config};
 use crate::check::{self, CheckResult, JunitSuite, Requirement};
 use crate::compare::{self, Tolerances};
 use crate::error::{Error, Result};
 use crate::floorplan::Band;
 use crate::many::{self, Finished, PlanStatus, Shard, Summary, SummaryEntry};
 use crate::output::{create_dir, file_stem_for, write_atomic};
-use crate::pipeline::{self, Model, SimulationConfig};
-use crate::propagation::RayTrace;
-
-/// Sizes rayon's global pool. It can be set once per process; a second
-/// call (tests running several commands in one process) keeps the first.
-fn set_threads(threads: Option<usize>) -> Result<()> {
-    match threads {
-        Some(0) => Err(Error::usage("--threads must be at least 1")),
-        Some(threads) => {
-            let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
-            Ok(())
-        }
-        None => Ok(()),
-    }
-}
-
-fn parse_band(text: Option<&str>) -> Result<Option<Band>> {
-    text.map(|text| {
-        Band::from_name(text).ok_or_else(|| Error::usage(format!("unknown --band `{text}`\n  hint: use 2.4, 5 or 6")))
-    })
-    .transpose()
-}
-
-fn model(choice: ModelChoice, max_reflections: u8, coherent: bool) -> Model {
-    match choice {
-        ModelChoice::Multiwall => Model::MultiWall,
-        ModelChoice::Raytrace => Model::RayTrace(RayTrace { max_reflections: max_reflections as usize, coherent }),
-    }
-}
+use crate::pipeline::{self, SimulationConfig};
 
 /// The simulation request of `compare` and `check`, and the band filter.
 fn simulation_config(args: &SimulationArgs) -> Result<(SimulationConfig, Option<Band>)> {
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
     let config = SimulationConfig {
-        model: model(args.model, args.max_reflections, args.coherent),
+        model: args.model.model(),
         resolution: args.resolution,
         probes: Vec::new(),
         explain_paths: false,
@@ -62,7 +34,7 @@ fn simulation_config(args: &SimulationArgs) -> Result<(SimulationConfig, Option<
 }
 
 /// A progress bar counting finished plans.
-fn plans_bar(quiet: bool, count: usize, verb: &str) -> indicatif::ProgressBar {
+pub(super) fn plans_bar(quiet: bool, count: usize, verb: &str) -> indicatif::ProgressBar {
     let bar = progress_bar(quiet);
     bar.set_length(count as u64);
     bar.set_message(format!("{verb} {count} plan{}", if count == 1 { "" } else { "s" }));
@@ -70,7 +42,7 @@ fn plans_bar(quiet: bool, count: usize, verb: &str) -> indicatif::ProgressBar {
 }
 
 /// Prints the errors of a many-plans run, in plan order.
-fn print_plan_errors<T>(results: &[Finished<T>]) {
+pub(super) fn print_plan_errors<T>(results: &[Finished<T>]) {
     for finished in results {
         if let Err(error) = &finished.result {
             print_error(error);
@@ -80,7 +52,7 @@ fn print_plan_errors<T>(results: &[Finished<T>]) {
 
 /// Writes `summary.json` into `out` and prints the summary (JSON or the
 /// table); returns the run's exit code.
-fn finish_summary(summary: &Summary, out: Option<&Path>, format: OutputFormat, quiet: bool) -> Result<u8> {
+pub(super) fn finish_summary(summary: &Summary, out: Option<&Path>, format: OutputFormat, quiet: bool) -> Result<u8> {
     if let Some(out) = out {
         create_dir(out)?;
         write_atomic(&out.join("summary.json"), format!("{}\n", summary.to_json()).as_bytes())?;
@@ -103,15 +75,7 @@ fn finish_summary(summary: &Summary, out: Option<&Path>, format: OutputFormat, q
 pub(super) fn simulate_many(args: SimulateArgs, shard: Option<Shard>) -> Result<ExitCode> {
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
-    if args.paths && args.model != ModelChoice::Raytrace {
-        return Err(Error::usage("--paths lists ray-traced paths\n  hint: use it with --model raytrace (the default)"));
-    }
-    let config = SimulationConfig {
-        model: model(args.model, args.max_reflections, args.coherent),
-        resolution: args.resolution,
-        probes: args.probe.clone(),
-        explain_paths: args.paths,
-    };
+    let config = simulate_config(&args)?;
     let jobs = many::plan_jobs(&args.plans, shard)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out"));
     let bar = plans_bar(args.output.quiet, jobs.len(), "simulating");
@@ -130,29 +94,32 @@ pub(super) fn simulate_many(args: SimulateArgs, shard: Option<Shard>) -> Result<
     let entries = results
         .iter()
         .map(|finished| match &finished.result {
-            Ok(report) => SummaryEntry {
-                file: finished.job.path.display().to_string(),
-                folder: Some(finished.job.folder.clone()),
-                status: PlanStatus::Ok,
-                plan: Some(report.plan.clone()),
-                ap_count: Some(report.aps.len()),
-                coverage_pct: Some(report.coverage_pct),
-                requirement_met: Some(report.requirement_met),
-                failing: report
-                    .floors
-                    .iter()
-                    .flat_map(|f| {
-                        f.rooms.iter().filter(|r| !r.meets_target).map(move |r| format!("{}/{}", f.id, r.name))
-                    })
-                    .collect(),
-                error: None,
-            },
+            Ok(report) => report_entry(&finished.job, report, PlanStatus::Ok),
             Err(error) => SummaryEntry::error(&finished.job, error),
         })
         .collect();
     let summary = Summary::new("simulate", shard, config.model.propagation().name(), entries);
     let code = finish_summary(&summary, Some(&out), args.output.format, args.output.quiet)?;
     Ok(ExitCode::from(code))
+}
+
+/// The summary line of a plan that ran, from its report.
+pub(super) fn report_entry(job: &many::PlanJob, report: &crate::report::Report, status: PlanStatus) -> SummaryEntry {
+    SummaryEntry {
+        file: job.path.display().to_string(),
+        folder: Some(job.folder.clone()),
+        status,
+        plan: Some(report.plan.clone()),
+        ap_count: Some(report.aps.len()),
+        coverage_pct: Some(report.coverage_pct),
+        requirement_met: Some(report.requirement_met),
+        failing: report
+            .floors
+            .iter()
+            .flat_map(|f| f.rooms.iter().filter(|r| !r.meets_target).map(move |r| format!("{}/{}", f.id, r.name)))
+            .collect(),
+        error: None,
+    }
 }
 
 /// `compare BASE CANDIDATE`.

@@ -100,6 +100,19 @@ pub(crate) fn stage_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
+/// The simulation request of `simulate`.
+pub(crate) fn simulate_config(args: &SimulateArgs) -> Result<SimulationConfig> {
+    if args.paths && args.model.model != ModelChoice::Raytrace {
+        return Err(Error::usage("--paths lists ray-traced paths\n  hint: use it with --model raytrace (the default)"));
+    }
+    Ok(SimulationConfig {
+        model: args.model.model(),
+        resolution: args.resolution,
+        probes: args.probe.clone(),
+        explain_paths: args.paths,
+    })
+}
+
 fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     let shard = args.shard.as_deref().map(crate::many::Shard::parse).transpose()?;
     if crate::many::is_many(&args.plans, shard) {
@@ -107,21 +120,8 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     }
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
+    let config = simulate_config(&args)?;
     let (source, scene) = pipeline::load_scene(&args.plans[0], band)?;
-    if args.paths && args.model != ModelChoice::Raytrace {
-        return Err(Error::usage("--paths lists ray-traced paths\n  hint: use it with --model raytrace (the default)"));
-    }
-    let config = SimulationConfig {
-        model: match args.model {
-            ModelChoice::Multiwall => Model::MultiWall,
-            ModelChoice::Raytrace => {
-                Model::RayTrace(RayTrace { max_reflections: args.max_reflections as usize, coherent: args.coherent })
-            }
-        },
-        resolution: args.resolution,
-        probes: args.probe.clone(),
-        explain_paths: args.paths,
-    };
     let bar = progress_bar(args.output.quiet);
     bar.set_message(format!("simulating {}", scene.name));
     let progress = |done: u64, total: u64| {

@@ -1,16 +1,23 @@
-//! `wifiplan plan`: the minimal AP count, placement and channels.
+//! `wifiplan plan`: the minimal AP count, placement and channels, for one
+//! plan or many.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use super::args::{OutputFormat, PlanArgs};
+use super::ci::{finish_summary, plans_bar, print_plan_errors, report_entry};
 use super::{parse_band, set_threads, stage_bar};
 use crate::error::{Error, Result};
+use crate::floorplan::Band;
+use crate::many::{self, PlanStatus, Shard, Summary, SummaryEntry};
 use crate::optimize::PlanConfig;
-use crate::pipeline::{self, SimulationConfig};
+use crate::pipeline::{self, PlanOutcome, SimulationConfig};
+use crate::scene::Scene;
 
 /// Runs `plan`: exit 0 when the planned APs meet the requirement, 1 when
-/// they cannot (too few `--max-aps`, or rooms no candidate can cover).
+/// they cannot (too few `--max-aps`, or rooms no candidate can cover), 2 on
+/// errors; with many plans, the worst of them.
 pub fn run(args: PlanArgs) -> Result<ExitCode> {
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
@@ -20,44 +27,22 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if !(args.candidate_spacing.is_finite() && args.candidate_spacing >= 0.1) {
         return Err(Error::usage("--candidate-spacing must be at least 0.1 m"));
     }
-    let (source, scene) = pipeline::load_scene(&args.plan, None)?;
-    let resolution = args.resolution.unwrap_or(scene.settings.resolution);
-    if !(resolution.is_finite() && (0.01..=10.0).contains(&resolution)) {
-        return Err(Error::usage(format!(
-            "--resolution {resolution} is out of range\n  hint: give the cell size in metres, between 0.01 and 10"
-        )));
+    let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+    if many::is_many(&args.plans, shard) {
+        return run_many(&args, band, shard);
     }
-    let plan_config = PlanConfig {
-        band: band.unwrap_or(scene.settings.band),
-        channel_width: args.channel_width.as_deref().map_or(scene.settings.channel_width, |w| w.parse().unwrap_or(20)),
-        candidate_spacing: args.candidate_spacing,
-        resolution,
-        max_clients_per_ap: args.max_clients_per_ap,
-        secondary: args.secondary,
-        max_aps: args.max_aps,
-        starts: args.starts,
-        seed: args.seed,
-        time_limit: Duration::from_secs_f64(args.time_limit),
-        reduce_power: args.reduce_power,
-    };
-    let config = SimulationConfig {
-        model: args.model.model(),
-        resolution: Some(resolution),
-        probes: args.probe.clone(),
-        explain_paths: false,
-    };
+    let path = &args.plans[0];
     let bar = stage_bar(args.output.quiet);
-    let progress = |stage: &str| bar.set_message(format!("{}: {stage}", scene.name));
-    let outcome = pipeline::plan(&source, scene.clone(), &plan_config, &config, &progress)?;
+    let progress = |stage: &str| bar.set_message(stage.to_owned());
+    let outcome = plan_one(&args, band, path, &progress)?;
     bar.finish_and_clear();
-    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.plan));
+    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(path));
     let images = pipeline::write_plan_outputs(&outcome, &out_dir)?;
     let report = &outcome.simulation.report;
-    let result = report.result.as_ref();
     match args.output.format {
         OutputFormat::Json => println!("{}", pipeline::report_json(report)),
         OutputFormat::Text => {
-            if let Some(result) = result {
+            if let Some(result) = &report.result {
                 let bound =
                     result.lower_bound.map_or_else(|| "none (requirement unreachable)".to_owned(), |b| b.to_string());
                 println!(
@@ -79,6 +64,84 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
             }
         }
     }
-    let met = result.is_some_and(|r| r.requirement_met) && report.requirement_met;
-    Ok(if met { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if met(&outcome) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The planned APs meet the requirement, in the search and in the final
+/// simulation.
+fn met(outcome: &PlanOutcome) -> bool {
+    let report = &outcome.simulation.report;
+    report.result.as_ref().is_some_and(|r| r.requirement_met) && report.requirement_met
+}
+
+/// Plans one file.
+fn plan_one(args: &PlanArgs, band: Option<Band>, path: &Path, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanOutcome> {
+    let (source, scene) = pipeline::load_scene(path, None)?;
+    let (plan_config, config) = configs(args, band, &scene)?;
+    pipeline::plan(&source, scene, &plan_config, &config, progress)
+}
+
+/// The search and final-simulation settings for one scene.
+fn configs(args: &PlanArgs, band: Option<Band>, scene: &Scene) -> Result<(PlanConfig, SimulationConfig)> {
+    let resolution = args.resolution.unwrap_or(scene.settings.resolution);
+    if !(resolution.is_finite() && (0.01..=10.0).contains(&resolution)) {
+        return Err(Error::usage(format!(
+            "--resolution {resolution} is out of range\n  hint: give the cell size in metres, between 0.01 and 10"
+        )));
+    }
+    let plan_config = PlanConfig {
+        band: band.unwrap_or(scene.settings.band),
+        channel_width: args
+            .channel_width
+            .as_deref()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(scene.settings.channel_width),
+        candidate_spacing: args.candidate_spacing,
+        resolution,
+        max_clients_per_ap: args.max_clients_per_ap,
+        secondary: args.secondary,
+        max_aps: args.max_aps,
+        starts: args.starts,
+        seed: args.seed,
+        time_limit: Duration::from_secs_f64(args.time_limit),
+        reduce_power: args.reduce_power,
+    };
+    let config = SimulationConfig {
+        model: args.model.model(),
+        resolution: Some(resolution),
+        probes: args.probe.clone(),
+        explain_paths: false,
+    };
+    Ok((plan_config, config))
+}
+
+/// Several plans: each into `<out>/<plan>/`, then `summary.json`.
+fn run_many(args: &PlanArgs, band: Option<Band>, shard: Option<Shard>) -> Result<ExitCode> {
+    let jobs = many::plan_jobs(&args.plans, shard)?;
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out"));
+    let bar = plans_bar(args.output.quiet, jobs.len(), "planning");
+    let results = many::run_many(
+        &jobs,
+        |job| {
+            let outcome = plan_one(args, band, &job.path, &|_| {})?;
+            pipeline::write_plan_outputs(&outcome, &out.join(&job.folder))?;
+            Ok(outcome)
+        },
+        &|done, _| bar.set_position(done as u64),
+    );
+    bar.finish_and_clear();
+    print_plan_errors(&results);
+    let entries: Vec<SummaryEntry> = results
+        .iter()
+        .map(|finished| match &finished.result {
+            Ok(outcome) => {
+                let status = if met(outcome) { PlanStatus::Ok } else { PlanStatus::Failed };
+                report_entry(&finished.job, &outcome.simulation.report, status)
+            }
+            Err(error) => SummaryEntry::error(&finished.job, error),
+        })
+        .collect();
+    let summary = Summary::new("plan", shard, args.model.model().propagation().name(), entries);
+    let code = finish_summary(&summary, Some(&out), args.output.format, args.output.quiet)?;
+    Ok(ExitCode::from(code))
 }
