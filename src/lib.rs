@@ -31,6 +31,7 @@ pub mod compare;
 pub mod error;
 pub mod floorplan;
 pub mod geometry;
+pub mod import;
 pub mod many;
 pub mod materials;
 pub mod optimize;

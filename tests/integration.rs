@@ -13,6 +13,9 @@ mod ci_plans;
 mod cli;
 /// `compare`: regressions, improvements, zero deltas, what the plans share.
 mod compare;
+/// `import`: sample SVG/DXF drawings give the known walls, the plans
+/// validate and simulate, bad drawings exit 2 naming the file.
+mod import;
 /// Many plans at once: directories, summaries, combined exit codes, shards.
 mod many;
 /// Closed-form physics: Friis, slab losses through the engine, symmetry,

@@ -32,6 +32,8 @@ pub enum Command {
     /// Find the fewest APs (placement, channels) that meet every room's
     /// requirement, with a lower bound proving how close to optimal it is.
     Plan(PlanArgs),
+    /// Turn an architect's drawing (SVG, DXF) into a plan file to edit.
+    Import(ImportArgs),
 }
 
 /// Propagation model.
@@ -300,4 +302,45 @@ pub struct CheckArgs {
     /// Output format and verbosity.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `wifiplan import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The drawing: .svg or .dxf.
+    pub file: PathBuf,
+    /// The plan file to write (TOML, format = 1).
+    #[arg(long, short, required_unless_present = "list_layers")]
+    pub output: Option<PathBuf>,
+    /// Metres per drawing unit (e.g. 0.001 for a drawing in mm), overriding
+    /// the file's own units.
+    #[arg(long, value_name = "M_PER_UNIT")]
+    pub scale: Option<f64>,
+    /// Storey height, m.
+    #[arg(long, default_value_t = 3.0, value_name = "M")]
+    pub height: f64,
+    /// SVG: stroke colour or class → material, e.g. '#000000=concrete' or
+    /// partition=plasterboard. Repeatable.
+    #[arg(long, value_name = "COLOR_OR_CLASS=MATERIAL")]
+    pub map: Vec<String>,
+    /// DXF: layer → material and thickness in m, e.g. MUR:stone_masonry:0.6
+    /// or MUR=stone_masonry:0.6. With any, only mapped layers are walls.
+    /// Repeatable.
+    #[arg(long, value_name = "LAYER=MATERIAL:THICKNESS")]
+    pub layer_map: Vec<String>,
+    /// DXF: a layer whose entities are doors. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub door_layer: Vec<String>,
+    /// DXF: a layer whose entities are windows. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub window_layer: Vec<String>,
+    /// DXF: print the layers with their entity counts and exit.
+    #[arg(long)]
+    pub list_layers: bool,
+    /// Walls shorter than this are dropped, m.
+    #[arg(long, default_value_t = 0.05, value_name = "M")]
+    pub min_length: f64,
+    /// Also draw the walls found over the source's lines into this PNG.
+    #[arg(long, value_name = "PNG")]
+    pub preview: Option<PathBuf>,
 }

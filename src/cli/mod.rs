@@ -4,6 +4,7 @@
 
 pub mod args;
 mod ci;
+mod import;
 mod plan;
 
 use std::io::{IsTerminal, Write};
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Compare(args) => ci::compare(args),
         Command::Check(args) => ci::check(args),
         Command::Plan(args) => plan::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

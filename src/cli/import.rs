@@ -1,0 +1,119 @@
+//! `wifiplan import`: checks the options, runs the importer, writes the
+//! plan (and the preview) atomically and prints the summary on stderr.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::args::ImportArgs;
+use crate::error::{Error, Result};
+use crate::import::{self, ImportOptions};
+use crate::output::{write_atomic, write_png};
+
+/// Runs `wifiplan import`.
+pub fn run(args: ImportArgs) -> Result<ExitCode> {
+    let options = options(&args)?;
+    if args.list_layers {
+        return list_layers(&args);
+    }
+    let Some(output) = &args.output else {
+        return Err(Error::usage("import needs --output PLAN.toml"));
+    };
+    let imported = import::import_file(&args.file, &options)?;
+    write_atomic(output, imported.toml.as_bytes())?;
+    if let Some(preview) = &args.preview {
+        write_png(preview, &import::preview::render(&imported.drawing, &imported.plan))?;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{}: {}", args.file.display(), imported.summary);
+    let _ = writeln!(stderr, "wrote {}", output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_layers(args: &ImportArgs) -> Result<ExitCode> {
+    let _ = args;
+    Err(Error::usage("--list-layers reads DXF drawings, which are not supported yet"))
+}
+
+/// The library options from the typed arguments.
+fn options(args: &ImportArgs) -> Result<ImportOptions> {
+    let positive = |name: &str, value: f64| {
+        if value.is_finite() && value > 0.0 {
+            Ok(value)
+        } else {
+            Err(Error::usage(format!("--{name} must be a positive number, not {value}")))
+        }
+    };
+    let scale = args.scale.map(|s| positive("scale", s)).transpose()?;
+    let height = positive("height", args.height)?;
+    let min_length = if args.min_length.is_finite() && args.min_length >= 0.0 {
+        args.min_length
+    } else {
+        return Err(Error::usage("--min-length must be zero or more metres"));
+    };
+    let svg_map = args
+        .map
+        .iter()
+        .map(|entry| match entry.rsplit_once('=') {
+            Some((key, material)) if !key.trim().is_empty() && !material.trim().is_empty() => {
+                Ok((key.trim().to_owned(), material.trim().to_owned()))
+            }
+            _ => Err(Error::usage(format!(
+                "bad --map `{entry}`\n  hint: write COLOR_OR_CLASS=MATERIAL, e.g. '#000000=concrete' or partition=plasterboard"
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let layer_map = args.layer_map.iter().map(|entry| parse_layer_map(entry)).collect::<Result<Vec<_>>>()?;
+    Ok(ImportOptions {
+        scale,
+        height,
+        svg_map,
+        layer_map,
+        door_layers: args.door_layer.clone(),
+        window_layers: args.window_layer.clone(),
+        min_length,
+    })
+}
+
+/// `LAYER=material:thickness`, `LAYER:material:thickness` or
+/// `LAYER=material`.
+fn parse_layer_map(entry: &str) -> Result<(String, String, Option<f64>)> {
+    let bad = || {
+        Error::usage(format!(
+            "bad --layer-map `{entry}`\n  hint: write LAYER=MATERIAL:THICKNESS, e.g. MUR=stone_masonry:0.6 (thickness in m, optional)"
+        ))
+    };
+    let (layer, rest) = match entry.split_once('=') {
+        Some(split) => split,
+        None => entry.split_once(':').ok_or_else(bad)?,
+    };
+    let (material, thickness) = match rest.split_once(':') {
+        Some((material, thickness)) => {
+            let value: f64 = thickness.trim().parse().map_err(|_| bad())?;
+            if !(value.is_finite() && value > 0.0) {
+                return Err(bad());
+            }
+            (material, Some(value))
+        }
+        None => (rest, None),
+    };
+    if layer.trim().is_empty() || material.trim().is_empty() {
+        return Err(bad());
+    }
+    Ok((layer.trim().to_owned(), material.trim().to_owned(), thickness))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_maps_take_both_spellings() {
+        assert_eq!(
+            parse_layer_map("MUR:stone_masonry:0.6").unwrap(),
+            ("MUR".into(), "stone_masonry".into(), Some(0.6))
+        );
+        assert_eq!(parse_layer_map("CLOISON=plasterboard").unwrap(), ("CLOISON".into(), "plasterboard".into(), None));
+        assert!(parse_layer_map("MUR=stone:-1").is_err());
+        assert!(parse_layer_map("MUR").is_err());
+    }
+}

@@ -1,0 +1,222 @@
+//! `wifiplan import`: the sample drawings in floorplans/sources/ give the
+//! walls of the plan they were drawn from, the output validates and
+//! simulates, and bad inputs exit 2 naming the file.
+//!
+//! The samples are generated here from the ground floor of
+//! `lycee_moderne.toml` (`UPDATE_SAMPLES=1 cargo test import` rewrites
+//! them), so the expected walls are known exactly.
+
+use std::path::{Path, PathBuf};
+
+use wifiplan::floorplan::{self, PlanFormat};
+
+use crate::util::{non_empty, root, temp_dir, transcript, wifiplan};
+
+/// Ground floor of lycee_moderne.toml: (from, to, material, thickness).
+fn known_walls() -> Vec<([f64; 2], [f64; 2], &'static str, f64)> {
+    let mut walls = vec![
+        ([0.0, 0.0], [38.2, 0.0], "reinforced_concrete", 0.3),
+        ([38.2, 0.0], [38.2, 22.6], "reinforced_concrete", 0.3),
+        ([38.2, 22.6], [0.0, 22.6], "reinforced_concrete", 0.3),
+        ([0.0, 22.6], [0.0, 0.0], "reinforced_concrete", 0.3),
+        ([0.0, 9.2], [38.2, 9.2], "plasterboard", 0.12),
+        ([0.0, 13.4], [38.2, 13.4], "plasterboard", 0.12),
+    ];
+    for x in [7.85, 15.35, 22.85, 30.35] {
+        walls.push(([x, 0.0], [x, 9.2], "plasterboard", 0.1));
+        walls.push(([x, 13.4], [x, 22.6], "plasterboard", 0.1));
+    }
+    walls
+}
+
+const KNOWN_LENGTH: f64 = 2.0 * (38.2 + 22.6) + 2.0 * 38.2 + 8.0 * 9.2;
+
+fn sources() -> PathBuf {
+    root().join("floorplans").join("sources")
+}
+
+/// The SVG sample: centimetres (import with `--scale 0.01`), SVG's y down,
+/// the facade as a black polygon with class `facade`, the corridor walls as
+/// a path in a translated group with class `couloir`, the partitions as
+/// grey lines, room labels as text (skipped).
+fn lycee_svg() -> String {
+    let cm = |v: f64| (v * 100.0).round() as i64;
+    // SVG y of a plan y (the viewBox bottom is plan y = -0.5).
+    let y = |v: f64| cm(22.6 - v);
+    let mut svg = String::new();
+    svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-50 -50 3920 2360\">\n");
+    svg.push_str("  <title>Lycée moderne, rez-de-chaussée (cm)</title>\n");
+    svg.push_str(&format!(
+        "  <polygon class=\"facade\" points=\"0,{} {},{} {},{} 0,{}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"30\"/>\n",
+        y(0.0),
+        cm(38.2),
+        y(0.0),
+        cm(38.2),
+        y(22.6),
+        y(22.6)
+    ));
+    // The corridor walls, drawn relative to the corridor's south side.
+    svg.push_str(&format!("  <g transform=\"translate(0 {})\" class=\"couloir\">\n", y(9.2)));
+    svg.push_str(&format!(
+        "    <path d=\"M 0 0 H {} M 0 {} h {}\" fill=\"none\" stroke=\"#333\" stroke-width=\"12\"/>\n",
+        cm(38.2),
+        y(13.4) - y(9.2),
+        cm(38.2)
+    ));
+    svg.push_str("  </g>\n");
+    for x in [7.85, 15.35, 22.85, 30.35] {
+        for (from, to) in [(0.0, 9.2), (13.4, 22.6)] {
+            svg.push_str(&format!(
+                "  <line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#808080\" stroke-width=\"10\"/>\n",
+                cm(x),
+                y(from),
+                cm(x),
+                y(to)
+            ));
+        }
+    }
+    for (i, x) in [3.9, 11.6, 19.1, 26.6, 34.3].iter().enumerate() {
+        svg.push_str(&format!("  <text x=\"{}\" y=\"{}\">S10{}</text>\n", cm(*x), y(4.6), i + 1));
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Writes a generated sample when `UPDATE_SAMPLES=1`, else checks that the
+/// committed one is what the generator writes.
+fn check_sample(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = sources().join(name);
+    if std::env::var_os("UPDATE_SAMPLES").is_some() {
+        std::fs::create_dir_all(sources()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(committed == bytes, "{} is out of date; rerun with UPDATE_SAMPLES=1", path.display());
+    path
+}
+
+/// Runs the import and returns the written plan's walls.
+fn import(args: &[&str], dir: &Path) -> Vec<floorplan::Wall> {
+    let output_path = dir.join("imported.toml");
+    let mut full = vec!["import"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--output", output_path.to_str().unwrap()]);
+    let output = wifiplan(&full);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let text = std::fs::read_to_string(&output_path).unwrap();
+    let source = floorplan::parse_str("imported.toml", &text, PlanFormat::Toml).unwrap();
+    floorplan::validate::validate(&source).unwrap_or_else(|p| panic!("{p:?}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("walls"), "summary missing: {stderr}");
+    source.plan.floors[0].walls.clone()
+}
+
+fn total_length(walls: &[floorplan::Wall]) -> f64 {
+    walls.iter().flat_map(|w| w.points.windows(2).map(|p| (p[1][0] - p[0][0]).hypot(p[1][1] - p[0][1]))).sum()
+}
+
+/// Count, total length (within 1 %), and per (material, thickness) class
+/// the same count as the known plan.
+fn assert_matches_known(walls: &[floorplan::Wall], thickness_tolerance: f64) {
+    let known = known_walls();
+    assert_eq!(walls.len(), known.len(), "{walls:#?}");
+    let length = total_length(walls);
+    assert!((length - KNOWN_LENGTH).abs() < 0.01 * KNOWN_LENGTH, "total length {length} vs {KNOWN_LENGTH}");
+    for (material, thickness) in [("reinforced_concrete", 0.3), ("plasterboard", 0.12), ("plasterboard", 0.1)] {
+        let want = known.iter().filter(|k| k.2 == material && k.3 == thickness).count();
+        let got = walls
+            .iter()
+            .filter(|w| w.material == material && (w.thickness - thickness).abs() <= thickness_tolerance)
+            .count();
+        assert_eq!(got, want, "{material} {thickness} m: {walls:#?}");
+    }
+}
+
+#[test]
+fn svg_sample_gives_the_known_walls() {
+    let svg = check_sample("lycee_moderne_rdc.svg", lycee_svg().as_bytes());
+    let dir = temp_dir();
+    let preview = dir.path().join("preview.png");
+    let walls = import(
+        &[
+            svg.to_str().unwrap(),
+            "--scale",
+            "0.01",
+            "--map",
+            "facade=reinforced_concrete",
+            "--map",
+            "couloir=plasterboard",
+            "--map",
+            "#808080=plasterboard",
+            "--preview",
+            preview.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_matches_known(&walls, 0.001);
+    assert!(non_empty(&preview));
+}
+
+#[test]
+fn imported_plans_simulate() {
+    let svg = check_sample("lycee_moderne_rdc.svg", lycee_svg().as_bytes());
+    let dir = temp_dir();
+    import(&[svg.to_str().unwrap(), "--scale", "0.01"], dir.path());
+    let plan = dir.path().join("imported.toml");
+    // A plan without APs simulates nothing: give it one.
+    let mut text = std::fs::read_to_string(&plan).unwrap();
+    text.push_str("\n[[aps]]\nid = \"AP1\"\nposition = [11.6, 11.3]\n");
+    std::fs::write(&plan, text).unwrap();
+    let out = dir.path().join("out");
+    let output = wifiplan(&[
+        "simulate",
+        plan.to_str().unwrap(),
+        "--model",
+        "multiwall",
+        "--resolution",
+        "0.5",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert!(non_empty(&out.join("rdc-rssi.png")));
+}
+
+#[test]
+fn the_contract_line_imports_in_metres() {
+    let dir = temp_dir();
+    let svg = dir.path().join("w.svg");
+    std::fs::write(
+        &svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><line x1="0" y1="0" x2="10" y2="0" stroke="#000" stroke-width="0.2"/></svg>"##,
+    )
+    .unwrap();
+    let walls = import(&[svg.to_str().unwrap()], dir.path());
+    assert_eq!(walls.len(), 1);
+    assert!((total_length(&walls) - 10.0).abs() < 1e-9);
+    assert!((walls[0].thickness - 0.2).abs() < 1e-9);
+}
+
+#[test]
+fn bad_inputs_exit_2_naming_the_file() {
+    let dir = temp_dir();
+    let empty = dir.path().join("empty.svg");
+    std::fs::write(&empty, r#"<svg xmlns="http://www.w3.org/2000/svg"><text>hello</text></svg>"#).unwrap();
+    let broken = dir.path().join("broken.svg");
+    std::fs::write(&broken, "<svg><line").unwrap();
+    let other = dir.path().join("plan.pdf");
+    std::fs::write(&other, "%PDF").unwrap();
+    let missing = dir.path().join("missing.svg");
+    for (file, needle) in
+        [(&empty, "no walls found"), (&broken, "not a valid SVG"), (&other, "unsupported"), (&missing, "")]
+    {
+        let out = dir.path().join("x.toml");
+        let output = wifiplan(&["import", file.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let name = file.file_name().unwrap().to_str().unwrap();
+        assert!(stderr.contains(name) && stderr.contains(needle), "{}", transcript(&output));
+        assert!(!out.exists());
+    }
+}
