@@ -82,6 +82,162 @@ fn lycee_svg() -> String {
     svg
 }
 
+/// The DXF sample, in millimetres (`$INSUNITS` = mm): walls drawn as
+/// doubled outlines (the facade as two closed LWPOLYLINEs on `MUR`, the
+/// corridor walls as LINE pairs and the partitions as POLYLINE pairs on
+/// `CLOISON`), doors and windows as INSERTs of blocks on `PORTES` and
+/// `FENETRES` (rotated, the window block scaled), a pillar (CIRCLE) and a
+/// label (TEXT on `TEXTE`).
+fn lycee_dxf() -> dxf::Drawing {
+    use dxf::entities::{Arc, Circle, Entity, EntityType, Insert, Line, LwPolyline, Polyline, Text, Vertex};
+    use dxf::LwPolylineVertex;
+    use dxf::{Block, Point};
+
+    let mm = |v: f64| (v * 1000.0).round();
+    let mut drawing = dxf::Drawing::new();
+    drawing.header.version = dxf::enums::AcadVersion::R2000;
+    drawing.header.default_drawing_units = dxf::enums::Units::Millimeters;
+    for name in ["MUR", "CLOISON", "PORTES", "FENETRES", "TEXTE"] {
+        drawing.add_layer(dxf::tables::Layer { name: name.into(), ..Default::default() });
+    }
+    let on = |layer: &str, specific: EntityType| {
+        let mut entity = Entity::new(specific);
+        entity.common.layer = layer.into();
+        entity
+    };
+    // Facade: outer and inner faces of the 0.3 m shell.
+    for (lo_x, lo_y, hi_x, hi_y) in [(-0.15, -0.15, 38.35, 22.75), (0.15, 0.15, 38.05, 22.45)] {
+        let mut poly = LwPolyline::default();
+        for (x, y) in [(lo_x, lo_y), (hi_x, lo_y), (hi_x, hi_y), (lo_x, hi_y)] {
+            poly.vertices.push(LwPolylineVertex { x: mm(x), y: mm(y), ..Default::default() });
+        }
+        poly.set_is_closed(true);
+        drawing.add_entity(on("MUR", EntityType::LwPolyline(poly)));
+    }
+    // Corridor walls, 0.12 m, from face to face of the facade.
+    for y in [9.2, 13.4] {
+        for face in [y - 0.06, y + 0.06] {
+            let line = Line::new(Point::new(mm(0.15), mm(face), 0.0), Point::new(mm(38.05), mm(face), 0.0));
+            drawing.add_entity(on("CLOISON", EntityType::Line(line)));
+        }
+    }
+    // Partitions, 0.1 m, between the facade and the corridor walls.
+    for x in [7.85, 15.35, 22.85, 30.35] {
+        for (from, to) in [(0.15, 9.14), (13.46, 22.45)] {
+            for face in [x - 0.05, x + 0.05] {
+                let mut entity = on("CLOISON", EntityType::Polyline(Polyline::default()));
+                let mut poly = Polyline::default();
+                for y in [from, (from + to) / 2.0, to] {
+                    poly.add_vertex(&mut drawing, Vertex::new(Point::new(mm(face), mm(y), 0.0)));
+                }
+                entity.specific = EntityType::Polyline(poly);
+                drawing.add_entity(entity);
+            }
+        }
+    }
+    drawing.add_entity(on("CLOISON", EntityType::Circle(Circle::new(Point::new(mm(19.1), mm(11.3), 0.0), 200.0))));
+    let label = Text { value: "S101".into(), location: Point::new(mm(3.9), mm(4.6), 0.0), ..Default::default() };
+    drawing.add_entity(on("TEXTE", EntityType::Text(label)));
+    // A 1 m door: leaf open at 90° and its swing.
+    let mut door = Block { name: "PORTE".into(), ..Default::default() };
+    door.entities.push(Entity::new(EntityType::Line(Line::new(Point::origin(), Point::new(0.0, 1000.0, 0.0)))));
+    door.entities.push(Entity::new(EntityType::Arc(Arc::new(Point::origin(), 1000.0, 0.0, 90.0))));
+    drawing.add_block(door);
+    // A 1 m window symbol across a 0.3 m wall, scaled to 1.4 m on insert.
+    let mut window = Block { name: "FENETRE".into(), ..Default::default() };
+    for (a, b) in [((0.0, -150.0), (1000.0, -150.0)), ((0.0, 150.0), (1000.0, 150.0)), ((0.0, -150.0), (0.0, 150.0))] {
+        let line = Line::new(Point::new(a.0, a.1, 0.0), Point::new(b.0, b.1, 0.0));
+        window.entities.push(Entity::new(EntityType::Line(line)));
+    }
+    drawing.add_block(window);
+    let insert = |name: &str, x: f64, y: f64, rotation: f64, x_scale: f64| Insert {
+        name: name.into(),
+        location: Point::new(mm(x), mm(y), 0.0),
+        rotation,
+        x_scale_factor: x_scale,
+        ..Default::default()
+    };
+    for x in [6.1, 13.6, 21.1, 28.6, 36.1] {
+        // South corridor: swing into the classroom (south), north likewise.
+        drawing.add_entity(on("PORTES", EntityType::Insert(insert("PORTE", x + 1.0, 9.2, 180.0, 1.0))));
+        drawing.add_entity(on("PORTES", EntityType::Insert(insert("PORTE", x, 13.4, 0.0, 1.0))));
+    }
+    for x in [1.65, 5.15, 9.15, 12.65, 16.65, 20.15, 24.15, 27.65, 31.65, 35.15] {
+        drawing.add_entity(on("FENETRES", EntityType::Insert(insert("FENETRE", x, 0.0, 0.0, 1.4))));
+        drawing.add_entity(on("FENETRES", EntityType::Insert(insert("FENETRE", x + 1.4, 22.6, 180.0, 1.4))));
+    }
+    drawing
+}
+
+const DXF_OPTIONS: [&str; 8] = [
+    "--layer-map",
+    "MUR=reinforced_concrete:0.3",
+    "--layer-map",
+    "CLOISON=plasterboard",
+    "--door-layer",
+    "PORTES",
+    "--window-layer",
+    "FENETRES",
+];
+
+/// Imports a DXF with the sample's options; returns the written plan.
+fn import_dxf(path: &Path, dir: &Path, preview: Option<&Path>) -> floorplan::FloorPlan {
+    let mut args = vec![path.to_str().unwrap()];
+    args.extend_from_slice(&DXF_OPTIONS);
+    if let Some(preview) = preview {
+        args.extend_from_slice(&["--preview", preview.to_str().unwrap()]);
+    }
+    import(&args, dir);
+    let text = std::fs::read_to_string(dir.join("imported.toml")).unwrap();
+    floorplan::parse_str("imported.toml", &text, PlanFormat::Toml).unwrap().plan
+}
+
+fn assert_openings(plan: &floorplan::FloorPlan) {
+    let floor = &plan.floors[0];
+    let doors: Vec<_> = floor.openings.iter().filter(|o| o.kind == floorplan::OpeningKind::Door).collect();
+    let windows: Vec<_> = floor.openings.iter().filter(|o| o.kind == floorplan::OpeningKind::Window).collect();
+    assert_eq!((doors.len(), windows.len()), (10, 20), "{:#?}", floor.openings);
+    for (opening, width) in doors.iter().map(|d| (d, 1.0)).chain(windows.iter().map(|w| (w, 1.4))) {
+        let [a, b] = opening.at;
+        assert!(((b[0] - a[0]).hypot(b[1] - a[1]) - width).abs() < 0.01, "{opening:?}");
+        let wall = floor.walls.iter().find(|w| w.id.as_deref() == Some(&opening.wall)).unwrap();
+        let want = if width == 1.0 { "plasterboard" } else { "reinforced_concrete" };
+        assert_eq!(wall.material, want, "{opening:?}");
+    }
+}
+
+#[test]
+fn dxf_sample_gives_the_known_walls_and_openings() {
+    let path = sources().join("lycee_moderne_rdc.dxf");
+    if std::env::var_os("UPDATE_SAMPLES").is_some() {
+        std::fs::create_dir_all(sources()).unwrap();
+        lycee_dxf().save_file(&path).unwrap();
+    }
+    let dir = temp_dir();
+    let preview = dir.path().join("preview.png");
+    let plan = import_dxf(&path, dir.path(), Some(&preview));
+    assert_matches_known(&plan.floors[0].walls, 0.002);
+    assert_openings(&plan);
+    assert!(non_empty(&preview));
+    // The generator still writes the same drawing (DXF headers carry dates
+    // and GUIDs, so the files are compared through their import).
+    let fresh = dir.path().join("fresh.dxf");
+    lycee_dxf().save_file(&fresh).unwrap();
+    let again = import_dxf(&fresh, dir.path(), None);
+    assert_eq!(toml::to_string(&again).unwrap(), toml::to_string(&plan).unwrap().replace("lycee_moderne_rdc", "fresh"));
+}
+
+#[test]
+fn dxf_layers_are_listed() {
+    let path = sources().join("lycee_moderne_rdc.dxf");
+    let output = wifiplan(&["import", path.to_str().unwrap(), "--list-layers"]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in ["MUR\t2", "CLOISON\t21", "PORTES\t10", "FENETRES\t20", "TEXTE\t1"] {
+        assert!(stdout.lines().any(|l| l == line), "{line} missing in\n{stdout}");
+    }
+}
+
 /// Writes a generated sample when `UPDATE_SAMPLES=1`, else checks that the
 /// committed one is what the generator writes.
 fn check_sample(name: &str, bytes: &[u8]) -> PathBuf {

@@ -30,8 +30,15 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
 }
 
 fn list_layers(args: &ImportArgs) -> Result<ExitCode> {
-    let _ = args;
-    Err(Error::usage("--list-layers reads DXF drawings, which are not supported yet"))
+    if import::SourceFormat::detect(&args.file)? != import::SourceFormat::Dxf {
+        return Err(import::import_error(&args.file, "--list-layers reads DXF drawings", "drop --list-layers for SVG"));
+    }
+    let drawing = import::dxf::load(&args.file)?;
+    let mut stdout = std::io::stdout().lock();
+    for (layer, count) in import::dxf::layer_counts(&drawing) {
+        let _ = writeln!(stdout, "{layer}\t{count}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The library options from the typed arguments.

@@ -11,8 +11,12 @@
 //! * [`svg`]: lines, polylines, polygons, rects and paths (curves
 //!   flattened), group transforms, stroke width as thickness, colours and
 //!   classes mapped to materials.
+//! * [`dxf`]: LINE, LWPOLYLINE, POLYLINE, ARC, INSERT, `$INSUNITS`,
+//!   layers mapped to materials, doubled outlines merged, doors and
+//!   windows from their layers.
 //! * [`preview`]: the walls found, drawn over the source.
 
+pub mod dxf;
 pub mod preview;
 pub mod svg;
 pub mod walls;
@@ -180,9 +184,10 @@ pub fn import_error(path: &Path, message: impl fmt::Display, hint: &str) -> Erro
 pub fn read_drawing(path: &Path, options: &ImportOptions) -> Result<Drawing> {
     match SourceFormat::detect(path)? {
         SourceFormat::Svg => svg::read(path, options),
-        SourceFormat::Dxf | SourceFormat::Raster => Err(import_error(
+        SourceFormat::Dxf => dxf::read(path, options),
+        SourceFormat::Raster => Err(import_error(
             path,
-            "DXF and raster images (PNG/JPEG) are not supported yet",
+            "raster images (PNG/JPEG) are not supported yet",
             "trace the walls in a vector editor and import the SVG, or use a DXF export",
         )),
     }

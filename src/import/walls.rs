@@ -239,6 +239,52 @@ pub fn merge_doubled(lines: Vec<WallSegment>, max_thickness: f64) -> Vec<WallSeg
     out
 }
 
+/// Extends wall ends that stop at the face of a crossing wall to that
+/// wall's centreline (a wall drawn by its outlines ends at its neighbour's
+/// face, half a thickness short of the centreline junction). An end moves
+/// only outwards, by at most half the other wall's thickness plus 2 cm,
+/// and only onto a wall at more than 10° to it.
+pub fn snap_ends(mut walls: Vec<WallSegment>) -> Vec<WallSegment> {
+    for i in 0..walls.len() {
+        for end in 0..2 {
+            let (tip, base) = if end == 0 { (walls[i].a, walls[i].b) } else { (walls[i].b, walls[i].a) };
+            let len = distance(tip, base);
+            if len == 0.0 {
+                continue;
+            }
+            let u = [(tip[0] - base[0]) / len, (tip[1] - base[1]) / len];
+            let mut best: Option<(f64, PlanPoint)> = None;
+            for (j, other) in walls.iter().enumerate() {
+                if j == i || parallel(&walls[i], other, 10f64.to_radians()) {
+                    continue;
+                }
+                // Solve tip + s·u = other.a + r·(other.b − other.a).
+                let v = [other.b[0] - other.a[0], other.b[1] - other.a[1]];
+                let denom = u[0] * v[1] - u[1] * v[0];
+                if denom.abs() < 1e-12 {
+                    continue;
+                }
+                let w = [other.a[0] - tip[0], other.a[1] - tip[1]];
+                let s = (w[0] * v[1] - w[1] * v[0]) / denom;
+                let r = (w[0] * u[1] - w[1] * u[0]) / denom;
+                let slack = walls[i].thickness / 2.0 / other.length();
+                let reach = other.thickness / 2.0 + 0.02;
+                if s > 1e-9 && s <= reach && r >= -slack && r <= 1.0 + slack && best.is_none_or(|(b, _)| s < b) {
+                    best = Some((s, [tip[0] + s * u[0], tip[1] + s * u[1]]));
+                }
+            }
+            if let Some((_, point)) = best {
+                if end == 0 {
+                    walls[i].a = point;
+                } else {
+                    walls[i].b = point;
+                }
+            }
+        }
+    }
+    walls
+}
+
 /// The wall nearest to `p` and its distance.
 pub fn nearest_wall(walls: &[WallSegment], p: PlanPoint) -> Option<(usize, f64)> {
     walls.iter().enumerate().map(|(i, w)| (i, point_segment_distance(p, w.a, w.b))).min_by(|x, y| x.1.total_cmp(&y.1))
@@ -280,6 +326,15 @@ mod tests {
         assert!((w.thickness - 0.4).abs() < 1e-9);
         assert!((w.a[1] - 0.2).abs() < 1e-9 && (w.b[1] - 0.2).abs() < 1e-9);
         assert!((w.a[0] - 0.1).abs() < 1e-9 && (w.b[0] - 9.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ends_at_a_face_snap_to_the_centreline() {
+        let walls = vec![seg([0.0, 0.0], [10.0, 0.0], 0.3), seg([5.0, 0.15], [5.0, 4.0], 0.1)];
+        let snapped = snap_ends(walls);
+        assert_eq!(snapped[1].a, [5.0, 0.0]);
+        assert_eq!(snapped[1].b, [5.0, 4.0]);
+        assert_eq!(snapped[0].a, [0.0, 0.0]);
     }
 
     #[test]

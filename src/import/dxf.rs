@@ -1,0 +1,289 @@
+//! DXF drawings (read with the `dxf` crate): LINE, LWPOLYLINE, POLYLINE
+//! (bulges flattened), ARC (cut into segments) and INSERT of blocks (the
+//! insert's position, scale and rotation applied, nested inserts too).
+//!
+//! Units: `$INSUNITS` (mm → ×0.001, cm, m, inches, feet, …); a unitless
+//! drawing is read as metres; `--scale` (metres per unit) overrides both.
+//!
+//! Layers: with `--layer-map LAYER=material:thickness`, only mapped layers
+//! are walls; without, every layer but the door and window layers is, in
+//! [`super::DEFAULT_MATERIAL`]. Entities of a block on layer `0` take the
+//! layer of their INSERT (the DXF rule).
+//!
+//! Walls drawn as two parallel outlines at most 1.5 m apart become one
+//! centreline wall as thick as the gap ([`walls::merge_doubled`]); walls
+//! drawn as single lines get the layer's thickness (0.2 m by default).
+//! Wall ends that stop at the face of another wall are extended to its
+//! centreline ([`walls::snap_ends`]). Every entity (or INSERT) on a door
+//! or window layer becomes an opening on the nearest wall.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use dxf::entities::EntityType;
+use dxf::enums::Units;
+
+use super::walls::{self, Affine, WallSegment};
+use super::{import_error, Drawing, ImportOptions, OpeningSpan, DEFAULT_MATERIAL};
+use crate::error::{Error, Result};
+use crate::floorplan::{OpeningKind, PlanPoint};
+
+/// Thickness of walls drawn as single lines on layers without one, m.
+const DEFAULT_THICKNESS: f64 = 0.2;
+/// Widest gap between two outlines that still makes one wall, m.
+const MAX_DOUBLED_THICKNESS: f64 = 1.5;
+/// Deepest nesting of INSERTs followed (guards against cyclic blocks).
+const MAX_DEPTH: usize = 16;
+
+/// Loads a DXF file, naming it in errors.
+pub fn load(path: &Path) -> Result<dxf::Drawing> {
+    std::fs::metadata(path).map_err(|source| Error::Io { action: "read", path: path.to_owned(), source })?;
+    dxf::Drawing::load_file(path).map_err(|e| {
+        import_error(
+            path,
+            format!("not a readable DXF file ({e})"),
+            "export the drawing as ASCII or binary DXF (R12 or later)",
+        )
+    })
+}
+
+/// Reads a DXF file.
+pub fn read(path: &Path, options: &ImportOptions) -> Result<Drawing> {
+    let drawing = load(path)?;
+    Ok(from_dxf(&drawing, options))
+}
+
+/// The layers of a drawing with the number of entities on each (entities
+/// inside blocks counted once per INSERT, on their effective layer).
+pub fn layer_counts(drawing: &dxf::Drawing) -> BTreeMap<String, usize> {
+    let mut counts: BTreeMap<String, usize> = drawing.layers().map(|l| (l.name.clone(), 0)).collect();
+    for entity in drawing.entities() {
+        *counts.entry(entity.common.layer.clone()).or_default() += 1;
+    }
+    counts
+}
+
+/// Metres per drawing unit from `$INSUNITS`.
+fn metres_per_unit(units: Units) -> f64 {
+    match units {
+        Units::Millimeters => 0.001,
+        Units::Centimeters => 0.01,
+        Units::Decimeters => 0.1,
+        Units::Meters => 1.0,
+        Units::Kilometers => 1000.0,
+        Units::Inches | Units::USSurveyInch => 0.0254,
+        Units::Feet | Units::USSurveyFeet => 0.3048,
+        Units::Yards | Units::USSurveyYard => 0.9144,
+        Units::Microns => 1e-6,
+        _ => 1.0,
+    }
+}
+
+/// One flattened entity: its lines in metres, its effective layer and the
+/// top-level entity it came from (an INSERT is one group).
+struct Piece {
+    layer: String,
+    group: usize,
+    lines: Vec<[PlanPoint; 2]>,
+}
+
+/// What the flattening walk carries.
+struct Walk<'a> {
+    drawing: &'a dxf::Drawing,
+    pieces: Vec<Piece>,
+    skipped: BTreeMap<String, usize>,
+}
+
+impl Walk<'_> {
+    fn entity(
+        &mut self,
+        entity: &dxf::entities::Entity,
+        transform: Affine,
+        parent_layer: Option<&str>,
+        group: usize,
+        depth: usize,
+    ) {
+        let layer = match parent_layer {
+            Some(parent) if entity.common.layer == "0" => parent.to_owned(),
+            _ => entity.common.layer.clone(),
+        };
+        let mut points: Vec<Vec<PlanPoint>> = Vec::new();
+        match &entity.specific {
+            EntityType::Line(line) => points.push(vec![[line.p1.x, line.p1.y], [line.p2.x, line.p2.y]]),
+            EntityType::LwPolyline(poly) => {
+                let vertices: Vec<(PlanPoint, f64)> = poly.vertices.iter().map(|v| ([v.x, v.y], v.bulge)).collect();
+                points.push(polyline_points(&vertices, poly.is_closed()));
+            }
+            EntityType::Polyline(poly) => {
+                let vertices: Vec<(PlanPoint, f64)> =
+                    poly.vertices().map(|v| ([v.location.x, v.location.y], v.bulge)).collect();
+                points.push(polyline_points(&vertices, poly.is_closed()));
+            }
+            EntityType::Arc(arc) => {
+                let (start, mut end) = (arc.start_angle.to_radians(), arc.end_angle.to_radians());
+                if end <= start {
+                    end += std::f64::consts::TAU;
+                }
+                points.push(arc_points([arc.center.x, arc.center.y], arc.radius, start, end));
+            }
+            EntityType::Insert(insert) => {
+                if depth >= MAX_DEPTH {
+                    *self.skipped.entry("INSERT nested too deep".into()).or_default() += 1;
+                    return;
+                }
+                let Some(block) = self.drawing.blocks().find(|b| b.name == insert.name) else {
+                    *self.skipped.entry(format!("INSERT of missing block {}", insert.name)).or_default() += 1;
+                    return;
+                };
+                // Block space → insert: minus base point, scale, rotate, move.
+                let (sx, sy) = (nonzero(insert.x_scale_factor), nonzero(insert.y_scale_factor));
+                let local = Affine::translate(insert.location.x, insert.location.y)
+                    .then_inner(&Affine::rotate_degrees(insert.rotation))
+                    .then_inner(&Affine::scale(sx, sy))
+                    .then_inner(&Affine::translate(-block.base_point.x, -block.base_point.y));
+                let inner = transform.then_inner(&local);
+                for child in &block.entities {
+                    self.entity(child, inner, Some(&layer), group, depth + 1);
+                }
+                return;
+            }
+            other => {
+                let name = format!("{other:?}");
+                let kind = name.split(['(', ' ', '{']).next().unwrap_or("entity").to_uppercase();
+                *self.skipped.entry(kind).or_default() += 1;
+                return;
+            }
+        }
+        let lines = points
+            .iter()
+            .flat_map(|line| line.windows(2).map(|w| [transform.apply(w[0]), transform.apply(w[1])]))
+            .collect();
+        self.pieces.push(Piece { layer, group, lines });
+    }
+}
+
+fn nonzero(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        1.0
+    } else {
+        v
+    }
+}
+
+/// Points of an arc from `start` to `end` radians, about 10° a segment.
+fn arc_points(centre: PlanPoint, radius: f64, start: f64, end: f64) -> Vec<PlanPoint> {
+    let n = (((end - start).abs() / 10f64.to_radians()).ceil() as usize).clamp(1, 72);
+    (0..=n)
+        .map(|i| {
+            let a = start + (end - start) * i as f64 / n as f64;
+            [centre[0] + radius * a.cos(), centre[1] + radius * a.sin()]
+        })
+        .collect()
+}
+
+/// A polyline's points with its bulges (arc segments) flattened.
+fn polyline_points(vertices: &[(PlanPoint, f64)], closed: bool) -> Vec<PlanPoint> {
+    let mut out = Vec::new();
+    let count = vertices.len();
+    let segments = if closed { count } else { count.saturating_sub(1) };
+    if let Some(first) = vertices.first() {
+        out.push(first.0);
+    }
+    for i in 0..segments {
+        let (p, bulge) = vertices[i];
+        let q = vertices[(i + 1) % count].0;
+        if bulge.abs() > 1e-9 {
+            // bulge = tan(θ/4), θ the arc's signed sweep.
+            let sweep = 4.0 * bulge.atan();
+            let chord = walls::distance(p, q);
+            let radius = chord / (2.0 * (sweep / 2.0).sin().abs());
+            let mid = [(p[0] + q[0]) / 2.0, (p[1] + q[1]) / 2.0];
+            let normal = [-(q[1] - p[1]) / chord, (q[0] - p[0]) / chord];
+            // The centre is r·cos(θ/2) from the chord's midpoint: to the
+            // left of p → q for a counter-clockwise sweep under π, and the
+            // signs of cos and θ move it across otherwise.
+            let h = radius * (sweep / 2.0).cos() * sweep.signum();
+            let centre = [mid[0] + normal[0] * h, mid[1] + normal[1] * h];
+            let start = (p[1] - centre[1]).atan2(p[0] - centre[0]);
+            let arc = arc_points(centre, radius, start, start + sweep);
+            out.extend_from_slice(&arc[1..]);
+        } else {
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// Turns a parsed DXF drawing into walls and openings, in metres.
+pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
+    let scale = options.scale.unwrap_or_else(|| metres_per_unit(dxf.header.default_drawing_units));
+    let mut walk = Walk { drawing: dxf, pieces: Vec::new(), skipped: BTreeMap::new() };
+    for (group, entity) in dxf.entities().enumerate() {
+        walk.entity(entity, Affine::scale(scale, scale), None, group, 0);
+    }
+    let mut drawing = Drawing { unsupported: std::mem::take(&mut walk.skipped), ..Default::default() };
+    let mut by_layer: BTreeMap<&str, Vec<WallSegment>> = BTreeMap::new();
+    let mut opening_groups: BTreeMap<(usize, bool), Vec<PlanPoint>> = BTreeMap::new();
+    for piece in &walk.pieces {
+        drawing.source_lines.extend_from_slice(&piece.lines);
+        let is_door = options.door_layers.iter().any(|l| l == &piece.layer);
+        let is_window = options.window_layers.iter().any(|l| l == &piece.layer);
+        if is_door || is_window {
+            opening_groups.entry((piece.group, is_door)).or_default().extend(piece.lines.iter().flatten().copied());
+            continue;
+        }
+        let (material, thickness) = if options.layer_map.is_empty() {
+            (DEFAULT_MATERIAL.to_owned(), DEFAULT_THICKNESS)
+        } else if let Some((_, material, thickness)) = options.layer_map.iter().find(|(l, _, _)| l == &piece.layer) {
+            (material.clone(), thickness.unwrap_or(DEFAULT_THICKNESS))
+        } else {
+            *drawing.unsupported.entry(format!("entities on unmapped layer {}", piece.layer)).or_default() += 1;
+            continue;
+        };
+        let lines = by_layer.entry(&piece.layer).or_default();
+        lines.extend(piece.lines.iter().map(|l| WallSegment {
+            a: l[0],
+            b: l[1],
+            thickness,
+            material: material.clone(),
+        }));
+    }
+    for (_, lines) in by_layer {
+        // Collinear pieces first, so an outline drawn in pieces pairs whole.
+        let lines = walls::clean(lines, 0.0);
+        drawing.walls.extend(walls::merge_doubled(lines, MAX_DOUBLED_THICKNESS));
+    }
+    drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls));
+    drawing.openings = opening_groups
+        .into_iter()
+        .map(|((_, is_door), points)| OpeningSpan {
+            points,
+            kind: if is_door { OpeningKind::Door } else { OpeningKind::Window },
+        })
+        .collect();
+    drawing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulges_make_arcs_through_the_right_points() {
+        // A half circle from (0,0) to (2,0), bulge 1 (counter-clockwise).
+        let points = polyline_points(&[([0.0, 0.0], 1.0), ([2.0, 0.0], 0.0)], false);
+        assert!(points.len() > 10);
+        for p in &points {
+            assert!((walls::distance(*p, [1.0, 0.0]) - 1.0).abs() < 1e-9, "{p:?}");
+        }
+        assert!(points.iter().all(|p| p[1] <= 1e-9), "counter-clockwise from (0,0) to (2,0) goes below");
+        let last = points.last().unwrap();
+        assert!(walls::distance(*last, [2.0, 0.0]) < 1e-9);
+    }
+
+    #[test]
+    fn units_follow_insunits() {
+        assert_eq!(metres_per_unit(Units::Millimeters), 0.001);
+        assert_eq!(metres_per_unit(Units::Unitless), 1.0);
+    }
+}
