@@ -1,60 +1,12 @@
 //! Physics through the whole engine, against closed forms computed here,
 //! independently of the library's own formulas.
 
-use num_complex::Complex64;
 use wifiplan::geometry::{Point2, Point3};
 use wifiplan::propagation::engine::{self, powers_at};
 use wifiplan::propagation::{MultiWall, PropagationModel};
 
+use crate::util::reference::{friis_db as friis, open_scene, transmission_loss_db, BRICK, CONCRETE};
 use crate::util::{example_text, scene_from_toml};
-
-const C: f64 = 299_792_458.0;
-
-/// Friis free-space loss, dB.
-fn friis(d: f64, f_hz: f64) -> f64 {
-    20.0 * (4.0 * std::f64::consts::PI * d * f_hz / C).log10()
-}
-
-/// ITU-R P.2040-3 (2023) §3 single-layer slab, TE or TM, written out again
-/// here (eqs. for η, the interface coefficients, q and the slab T) so the
-/// engine is checked against a second implementation.
-fn slab_transmission_loss(a: f64, c: f64, d_exp: f64, f_hz: f64, thickness: f64, theta: f64, te: bool) -> f64 {
-    let f_ghz = f_hz / 1e9;
-    let eta = Complex64::new(a, -17.98 * c * f_ghz.powf(d_exp) / f_ghz);
-    let sin2 = theta.sin().powi(2);
-    let cos = Complex64::new(theta.cos(), 0.0);
-    let root = (eta - sin2).sqrt();
-    let r = if te { (cos - root) / (cos + root) } else { (eta * cos - root) / (eta * cos + root) };
-    let q = 2.0 * std::f64::consts::PI * thickness * f_hz / C * root;
-    let j = Complex64::i();
-    let t = (1.0 - r * r) * (-j * q).exp() / (1.0 - r * r * (-j * 2.0 * q).exp());
-    -20.0 * t.norm().log10()
-}
-
-/// P.2040-3 Table 3 coefficients used below: concrete (a = 5.24, c = 0.0462,
-/// d = 0.7822) and brick (a = 3.91, c = 0.0238, d = 0.16).
-const CONCRETE: (f64, f64, f64) = (5.24, 0.0462, 0.7822);
-const BRICK: (f64, f64, f64) = (3.91, 0.0238, 0.16);
-
-fn open_scene(walls: &str, aps: &str) -> String {
-    format!(
-        r#"format = 1
-[defaults]
-receiver_height = 1.5
-resolution = 0.5
-[[floors]]
-id = "f0"
-height = 3.0
-slab = "none"
-ceiling = "none"
-roof = "none"
-[[floors.rooms]]
-name = "all"
-polygon = [[-60, -60], [60, -60], [60, 60], [-60, 60]]
-{walls}
-{aps}"#
-    )
-}
 
 #[test]
 fn free_space_equals_friis_at_several_distances_and_bands() {
@@ -92,8 +44,7 @@ fn wall_loss_matches_the_p2040_slab_at_its_angle() {
             let p = powers_at(&scene, &MultiWall, 0, Point2::new(x, y))[0];
             let d = ((x + 4.0f64).powi(2) + y * y).sqrt();
             let theta = (y / (x + 4.0)).atan().abs();
-            let (a, c, d_exp) = coefficients;
-            let expected = 20.0 - friis(d, f) - slab_transmission_loss(a, c, d_exp, f, thickness, theta, true);
+            let expected = 20.0 - friis(d, f) - transmission_loss_db(coefficients, f, thickness, theta.cos(), true);
             assert!(
                 (p - expected).abs() < 0.01,
                 "{material} {thickness} m, receiver ({x}, {y}), θ = {:.1}°: engine {p:.3} dBm, reference {expected:.3} dBm",
@@ -158,8 +109,7 @@ tx_power_dbm = 20
         let dz: f64 = (3.3 + 2.0) - 1.0;
         let d = (x * x + dz * dz).sqrt();
         let theta = (x / dz).atan();
-        let (a, c, d_exp) = CONCRETE;
-        let expected = 20.0 - friis(d, f) - slab_transmission_loss(a, c, d_exp, f, 0.3, theta, false);
+        let expected = 20.0 - friis(d, f) - transmission_loss_db(CONCRETE, f, 0.3, theta.cos(), false);
         assert!((p - expected).abs() < 0.01, "x = {x}: engine {p:.3}, reference {expected:.3}");
     }
 }

@@ -7,64 +7,26 @@ use wifiplan::propagation::engine::powers_at;
 use wifiplan::propagation::{MultiWall, PropagationModel, RayTrace};
 use wifiplan::scene::Scene;
 
+use crate::util::reference::{self, db, mw, open_scene, C, CONCRETE};
 use crate::util::{example, scene_from_toml};
 
-const C: f64 = 299_792_458.0;
 const F: f64 = 5.18e9;
 
 fn friis_db(d: f64) -> f64 {
-    20.0 * (4.0 * std::f64::consts::PI * d * F / C).log10()
+    reference::friis_db(d, F)
 }
 
-fn db(mw: f64) -> f64 {
-    10.0 * mw.log10()
-}
-
-fn mw(dbm: f64) -> f64 {
-    10f64.powf(dbm / 10.0)
-}
-
-/// ITU-R P.2040-3 §3 slab coefficients (R, T), TE, for concrete (Table 3:
-/// a = 5.24, c = 0.0462, d = 0.7822), written out independently.
+/// The concrete slab's `(R, T)` at 5.18 GHz, TE.
 fn concrete_te(thickness: f64, cos_theta: f64) -> (Complex64, Complex64) {
-    let f_ghz = F / 1e9;
-    let eta = Complex64::new(5.24, -17.98 * 0.0462 * f_ghz.powf(0.7822) / f_ghz);
-    let sin2 = 1.0 - cos_theta * cos_theta;
-    let cos = Complex64::new(cos_theta, 0.0);
-    let root = (eta - sin2).sqrt();
-    let r = (cos - root) / (cos + root);
-    let q = 2.0 * std::f64::consts::PI * thickness * F / C * root;
-    let j = Complex64::i();
-    let e2 = (-j * 2.0 * q).exp();
-    let denominator = 1.0 - r * r * e2;
-    (r * (1.0 - e2) / denominator, (1.0 - r * r) * (-j * q).exp() / denominator)
+    reference::slab(CONCRETE, F, thickness, cos_theta, true)
 }
 
 fn open_plan(walls: &str, ap: (f64, f64)) -> String {
-    format!(
-        r#"format = 1
-[defaults]
-receiver_height = 1.5
-[[floors]]
-id = "f0"
-height = 3.0
-slab = "none"
-ceiling = "none"
-roof = "none"
-[[floors.rooms]]
-name = "all"
-polygon = [[-60, -60], [60, -60], [60, 60], [-60, 60]]
-{walls}
-[[aps]]
-id = "A"
-position = [{}, {}]
-height = 1.5
-band = "5"
-channel = 36
-tx_power_dbm = 20
-"#,
+    let aps = format!(
+        "[[aps]]\nid = \"A\"\nposition = [{}, {}]\nheight = 1.5\nband = \"5\"\nchannel = 36\ntx_power_dbm = 20\n",
         ap.0, ap.1
-    )
+    );
+    open_scene(walls, &aps)
 }
 
 fn raytrace(max_reflections: usize) -> RayTrace {
@@ -311,16 +273,9 @@ fn agrees_with_a_brute_force_image_method() {
     }
 }
 
-/// ITU-R P.2040-3 slab R for concrete, TM polarisation (floors).
+/// The concrete slab's R at 5.18 GHz, TM (floors).
 fn concrete_tm_reflection(thickness: f64, cos_theta: f64) -> Complex64 {
-    let f_ghz = F / 1e9;
-    let eta = Complex64::new(5.24, -17.98 * 0.0462 * f_ghz.powf(0.7822) / f_ghz);
-    let sin2 = 1.0 - cos_theta * cos_theta;
-    let root = (eta - sin2).sqrt();
-    let r = (eta * cos_theta - root) / (eta * cos_theta + root);
-    let q = 2.0 * std::f64::consts::PI * thickness * F / C * root;
-    let e2 = (-Complex64::i() * 2.0 * q).exp();
-    r * (1.0 - e2) / (1.0 - r * r * e2)
+    reference::slab(CONCRETE, F, thickness, cos_theta, false).0
 }
 
 #[test]

@@ -190,12 +190,8 @@ fn sinr_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage) -> Option<Frame<'a
     let paints = flat_paints(floor, &coverage.sinr, &info, &scale);
     let keys = plan_key(scene, floor, &info);
     let footer = format!(
-        "Colour scale fixed for every run: {} {} to {} {} on {}; values beyond are clamped. Interference counts every other AP on an overlapping channel; noise is the plan's noise floor.",
-        scale.label,
-        format_db(scale.min),
-        format_db(scale.max),
-        scale.unit,
-        scale.ramp,
+        "{} Interference counts every other AP on an overlapping channel; noise is the plan's noise floor.",
+        scale_note(&scale, "Colour scale fixed for every run")
     );
     Some(Frame {
         scene,
@@ -338,20 +334,25 @@ fn flat_paints(floor: &SceneFloor, map: &CoverageMap, info: &CellInfo, scale: &C
     })
 }
 
+/// "`lead`: SINR −5 to 40 dB on viridis (…); values beyond are clamped."
+fn scale_note(scale: &ColorScale, lead: &str) -> String {
+    format!(
+        "{lead}: {} {} to {} {} on {}; values beyond are clamped.",
+        scale.label,
+        format_db(scale.min),
+        format_db(scale.max),
+        scale.unit,
+        scale.ramp,
+    )
+}
+
 fn scalar_frame<'a>(scene: &'a Scene, floor: usize, map: &CoverageMap, scale: &ColorScale) -> Option<Frame<'a>> {
     let storey = scene.floors.get(floor)?;
     let grid = map.grid;
     let info = CellInfo::from_floor(storey, &grid, &map.values);
     let paints = flat_paints(storey, map, &info, scale);
     let keys = plan_key(scene, storey, &info);
-    let footer = format!(
-        "Colour scale: {} {} to {} {} on {}; values beyond are clamped.",
-        scale.label,
-        format_db(scale.min),
-        format_db(scale.max),
-        scale.unit,
-        scale.ramp,
-    );
+    let footer = scale_note(scale, "Colour scale");
     Some(Frame {
         scene,
         floor_index: floor,
