@@ -26,3 +26,5 @@ mod plan;
 /// The ray tracer: two-ray, slab transmission, corridor, monotonicity,
 /// and agreement with a brute-force image method.
 mod raytrace;
+/// No input panics: example plans mutated line by line.
+mod robustness;
