@@ -238,6 +238,106 @@ fn dxf_layers_are_listed() {
     }
 }
 
+/// The raster sample at 40 px/m: each known wall painted as a filled
+/// rectangle (ends extended by half its thickness, so corners close), room
+/// labels as small blocks and hatching as thin diagonal lines (both must
+/// be ignored), a 1.15 m white margin.
+fn lycee_png() -> image::RgbImage {
+    const PX_PER_M: f64 = 40.0;
+    const MARGIN: f64 = 1.15;
+    let (width, height) = (((38.2 + 2.0 * MARGIN) * PX_PER_M) as u32, ((22.6 + 2.0 * MARGIN) * PX_PER_M) as u32);
+    let mut image = image::RgbImage::from_pixel(width, height, image::Rgb([255, 255, 255]));
+    let px = |x: f64| ((x + MARGIN) * PX_PER_M).round() as i64;
+    let py = |y: f64| ((22.6 + MARGIN - y) * PX_PER_M).round() as i64;
+    let mut fill = |x0: i64, x1: i64, y0: i64, y1: i64| {
+        for y in y0.max(0)..y1.min(height as i64) {
+            for x in x0.max(0)..x1.min(width as i64) {
+                image.put_pixel(x as u32, y as u32, image::Rgb([20, 20, 20]));
+            }
+        }
+    };
+    for (a, b, _, t) in known_walls() {
+        let half = t / 2.0;
+        let thick = (t * PX_PER_M).round() as i64;
+        let (lo, hi) = ([a[0].min(b[0]), a[1].min(b[1])], [a[0].max(b[0]), a[1].max(b[1])]);
+        if a[1] == b[1] {
+            let top = ((22.6 + MARGIN - a[1]) * PX_PER_M - t * PX_PER_M / 2.0).round() as i64;
+            fill(px(lo[0] - half), px(hi[0] + half), top, top + thick);
+        } else {
+            let left = ((a[0] + MARGIN) * PX_PER_M - t * PX_PER_M / 2.0).round() as i64;
+            fill(left, left + thick, py(hi[1] + half), py(lo[1] - half));
+        }
+    }
+    for x in [3.9, 11.6, 19.1, 26.6, 34.3] {
+        // A label: four letters of 0.2 × 0.3 m.
+        for k in 0..4 {
+            let x0 = px(x - 0.5 + 0.25 * k as f64);
+            fill(x0, x0 + 8, py(4.8), py(4.5));
+        }
+    }
+    // Hatching in the corridor's west end: 1 px diagonals, 2 m long.
+    for k in 0..10 {
+        let (x0, y0) = (px(1.0 + 0.3 * k as f64), py(12.5));
+        for i in 0..80 {
+            image.put_pixel((x0 + i) as u32, (y0 + i / 2) as u32, image::Rgb([0, 0, 0]));
+        }
+    }
+    image
+}
+
+fn raster_options(file: &Path) -> Vec<String> {
+    [
+        file.to_str().unwrap(),
+        "--scale",
+        "40",
+        "--thickness-class",
+        "0.3=reinforced_concrete",
+        "--thickness-class",
+        "0.12=plasterboard",
+        "--thickness-class",
+        "0.1=plasterboard",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+#[test]
+fn png_sample_gives_the_known_walls() {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(lycee_png())
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let path = check_sample("lycee_moderne_rdc.png", &png);
+    let dir = temp_dir();
+    let preview = dir.path().join("preview.png");
+    let mut args = raster_options(&path);
+    args.extend(["--preview".to_owned(), preview.to_str().unwrap().to_owned()]);
+    let walls = import(&args.iter().map(String::as_str).collect::<Vec<_>>(), dir.path());
+    assert_matches_known(&walls, 0.001);
+    assert!(non_empty(&preview));
+    // The same drawing as a JPEG, with its compression artefacts.
+    let jpeg = dir.path().join("lycee.jpg");
+    image::DynamicImage::ImageRgb8(lycee_png()).save(&jpeg).unwrap();
+    let walls = import(&raster_options(&jpeg).iter().map(String::as_str).collect::<Vec<_>>(), dir.path());
+    assert_matches_known(&walls, 0.001);
+}
+
+#[test]
+fn a_scan_without_a_scale_is_refused() {
+    let dir = temp_dir();
+    let path = sources().join("lycee_moderne_rdc.png");
+    let out = dir.path().join("x.toml");
+    let output = wifiplan(&["import", path.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lycee_moderne_rdc.png") && stderr.contains("--calibrate"), "{stderr}");
+    // Calibrated on the facade's outer faces: 38.5 m between them.
+    let (x1, x2) = (((1.15 - 0.15) * 40.0), ((1.15 + 38.35) * 40.0));
+    let calibrate = format!("{x1},100,{x2},100,38.5");
+    let walls = import(&[path.to_str().unwrap(), "--calibrate", &calibrate], dir.path());
+    assert_eq!(walls.len(), 14);
+}
+
 /// Writes a generated sample when `UPDATE_SAMPLES=1`, else checks that the
 /// committed one is what the generator writes.
 fn check_sample(name: &str, bytes: &[u8]) -> PathBuf {

@@ -32,7 +32,8 @@ pub enum Command {
     /// Find the fewest APs (placement, channels) that meet every room's
     /// requirement, with a lower bound proving how close to optimal it is.
     Plan(PlanArgs),
-    /// Turn an architect's drawing (SVG, DXF) into a plan file to edit.
+    /// Turn an architect's drawing (SVG, DXF, PNG/JPEG) into a plan file to
+    /// edit.
     Import(ImportArgs),
 }
 
@@ -307,13 +308,13 @@ pub struct CheckArgs {
 /// `wifiplan import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The drawing: .svg or .dxf.
+    /// The drawing: .svg, .dxf, .png, .jpg or .jpeg.
     pub file: PathBuf,
     /// The plan file to write (TOML, format = 1).
     #[arg(long, short, required_unless_present = "list_layers")]
     pub output: Option<PathBuf>,
-    /// Metres per drawing unit (e.g. 0.001 for a drawing in mm), overriding
-    /// the file's own units.
+    /// SVG/DXF: metres per drawing unit (e.g. 0.001 for a drawing in mm),
+    /// overriding the file's own units. PNG/JPEG: pixels per metre.
     #[arg(long, value_name = "M_PER_UNIT")]
     pub scale: Option<f64>,
     /// Storey height, m.
@@ -343,4 +344,12 @@ pub struct ImportArgs {
     /// Also draw the walls found over the source's lines into this PNG.
     #[arg(long, value_name = "PNG")]
     pub preview: Option<PathBuf>,
+    /// PNG/JPEG: the scale from two pixels a known distance apart, e.g.
+    /// 100,50,900,50,20 (instead of --scale PX_PER_M).
+    #[arg(long, value_name = "X1,Y1,X2,Y2,METRES")]
+    pub calibrate: Option<String>,
+    /// PNG/JPEG: a wall thickness class in m and its material, e.g.
+    /// 0.3=concrete; each wall takes the nearest class. Repeatable.
+    #[arg(long, value_name = "M=MATERIAL")]
+    pub thickness_class: Vec<String>,
 }

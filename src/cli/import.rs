@@ -21,7 +21,11 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     let imported = import::import_file(&args.file, &options)?;
     write_atomic(output, imported.toml.as_bytes())?;
     if let Some(preview) = &args.preview {
-        write_png(preview, &import::preview::render(&imported.drawing, &imported.plan))?;
+        let image = match &imported.drawing.background {
+            Some(background) => import::preview::render_over(background, &imported.plan),
+            None => import::preview::render(&imported.drawing, &imported.plan),
+        };
+        write_png(preview, &image)?;
     }
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{}: {}", args.file.display(), imported.summary);
@@ -69,6 +73,22 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
             ))),
         })
         .collect::<Result<Vec<_>>>()?;
+    let calibrate = args.calibrate.as_deref().map(parse_calibrate).transpose()?;
+    let thickness_classes = args
+        .thickness_class
+        .iter()
+        .map(|entry| {
+            let parsed = entry.split_once('=').and_then(|(t, m)| {
+                let t: f64 = t.trim().parse().ok()?;
+                (t.is_finite() && t > 0.0 && !m.trim().is_empty()).then(|| (t, m.trim().to_owned()))
+            });
+            parsed.ok_or_else(|| {
+                Error::usage(format!(
+                    "bad --thickness-class `{entry}`\n  hint: write METRES=MATERIAL, e.g. 0.3=concrete"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let layer_map = args.layer_map.iter().map(|entry| parse_layer_map(entry)).collect::<Result<Vec<_>>>()?;
     Ok(ImportOptions {
         scale,
@@ -78,7 +98,22 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         door_layers: args.door_layer.clone(),
         window_layers: args.window_layer.clone(),
         min_length,
+        calibrate,
+        thickness_classes,
     })
+}
+
+/// `x1,y1,x2,y2,METRES`: two distinct pixels and a positive distance.
+fn parse_calibrate(text: &str) -> Result<[f64; 5]> {
+    let values: Vec<f64> = text.split(',').filter_map(|v| v.trim().parse().ok()).collect();
+    match values.as_slice() {
+        &[x1, y1, x2, y2, m] if values.iter().all(|v| v.is_finite()) && m > 0.0 && (x1, y1) != (x2, y2) => {
+            Ok([x1, y1, x2, y2, m])
+        }
+        _ => Err(Error::usage(format!(
+            "bad --calibrate `{text}`\n  hint: write x1,y1,x2,y2,METRES: two pixels and the distance between them in m"
+        ))),
+    }
 }
 
 /// `LAYER=material:thickness`, `LAYER:material:thickness` or

@@ -14,10 +14,13 @@
 //! * [`dxf`]: LINE, LWPOLYLINE, POLYLINE, ARC, INSERT, `$INSUNITS`,
 //!   layers mapped to materials, doubled outlines merged, doors and
 //!   windows from their layers.
+//! * [`raster`]: PNG/JPEG scans, horizontal and vertical ink bands,
+//!   thickness classes to materials.
 //! * [`preview`]: the walls found, drawn over the source.
 
 pub mod dxf;
 pub mod preview;
+pub mod raster;
 pub mod svg;
 pub mod walls;
 
@@ -79,6 +82,10 @@ pub struct ImportOptions {
     pub window_layers: Vec<String>,
     /// Walls shorter than this are dropped, m.
     pub min_length: f64,
+    /// Raster: two pixels and their distance, `[x1, y1, x2, y2, metres]`.
+    pub calibrate: Option<[f64; 5]>,
+    /// Raster: (thickness m, material); walls take the nearest class.
+    pub thickness_classes: Vec<(f64, String)>,
 }
 
 impl Default for ImportOptions {
@@ -91,6 +98,8 @@ impl Default for ImportOptions {
             door_layers: Vec::new(),
             window_layers: Vec::new(),
             min_length: 0.05,
+            calibrate: None,
+            thickness_classes: Vec::new(),
         }
     }
 }
@@ -115,6 +124,8 @@ pub struct Drawing {
     pub unsupported: BTreeMap<String, usize>,
     /// Every line of the source (walls or not), for the preview.
     pub source_lines: Vec<[PlanPoint; 2]>,
+    /// Raster sources: the image, for the preview.
+    pub background: Option<raster::Background>,
 }
 
 impl Drawing {
@@ -185,11 +196,7 @@ pub fn read_drawing(path: &Path, options: &ImportOptions) -> Result<Drawing> {
     match SourceFormat::detect(path)? {
         SourceFormat::Svg => svg::read(path, options),
         SourceFormat::Dxf => dxf::read(path, options),
-        SourceFormat::Raster => Err(import_error(
-            path,
-            "raster images (PNG/JPEG) are not supported yet",
-            "trace the walls in a vector editor and import the SVG, or use a DXF export",
-        )),
+        SourceFormat::Raster => raster::read(path, options),
     }
 }
 

@@ -55,6 +55,21 @@ pub fn render(drawing: &Drawing, plan: &FloorPlan) -> RgbImage {
     image
 }
 
+/// Renders the preview of a raster import: the plan's walls and openings
+/// over the source image (plan y = 0 at the image's bottom edge).
+pub fn render_over(background: &super::raster::Background, plan: &FloorPlan) -> RgbImage {
+    let mut image = background.image.clone();
+    // Fade the scan so the walls stand out.
+    for pixel in image.pixels_mut() {
+        for c in pixel.0.iter_mut() {
+            *c = 255 - (255 - *c) / 2;
+        }
+    }
+    let view = View { left: 0.0, top: image.height() as f64 / background.px_per_m, px_per_m: background.px_per_m };
+    draw_plan(&mut image, view, plan);
+    image
+}
+
 /// Draws the plan's walls (colour by material, at their thickness, at
 /// least 2 px) and openings (green) on `image`.
 fn draw_plan(image: &mut RgbImage, view: View, plan: &FloorPlan) {

@@ -239,11 +239,12 @@ pub fn merge_doubled(lines: Vec<WallSegment>, max_thickness: f64) -> Vec<WallSeg
     out
 }
 
-/// Extends wall ends that stop at the face of a crossing wall to that
-/// wall's centreline (a wall drawn by its outlines ends at its neighbour's
-/// face, half a thickness short of the centreline junction). An end moves
-/// only outwards, by at most half the other wall's thickness plus 2 cm,
-/// and only onto a wall at more than 10° to it.
+/// Moves wall ends that stop at the face of a crossing wall (a wall drawn
+/// by its outlines ends there, half a thickness short of the junction) or
+/// run through it (a wall found in an image ends at its neighbour's outer
+/// face) to that wall's centreline. An end moves by at most half the other
+/// wall's thickness plus 2 cm along its own direction, and only onto a
+/// wall at more than 10° to it.
 pub fn snap_ends(mut walls: Vec<WallSegment>) -> Vec<WallSegment> {
     for i in 0..walls.len() {
         for end in 0..2 {
@@ -269,8 +270,9 @@ pub fn snap_ends(mut walls: Vec<WallSegment>) -> Vec<WallSegment> {
                 let r = (w[0] * u[1] - w[1] * u[0]) / denom;
                 let slack = walls[i].thickness / 2.0 / other.length();
                 let reach = other.thickness / 2.0 + 0.02;
-                if s > 1e-9 && s <= reach && r >= -slack && r <= 1.0 + slack && best.is_none_or(|(b, _)| s < b) {
-                    best = Some((s, [tip[0] + s * u[0], tip[1] + s * u[1]]));
+                let fits = s.abs() > 1e-9 && s.abs() <= reach && s > -len / 2.0;
+                if fits && r >= -slack && r <= 1.0 + slack && best.is_none_or(|(b, _)| s.abs() < b) {
+                    best = Some((s.abs(), [tip[0] + s * u[0], tip[1] + s * u[1]]));
                 }
             }
             if let Some((_, point)) = best {
