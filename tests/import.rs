@@ -475,4 +475,11 @@ fn bad_inputs_exit_2_naming_the_file() {
         assert!(stderr.contains(name) && stderr.contains(needle), "{}", transcript(&output));
         assert!(!out.exists());
     }
+    let svg = root().join("floorplans/sources/lycee_moderne_rdc.svg");
+    let out = dir.path().join("x.toml");
+    let output =
+        wifiplan(&["import", svg.to_str().unwrap(), "--map", "facade=unobtainium", "--output", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lycee_moderne_rdc.svg") && stderr.contains("unobtainium"), "{stderr}");
 }

@@ -276,7 +276,17 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
         path.display()
     );
     let source = floorplan::parse_str(&path.display().to_string(), &toml, PlanFormat::Toml)?;
-    floorplan::validate::validate(&source).map_err(|problems| Error::InvalidPlan { problems })?;
+    // Locations would point into text the user has not seen: list the
+    // messages and point at the options that produce them.
+    floorplan::validate::validate(&source).map_err(|problems| {
+        let messages: Vec<String> = problems.iter().map(|p| format!("  {}", p.message)).collect();
+        Error::usage(format!(
+            "the plan imported from `{}` does not validate:\n{}\n  hint: check the materials given to --map, \
+             --layer-map and --thickness-class (`wifiplan materials` lists the built-in ones)",
+            path.display(),
+            messages.join("\n")
+        ))
+    })?;
     let summary = summarise(&drawing, plan.floors[0].openings.len(), dropped);
     Ok(Imported { plan, toml, drawing, summary })
 }
