@@ -12,7 +12,8 @@
 //!
 //! Walls drawn as two parallel outlines at most 1.5 m apart become one
 //! centreline wall as thick as the gap ([`walls::merge_doubled`]); walls
-//! drawn as single lines get the layer's thickness (0.2 m by default).
+//! drawn as single lines get the layer's thickness (0.2 m by default);
+//! lines that only close a merged wall (end caps, door jambs) are dropped.
 //! Wall ends that stop at the face of another wall are extended to its
 //! centreline ([`walls::snap_ends`]). Every entity (or INSERT) on a door
 //! or window layer becomes an opening on the nearest wall.
@@ -251,7 +252,10 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
     for (_, lines) in by_layer {
         // Collinear pieces first, so an outline drawn in pieces pairs whole.
         let lines = walls::clean(lines, 0.0);
-        drawing.walls.extend(walls::merge_doubled(lines, MAX_DOUBLED_THICKNESS));
+        let (merged, single) = walls::merge_doubled(lines, MAX_DOUBLED_THICKNESS);
+        let single = walls::drop_caps(&merged, single);
+        drawing.walls.extend(merged);
+        drawing.walls.extend(single);
     }
     drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls));
     drawing.openings = opening_groups

@@ -183,13 +183,14 @@ fn merge_collinear(s: &WallSegment, t: &WallSegment) -> Option<WallSegment> {
 }
 
 /// Merges doubled wall outlines: two parallel lines at a distance
-/// `d ≤ max_thickness` that overlap along at least half of the shorter one
-/// become one centreline wall of thickness `d`, running over the mean of
-/// their extents. Pairs are taken closest first, so a wall's two faces pair
-/// up before a face pairs with the wall across a narrow room. Lines left
-/// unpaired are returned unchanged. The merged wall keeps the first line's
-/// material.
-pub fn merge_doubled(lines: Vec<WallSegment>, max_thickness: f64) -> Vec<WallSegment> {
+/// `d ≤ max_thickness` that overlap along at least half of the shorter one,
+/// and along more than `d` (two door jambs are not a wall), become one
+/// centreline wall of thickness `d`, running over the mean of their
+/// extents. Pairs are taken closest first, so a wall's two faces pair up
+/// before a face pairs with the wall across a narrow room. Returns the
+/// merged walls and the lines left unpaired. The merged wall keeps the
+/// first line's material.
+pub fn merge_doubled(lines: Vec<WallSegment>, max_thickness: f64) -> (Vec<WallSegment>, Vec<WallSegment>) {
     let mut candidates = Vec::new();
     for i in 0..lines.len() {
         for j in i + 1..lines.len() {
@@ -204,7 +205,7 @@ pub fn merge_doubled(lines: Vec<WallSegment>, max_thickness: f64) -> Vec<WallSeg
             }
             let (ta, tb) = (project(s.a, s.b, t.a), project(s.a, s.b, t.b));
             let overlap = (ta.max(tb).min(1.0) - ta.min(tb).max(0.0)) * s.length();
-            if overlap >= 0.5 * s.length().min(t.length()) {
+            if overlap >= 0.5 * s.length().min(t.length()) && overlap > d {
                 candidates.push((d, i, j));
             }
         }
@@ -235,8 +236,19 @@ pub fn merge_doubled(lines: Vec<WallSegment>, max_thickness: f64) -> Vec<WallSeg
             material: s.material.clone(),
         });
     }
-    out.extend(lines.into_iter().zip(used).filter(|(_, u)| !u).map(|(l, _)| l));
-    out
+    let single = lines.into_iter().zip(used).filter(|(_, u)| !u).map(|(l, _)| l).collect();
+    (out, single)
+}
+
+/// Drops the lines that close a merged wall: end caps and door or window
+/// jambs, both of whose ends lie on the wall's faces (within 1 cm).
+pub fn drop_caps(merged: &[WallSegment], single: Vec<WallSegment>) -> Vec<WallSegment> {
+    let on_faces = |p: PlanPoint, wall: &WallSegment| {
+        let t = project(wall.a, wall.b, p);
+        let slack = wall.thickness / wall.length();
+        (-slack..=1.0 + slack).contains(&t) && point_segment_distance(p, wall.a, wall.b) <= wall.thickness / 2.0 + 0.01
+    };
+    single.into_iter().filter(|line| !merged.iter().any(|w| on_faces(line.a, w) && on_faces(line.b, w))).collect()
 }
 
 /// Moves wall ends that stop at the face of a crossing wall (a wall drawn
@@ -322,12 +334,29 @@ mod tests {
     #[test]
     fn doubled_outline_becomes_a_centreline() {
         let lines = vec![seg([0.0, 0.0], [10.0, 0.0], 0.2), seg([0.2, 0.4], [9.8, 0.4], 0.2)];
-        let merged = merge_doubled(lines, 1.5);
-        assert_eq!(merged.len(), 1);
+        let (merged, single) = merge_doubled(lines, 1.5);
+        assert_eq!((merged.len(), single.len()), (1, 0));
         let w = &merged[0];
         assert!((w.thickness - 0.4).abs() < 1e-9);
         assert!((w.a[1] - 0.2).abs() < 1e-9 && (w.b[1] - 0.2).abs() < 1e-9);
         assert!((w.a[0] - 0.1).abs() < 1e-9 && (w.b[0] - 9.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_wall_with_a_door_gap_keeps_its_gap_and_loses_its_jambs() {
+        let lines = vec![
+            seg([0.0, 0.0], [4.0, 0.0], 0.2),
+            seg([0.0, 0.3], [4.0, 0.3], 0.2),
+            seg([5.0, 0.0], [9.0, 0.0], 0.2),
+            seg([5.0, 0.3], [9.0, 0.3], 0.2),
+            seg([4.0, 0.0], [4.0, 0.3], 0.2),
+            seg([5.0, 0.0], [5.0, 0.3], 0.2),
+        ];
+        let (merged, single) = merge_doubled(lines, 1.5);
+        assert_eq!(merged.len(), 2, "{merged:?}");
+        assert!(merged.iter().all(|w| (w.thickness - 0.3).abs() < 1e-9));
+        assert_eq!(single.len(), 2);
+        assert!(drop_caps(&merged, single).is_empty());
     }
 
     #[test]
