@@ -286,6 +286,33 @@ mod tests {
     }
 
     #[test]
+    fn arcs_and_scaled_inserts_become_walls_in_metres() {
+        use dxf::entities::{Arc, Entity, Insert, Line};
+        let mut drawing = dxf::Drawing::new();
+        drawing.header.version = dxf::enums::AcadVersion::R2000;
+        drawing.header.default_drawing_units = Units::Centimeters;
+        // A quarter arc of radius 500 cm: 7.85 m of curved wall.
+        drawing.add_entity(Entity::new(EntityType::Arc(Arc::new(dxf::Point::new(0.0, 0.0, 0.0), 500.0, 0.0, 90.0))));
+        let mut block = dxf::Block { name: "B".into(), ..Default::default() };
+        let line = Line::new(dxf::Point::new(0.0, 0.0, 0.0), dxf::Point::new(100.0, 0.0, 0.0));
+        block.entities.push(Entity::new(EntityType::Line(line)));
+        drawing.add_block(block);
+        let insert = Insert {
+            name: "B".into(),
+            location: dxf::Point::new(1000.0, 0.0, 0.0),
+            rotation: 90.0,
+            x_scale_factor: 3.0,
+            ..Default::default()
+        };
+        drawing.add_entity(Entity::new(EntityType::Insert(insert)));
+        let d = from_dxf(&drawing, &ImportOptions::default());
+        let arc: f64 = d.walls.iter().filter(|w| w.a[0] < 9.0).map(WallSegment::length).sum();
+        assert!((arc - 2.5 * std::f64::consts::PI).abs() < 0.05, "{arc}");
+        let inserted = d.walls.iter().find(|w| w.a[0] > 9.0).unwrap();
+        assert!(walls::distance(inserted.a, [10.0, 0.0]) < 1e-9 && walls::distance(inserted.b, [10.0, 3.0]) < 1e-9);
+    }
+
+    #[test]
     fn units_follow_insunits() {
         assert_eq!(metres_per_unit(Units::Millimeters), 0.001);
         assert_eq!(metres_per_unit(Units::Unitless), 1.0);

@@ -371,6 +371,21 @@ mod tests {
     }
 
     #[test]
+    fn arcs_are_flattened_onto_their_circle() {
+        // A half circle of radius 5 about (5, 5), drawn with A.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
+            <path d="M0 5 A5 5 0 0 1 10 5" stroke="black" stroke-width="0.2"/></svg>"##;
+        let d = import(svg, &ImportOptions::default());
+        assert!(d.walls.len() >= 4, "{:?}", d.walls);
+        let length: f64 = d.walls.iter().map(WallSegment::length).sum();
+        assert!((length - 5.0 * std::f64::consts::PI).abs() < 0.1, "{length}");
+        for w in &d.walls {
+            // Plan y = 10 − SVG y: the centre is at (5, 5) either way.
+            assert!((super::super::walls::distance(w.a, [5.0, 5.0]) - 5.0).abs() < 0.05, "{w:?}");
+        }
+    }
+
+    #[test]
     fn curves_are_flattened_and_colours_map() {
         let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
             <path d="M0 5 Q5 0 10 5" stroke="#FF0000" stroke-width="0.1"/>
