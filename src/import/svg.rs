@@ -10,6 +10,7 @@
 //!
 //! Materials: an element's classes (and its ancestors'), then its stroke
 //! colour, looked up in `--map`; otherwise [`super::DEFAULT_MATERIAL`].
+//! `<use>` places the referenced element or symbol at its x, y.
 //! A rect with a fill and no stroke is a solid wall: its long axis is the
 //! centreline and its short side the thickness. A stroke without a
 //! `stroke-width` is 0.2 m thick.
@@ -72,7 +73,7 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Drawing
     let mut raw = Vec::new();
     let mut drawing = Drawing::default();
     let style = Style { stroke: None, stroke_width: None, fill: None, classes: Vec::new() };
-    let context = Context { path, options, metres_per_unit };
+    let context = Context { path, options, metres_per_unit, use_depth: std::cell::Cell::new(0) };
     walk(&context, root, Affine::IDENTITY, &style, &mut raw, &mut drawing)?;
 
     // The flip: the bottom of the viewBox (else of the drawing) is y = 0.
@@ -133,6 +134,8 @@ struct Context<'a> {
     path: &'a Path,
     options: &'a ImportOptions,
     metres_per_unit: f64,
+    /// How many `<use>` references deep the walk is (cycles stop at 16).
+    use_depth: std::cell::Cell<usize>,
 }
 
 fn walk(
@@ -181,6 +184,31 @@ fn walk(
                 walk(context, child, transform, &style, raw, drawing)?;
             }
             return Ok(());
+        }
+        "use" => {
+            let xlink = ("http://www.w3.org/1999/xlink", "href");
+            let href = node.attribute("href").or_else(|| node.attribute(xlink));
+            let target = href
+                .and_then(|h| h.strip_prefix('#'))
+                .and_then(|id| node.document().descendants().find(|n| n.attribute("id") == Some(id)));
+            let depth = context.use_depth.get();
+            let Some(target) = target.filter(|_| depth < 16) else {
+                drawing.skip("<use> of a missing element");
+                return Ok(());
+            };
+            // The referenced content, moved by x, y; a symbol's children.
+            let moved = transform.then_inner(&Affine::translate(number("x"), number("y")));
+            context.use_depth.set(depth + 1);
+            let result = if target.tag_name().name() == "symbol" {
+                target
+                    .children()
+                    .filter(|c| c.is_element())
+                    .try_for_each(|c| walk(context, c, moved, &style, raw, drawing))
+            } else {
+                walk(context, target, moved, &style, raw, drawing)
+            };
+            context.use_depth.set(depth);
+            return result;
         }
         "line" => polylines.push(vec![[number("x1"), number("y1")], [number("x2"), number("y2")]]),
         "polyline" | "polygon" => {
@@ -368,6 +396,18 @@ mod tests {
         assert!((d.walls[0].length() - 0.2).abs() < 1e-9);
         assert!((d.walls[0].thickness - 0.02).abs() < 1e-9);
         assert_eq!(d.walls[0].material, "plasterboard");
+    }
+
+    #[test]
+    fn use_places_symbols_and_stops_on_cycles() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 20 10">
+            <defs><symbol id="pier"><line x1="0" y1="0" x2="2" y2="0" stroke="black" stroke-width="0.3"/></symbol>
+                  <g id="loop"><use href="#loop"/></g></defs>
+            <use xlink:href="#pier" x="5" y="1"/><use href="#pier" x="10" y="1"/><use href="#loop"/></svg>"##;
+        let d = import(svg, &ImportOptions::default());
+        assert_eq!(d.walls.len(), 2, "{:?}", d.walls);
+        assert_eq!((d.walls[0].a, d.walls[0].b), ([5.0, 9.0], [7.0, 9.0]));
+        assert_eq!(d.unsupported.get("<use> of a missing element"), Some(&1));
     }
 
     #[test]
