@@ -163,11 +163,17 @@ pub struct Summary {
     pub openings_dropped: usize,
     /// Skipped elements by kind.
     pub unsupported: BTreeMap<String, usize>,
+    /// Width and depth of the walls' bounding box, m.
+    pub extent: [f64; 2],
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} walls, {:.1} m in total", self.walls, self.total_length)?;
+        writeln!(
+            f,
+            "{} walls, {:.1} m in total, over {:.1} × {:.1} m",
+            self.walls, self.total_length, self.extent[0], self.extent[1]
+        )?;
         for (material, thickness, count, length) in &self.classes {
             writeln!(f, "  {material:<16} {thickness:>5.2} m thick: {count:>4} walls, {length:>7.1} m")?;
         }
@@ -181,6 +187,11 @@ impl fmt::Display for Summary {
         if !self.unsupported.is_empty() {
             let list: Vec<String> = self.unsupported.iter().map(|(k, n)| format!("{n} {k}")).collect();
             writeln!(f, "skipped (not walls or not supported): {}", list.join(", "))?;
+        }
+        let largest = self.extent[0].max(self.extent[1]);
+        if !(3.0..=1000.0).contains(&largest) {
+            writeln!(f, "warning: the walls span {largest:.1} m, unusual for a building")?;
+            writeln!(f, "  hint: check the drawing's units, or give --scale")?;
         }
         Ok(())
     }
@@ -328,5 +339,6 @@ fn summarise(drawing: &Drawing, openings: usize, openings_dropped: usize) -> Sum
         openings,
         openings_dropped,
         unsupported: drawing.unsupported.clone(),
+        extent: preview::bounds(&drawing.walls).map_or([0.0; 2], |(lo, hi)| [hi[0] - lo[0], hi[1] - lo[1]]),
     }
 }
