@@ -54,8 +54,8 @@ pub fn read(path: &Path, options: &ImportOptions) -> Result<Drawing> {
     Ok(from_dxf(&drawing, options))
 }
 
-/// The layers of a drawing with the number of entities on each (entities
-/// inside blocks counted once per INSERT, on their effective layer).
+/// The layers of a drawing with the number of top-level entities on each
+/// (an INSERT counts once, on its own layer; empty layers are listed).
 pub fn layer_counts(drawing: &dxf::Drawing) -> BTreeMap<String, usize> {
     let mut counts: BTreeMap<String, usize> = drawing.layers().map(|l| (l.name.clone(), 0)).collect();
     for entity in drawing.entities() {
