@@ -76,7 +76,8 @@ pub struct SimulateArgs {
     /// them (every *.toml and *.json inside), run in parallel.
     #[arg(required = true, value_name = "PLAN")]
     pub plans: Vec<PathBuf>,
-    /// Output directory [default: out/<plan file stem>/]. With several
+    /// Output directory [default: out/STEM/, STEM the plan file name without
+    /// its extension]. With several
     /// plans: the parent of one folder per plan [default: out/].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -151,7 +152,8 @@ pub struct PlanArgs {
     /// `fixed = false` are proposals the optimiser may drop.
     #[arg(required = true, value_name = "PLAN")]
     pub plans: Vec<PathBuf>,
-    /// Output directory [default: out/<plan file stem>/]. With several
+    /// Output directory [default: out/STEM/, STEM the plan file name without
+    /// its extension]. With several
     /// plans: the parent of one folder per plan [default: out/].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -245,7 +247,8 @@ pub struct CompareArgs {
     pub base: PathBuf,
     /// The plan judged against it (e.g. the pull request's version).
     pub candidate: PathBuf,
-    /// Output directory [default: out/compare-<base stem>-<candidate stem>/].
+    /// Output directory [default: out/compare-BASE-CANDIDATE/, from the two
+    /// file names without their extensions].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// Largest drop of a median RSSI (storey or room) that is not a
