@@ -272,7 +272,7 @@ pub fn plan(
 /// `planned.toml`.
 pub fn write_plan_outputs(outcome: &PlanOutcome, dir: &Path) -> Result<Vec<String>> {
     let images = write_outputs(&outcome.simulation, dir)?;
-    let text = toml::to_string_pretty(&outcome.planned)
+    let text = crate::floorplan::to_toml(&outcome.planned)
         .map_err(|e| Error::usage(format!("cannot write planned.toml ({e})")))?;
     let header = format!(
         "# Planned by wifiplan from `{}`: {} APs (lower bound {}).\n",

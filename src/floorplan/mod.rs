@@ -72,6 +72,13 @@ use serde::{Deserialize, Serialize};
 pub use parse::{load, parse_str, PlanFormat, PlanSource};
 pub use source_map::{Location, SourceMap};
 
+/// Writes a plan as TOML that people can read and edit: one table per
+/// floor, wall, room and AP, points inline (`[[0.0, 0.0], [8.0, 0.0]]`).
+/// Used for `planned.toml` and by `import`.
+pub fn to_toml(plan: &FloorPlan) -> Result<String, toml::ser::Error> {
+    toml::to_string(plan)
+}
+
 /// A 2D point on the plan, metres.
 pub type PlanPoint = [f64; 2];
 

@@ -280,7 +280,7 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
         }],
         aps: Vec::new(),
     };
-    let body = toml::to_string_pretty(&plan).map_err(|e| Error::usage(format!("failed to write the plan ({e})")))?;
+    let body = crate::floorplan::to_toml(&plan).map_err(|e| Error::usage(format!("failed to write the plan ({e})")))?;
     let toml = format!(
         "# Imported from {} by `wifiplan import`: check the walls and their\n\
          # materials, then add rooms ([[floors.rooms]]) and APs ([[aps]]).\n{body}",
