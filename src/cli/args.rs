@@ -31,6 +31,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Find the fewest APs (placement, channels) that meet every room's
     /// requirement, with a lower bound proving how close to optimal it is.
+    /// The plan's fixed APs are kept; `fixed = false` APs may be dropped.
     Plan(PlanArgs),
     /// Turn an architect's drawing (SVG, DXF, PNG/JPEG) into a plan file to
     /// edit.
@@ -69,22 +70,31 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
-/// `wifiplan simulate`.
+/// Plan files and where their results go, for commands that run one plan
+/// or many.
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
+pub struct PlanInputs {
     /// The floor plan file (TOML or JSON); or several, or directories of
     /// them (every *.toml and *.json inside), run in parallel.
     #[arg(required = true, value_name = "PLAN")]
     pub plans: Vec<PathBuf>,
     /// Output directory [default: out/STEM/, STEM the plan file name without
-    /// its extension]. With several
-    /// plans: the parent of one folder per plan [default: out/].
+    /// its extension]. With several plans: the parent of one folder per plan
+    /// [default: out/].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// With several plans: run only every N-th plan of the sorted list,
     /// starting with the I-th (1-based), e.g. 2/4 for a job array.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+}
+
+/// `wifiplan simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The plans and where their results go.
+    #[command(flatten)]
+    pub inputs: PlanInputs,
     /// Propagation model and its options.
     #[command(flatten)]
     pub model: ModelArgs,
@@ -147,20 +157,10 @@ pub struct ModelArgs {
 /// `wifiplan plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The floor plan file (TOML or JSON); or several, or directories of
-    /// them, planned in parallel. Its fixed APs are kept, APs marked
-    /// `fixed = false` are proposals the optimiser may drop.
-    #[arg(required = true, value_name = "PLAN")]
-    pub plans: Vec<PathBuf>,
-    /// Output directory [default: out/STEM/, STEM the plan file name without
-    /// its extension]. With several
-    /// plans: the parent of one folder per plan [default: out/].
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-    /// With several plans: run only every N-th plan of the sorted list,
-    /// starting with the I-th (1-based), e.g. 2/4 for a job array.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<String>,
+    /// The plans and where their results go. A plan's fixed APs are kept;
+    /// APs marked `fixed = false` are proposals the optimiser may drop.
+    #[command(flatten)]
+    pub inputs: PlanInputs,
     /// Model of the final check of the planned APs (the search uses
     /// multiwall, a lower bound on the ray-traced signal).
     #[command(flatten)]

@@ -76,8 +76,8 @@ pub(super) fn simulate_many(args: SimulateArgs, shard: Option<Shard>) -> Result<
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
     let config = simulate_config(&args)?;
-    let jobs = many::plan_jobs(&args.plans, shard)?;
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out"));
+    let jobs = many::plan_jobs(&args.inputs.plans, shard)?;
+    let out = args.inputs.out.clone().unwrap_or_else(|| PathBuf::from("out"));
     let bar = plans_bar(args.output.quiet, jobs.len(), "simulating");
     let results = many::run_many(
         &jobs,

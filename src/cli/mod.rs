@@ -116,14 +116,14 @@ pub(crate) fn simulate_config(args: &SimulateArgs) -> Result<SimulationConfig> {
 }
 
 fn simulate(args: SimulateArgs) -> Result<ExitCode> {
-    let shard = args.shard.as_deref().map(crate::many::Shard::parse).transpose()?;
-    if crate::many::is_many(&args.plans, shard) {
+    let shard = args.inputs.shard.as_deref().map(crate::many::Shard::parse).transpose()?;
+    if crate::many::is_many(&args.inputs.plans, shard) {
         return ci::simulate_many(args, shard);
     }
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
     let config = simulate_config(&args)?;
-    let (source, scene) = pipeline::load_scene(&args.plans[0], band)?;
+    let (source, scene) = pipeline::load_scene(&args.inputs.plans[0], band)?;
     let bar = progress_bar(args.output.quiet);
     bar.set_message(format!("simulating {}", scene.name));
     let progress = |done: u64, total: u64| {
@@ -132,7 +132,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     };
     let outcome = pipeline::simulate(&source, scene, &config, &progress)?;
     bar.finish_and_clear();
-    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.plans[0]));
+    let out_dir = args.inputs.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.inputs.plans[0]));
     let images = pipeline::write_outputs(&outcome, &out_dir)?;
     match args.output.format {
         OutputFormat::Json => println!("{}", pipeline::report_json(&outcome.report)),

@@ -27,16 +27,16 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if !(args.candidate_spacing.is_finite() && args.candidate_spacing >= 0.1) {
         return Err(Error::usage("--candidate-spacing must be at least 0.1 m"));
     }
-    let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
-    if many::is_many(&args.plans, shard) {
+    let shard = args.inputs.shard.as_deref().map(Shard::parse).transpose()?;
+    if many::is_many(&args.inputs.plans, shard) {
         return run_many(&args, band, shard);
     }
-    let path = &args.plans[0];
+    let path = &args.inputs.plans[0];
     let bar = stage_bar(args.output.quiet);
     let progress = |stage: &str| bar.set_message(stage.to_owned());
     let outcome = plan_one(&args, band, path, &progress)?;
     bar.finish_and_clear();
-    let out_dir = args.out.clone().unwrap_or_else(|| pipeline::default_out_dir(path));
+    let out_dir = args.inputs.out.clone().unwrap_or_else(|| pipeline::default_out_dir(path));
     let images = pipeline::write_plan_outputs(&outcome, &out_dir)?;
     let report = &outcome.simulation.report;
     match args.output.format {
@@ -117,8 +117,8 @@ fn configs(args: &PlanArgs, band: Option<Band>, scene: &Scene) -> Result<(PlanCo
 
 /// Several plans: each into `<out>/<plan>/`, then `summary.json`.
 fn run_many(args: &PlanArgs, band: Option<Band>, shard: Option<Shard>) -> Result<ExitCode> {
-    let jobs = many::plan_jobs(&args.plans, shard)?;
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out"));
+    let jobs = many::plan_jobs(&args.inputs.plans, shard)?;
+    let out = args.inputs.out.clone().unwrap_or_else(|| PathBuf::from("out"));
     let bar = plans_bar(args.output.quiet, jobs.len(), "planning");
     let results = many::run_many(
         &jobs,

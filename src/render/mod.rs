@@ -157,12 +157,8 @@ fn rssi_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &RenderOp
     let mut keys = plan_key(scene, floor, &info);
     keys.insert(0, KeyEntry { paint: overlay::below_paint(scale.color(-75.0)), label: "below threshold".into() });
     let footer = format!(
-        "Colour scale fixed for every run: {} {} to {} {} on {}; values beyond are clamped. Hatched, darkened cells are below their room's threshold ({} dBm unless the room sets its own).",
-        scale.label,
-        format_db(scale.min),
-        format_db(scale.max),
-        scale.unit,
-        scale.ramp,
+        "{} Hatched, darkened cells are below their room's threshold ({} dBm unless the room sets its own).",
+        scale_note(&scale, "Colour scale fixed for every run"),
         format_db(options.threshold_dbm as f32),
     );
     Some(Frame {
