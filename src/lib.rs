@@ -20,6 +20,9 @@
 //!   against a base, the coverage gate with JUnit output) and many plans
 //!   at once (directories, `--shard`, one folder each, a combined summary).
 //!
+//! [`synthetic`] generates large plans (a multi-wing school) for the
+//! benches and the performance table.
+//!
 //! Support: [`units`] (dBm/dB/frequency newtypes), [`radio`] (channels),
 //! [`geometry`], [`output`] (atomic writes), [`error`], [`suggest`].
 
@@ -43,4 +46,5 @@ pub mod render;
 pub mod report;
 pub mod scene;
 pub mod suggest;
+pub mod synthetic;
 pub mod units;

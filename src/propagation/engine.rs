@@ -142,11 +142,12 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
     let mut floors = Vec::with_capacity(scene.floors.len());
     for (index, mask) in masks.into_iter().enumerate() {
         let receiver_z = scene.floors[index].elevation + scene.settings.receiver_height;
+        let floor_map = model.uses_relevance_floor().then(|| relevance_floor(scene, index, &mask, receiver_z));
         let per_ap: Vec<CoverageMap> = scene
             .aps
-            .iter()
+            .par_iter()
             .map(|ap| {
-                let map = evaluate_map(scene, model, ap, index, &mask, receiver_z);
+                let map = evaluate_map(scene, model, ap, index, &mask, receiver_z, floor_map.as_deref());
                 let now = done.fetch_add(mask.grid.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 progress(now + mask.grid.len() as u64, total);
                 map
@@ -157,7 +158,9 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
     Ok(Coverage { floors })
 }
 
-/// One AP's received power over a storey's grid.
+/// One AP's received power over a storey's grid; `floors` (dBm per cell,
+/// see [`super::RELEVANCE_DB`]) lets the model leave out paths that cannot
+/// matter there.
 pub fn evaluate_map(
     scene: &Scene,
     model: &dyn PropagationModel,
@@ -165,20 +168,38 @@ pub fn evaluate_map(
     floor: usize,
     mask: &CellMask,
     receiver_z: Real,
+    floors: Option<&[f32]>,
 ) -> CoverageMap {
     let grid = mask.grid;
     let field = model.field(scene, ap, floor);
     let mut map = CoverageMap::filled(grid, f32::NAN);
-    map.values.par_chunks_mut(grid.width).enumerate().for_each(|(row, values)| {
-        for (column, value) in values.iter_mut().enumerate() {
-            if mask.in_wall[row * grid.width + column] {
-                continue;
-            }
-            let p = grid.cell_centre(column, row);
-            *value = field.received_power(Point3::new(p.x, p.y, receiver_z)).value() as f32;
-        }
-    });
+    let xs: Vec<Real> = (0..grid.width).map(|column| grid.cell_centre(column, 0).x).collect();
+    let none = vec![f32::NEG_INFINITY; grid.width];
+    map.values.par_chunks_mut(grid.width).zip(mask.in_wall.par_chunks(grid.width)).enumerate().for_each(
+        |(row, (values, in_wall))| {
+            let y = grid.cell_centre(0, row).y;
+            let row_floors = floors.map_or(&none[..], |f| &f[row * grid.width..(row + 1) * grid.width]);
+            field.received_power_row(y, &xs, receiver_z, in_wall, row_floors, values);
+        },
+    );
     map
+}
+
+/// The relevance floor of every cell of a storey: the strongest AP's
+/// direct path (multiwall, a lower bound of its ray-traced power) less
+/// [`super::RELEVANCE_DB`], dBm (−∞ inside walls and without APs).
+pub fn relevance_floor(scene: &Scene, floor: usize, mask: &CellMask, receiver_z: Real) -> Vec<f32> {
+    let mut strongest = vec![f32::NEG_INFINITY; mask.grid.len()];
+    let none = vec![f32::NEG_INFINITY; mask.grid.len()];
+    for ap in &scene.aps {
+        let direct = evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, Some(&none));
+        for (best, &value) in strongest.iter_mut().zip(&direct.values) {
+            if value > *best {
+                *best = value;
+            }
+        }
+    }
+    strongest.iter().map(|&best| best - super::RELEVANCE_DB as f32).collect()
 }
 
 /// The best server, its power and its SINR at one point, from the received
@@ -247,8 +268,20 @@ fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>
     FloorCoverage { floor, mask, per_ap, rssi, server, sinr }
 }
 
-/// The received power of every AP at an exact point (a probe).
+/// The received power of every AP at an exact point (a probe), with the
+/// same relevance floor as a grid cell there.
 pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: Point2) -> Vec<Real> {
     let z = scene.floors[floor].elevation + scene.settings.receiver_height;
-    scene.aps.iter().map(|ap| model.received_power(scene, ap, floor, Point3::new(p.x, p.y, z)).value()).collect()
+    let receiver = Point3::new(p.x, p.y, z);
+    let relevance = if model.uses_relevance_floor() {
+        let strongest = scene
+            .aps
+            .iter()
+            .map(|ap| super::MultiWall.received_power(scene, ap, floor, receiver).value() as f32)
+            .fold(f32::NEG_INFINITY, f32::max);
+        (strongest - super::RELEVANCE_DB as f32) as Real
+    } else {
+        Real::NEG_INFINITY
+    };
+    scene.aps.iter().map(|ap| model.field(scene, ap, floor).received_power_above(receiver, relevance).value()).collect()
 }

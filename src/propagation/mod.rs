@@ -11,6 +11,7 @@
 //! [`engine`] evaluates a model over every cell of every storey in
 //! parallel and derives best server, RSSI and SINR maps.
 
+pub mod crossing;
 pub mod engine;
 pub mod grid;
 pub mod multiwall;
@@ -52,12 +53,47 @@ pub trait PropagationModel: Sync {
     fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver_floor: usize, receiver: Point3) -> Dbm {
         self.field(scene, ap, receiver_floor).received_power(receiver)
     }
+
+    /// Whether the model can leave out paths under a relevance floor (see
+    /// [`RELEVANCE_DB`]), so that the engine should compute one.
+    fn uses_relevance_floor(&self) -> bool {
+        false
+    }
 }
+
+/// A path this far under the strongest AP's direct path at a receiver
+/// cannot change what is computed there: it cannot make its AP the best
+/// server (its AP's total would have to reach that direct path), and as
+/// interference, even a hundred such paths sit 40 dB under the signal, so
+/// they move an SINR below 35 dB by under 0.04 dB. Models may leave such
+/// paths out; this bounds an AP's work to where it matters (its own cells
+/// and those where it interferes), instead of the whole building.
+pub const RELEVANCE_DB: Real = 60.0;
 
 /// One AP's field, ready to be evaluated at many receivers.
 pub trait ApField: Sync {
     /// Received power at `receiver`, absolute position, m.
     fn received_power(&self, receiver: Point3) -> Dbm;
+
+    /// Received power at `receiver`, where paths weaker than `floor`
+    /// (dBm; see [`RELEVANCE_DB`]) may be left out.
+    fn received_power_above(&self, receiver: Point3, floor: Real) -> Dbm {
+        let _ = floor;
+        self.received_power(receiver)
+    }
+
+    /// Received power, dBm, at `(xs[i], y, z)` into `out[i]` for every `i`
+    /// where `skip[i]` is false (the others are left as they are), where
+    /// paths weaker than `floors[i]` (dBm) may be left out. Models that
+    /// share work along a row override it; a single point must give the
+    /// same value as [`ApField::received_power_above`].
+    fn received_power_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], floors: &[f32], out: &mut [f32]) {
+        for (i, (&x, &skipped)) in xs.iter().zip(skip).enumerate() {
+            if !skipped {
+                out[i] = self.received_power_above(Point3::new(x, y, z), floors[i] as Real).value() as f32;
+            }
+        }
+    }
 }
 
 /// Friis free-space propagation, ignoring every wall.

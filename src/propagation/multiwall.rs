@@ -13,17 +13,26 @@
 //! multi-wall model (COST Action 231 final report, 1999, §4.7) with the
 //! constant per-wall losses replaced by physics, so a 1.2 m stone wall is
 //! far more opaque than a 0.2 m one.
+//!
+//! # Cost
+//!
+//! A grid is evaluated row by row ([`ApField::received_power_row`]): for
+//! each wall, the row's cells that can lie in its shadow as seen from the AP
+//! come from three half-planes ([`Shadow`]), and only those cells test the
+//! wall exactly. The work per row is one interval per wall plus one exact
+//! test per cell a wall may shadow, instead of a wall query per cell; a
+//! point is a row of one cell, so a probe and the grid agree to the bit.
+//! Transmission factors multiply as powers (one `log10` per receiver).
 
 use num_complex::Complex64;
 
-use super::{free_space_loss, ApField, PropagationModel};
-use crate::geometry::{Point2, Point3, Vector2, Vector3};
+use super::crossing::{cross_wall, for_each_slab, index_range, Leg, Shadow, SlabLookup, MIN_TRANSMISSION_POWER};
+use super::{ApField, PropagationModel, MIN_DISTANCE};
+use crate::geometry::Point3;
 use crate::materials::{Polarization, MAX_LOSS_DB};
-use crate::scene::{AccessPoint, Scene, Slab, WallSegment};
-use crate::units::{Db, Dbm, Frequency, Real};
-
-/// Thicknesses below this, m, are rounding error at a face, not material.
-const GRAZE_TOLERANCE: Real = 1e-6;
+use crate::scene::optics::WallOptics;
+use crate::scene::{AccessPoint, Scene, Slab};
+use crate::units::{Db, Dbm, Real};
 
 /// The multi-wall model (no parameters: everything comes from the scene).
 #[derive(Clone, Copy, Debug, Default)]
@@ -86,29 +95,138 @@ impl PropagationModel for MultiWall {
         "multiwall"
     }
 
-    fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, _floor: usize) -> Box<dyn ApField + 'a> {
-        Box::new(MultiWallField { scene, ap })
+    fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, floor: usize) -> Box<dyn ApField + 'a> {
+        Box::new(DirectField::new(scene, ap, floor))
     }
 }
 
-struct MultiWallField<'a> {
-    scene: &'a Scene,
-    ap: &'a AccessPoint,
+/// The walls a straight path from a source to receivers on one storey can
+/// cross: those of every storey between the source's height and the
+/// receivers', each with its shadow filter from the source.
+pub(crate) fn direct_candidates(scene: &Scene, source: Point3, floor: usize) -> Vec<(u32, Shadow)> {
+    let receiver_z = scene.floors[floor].elevation + scene.settings.receiver_height;
+    let (low, high) = if source.z <= receiver_z { (source.z, receiver_z) } else { (receiver_z, source.z) };
+    scene
+        .optics
+        .floors
+        .iter()
+        .filter(|storey| storey.volume.0 <= high && storey.volume.1 >= low)
+        .flat_map(|storey| storey.walls.clone())
+        .map(|index| (index as u32, Shadow::of(&scene.optics.walls[index], source.xy())))
+        .collect()
 }
 
-impl ApField for MultiWallField<'_> {
-    #[inline]
+/// The direct path of one AP to receivers on one storey.
+pub(crate) struct DirectField<'a> {
+    scene: &'a Scene,
+    ap: &'a AccessPoint,
+    lookup: SlabLookup<'a>,
+    candidates: Vec<(u32, Shadow)>,
+}
+
+impl<'a> DirectField<'a> {
+    pub(crate) fn new(scene: &'a Scene, ap: &'a AccessPoint, floor: usize) -> Self {
+        DirectField {
+            scene,
+            ap,
+            lookup: SlabLookup::for_ap(scene, ap),
+            candidates: direct_candidates(scene, ap.position, floor),
+        }
+    }
+
+    /// The direct path's power, mW, at `(xs[i], y, z)` wherever `skip[i]`
+    /// is false. `wall_power[i]` is a scratch buffer of the row's length.
+    pub(crate) fn row_mw(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], out: &mut [Real]) {
+        let walls = &self.scene.optics.walls;
+        let source = self.ap.position;
+        // Transmission products per cell; factors below 1e-200 are moved
+        // into `extra_db` so that many opaque walls never underflow.
+        for (value, &skipped) in out.iter_mut().zip(skip) {
+            *value = if skipped { 0.0 } else { 1.0 };
+        }
+        let mut extra_db = vec![0.0; xs.len()];
+        for &(index, shadow) in &self.candidates {
+            let wall = &walls[index as usize];
+            let (start, end) = index_range(xs, shadow.row_interval(y));
+            for i in start..end {
+                if skip[i] {
+                    continue;
+                }
+                let leg = Leg::new(source, Point3::new(xs[i], y, z));
+                if let Some(crossing) = cross_wall(wall, &leg) {
+                    out[i] *= self.lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Te);
+                    if out[i] < 1e-200 {
+                        extra_db[i] += -10.0 * out[i].log10();
+                        out[i] = 1.0;
+                    }
+                }
+            }
+        }
+        let eirp_mw = Dbm(self.ap.eirp_dbm()).to_milliwatts();
+        let wavelength = self.ap.frequency.wavelength();
+        for i in 0..xs.len() {
+            if skip[i] {
+                continue;
+            }
+            let receiver = Point3::new(xs[i], y, z);
+            let leg = Leg::new(source, receiver);
+            for_each_slab(self.scene, &leg, |crossing| {
+                out[i] *= self.lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Tm);
+            });
+            let spreading = (wavelength / (4.0 * std::f64::consts::PI * leg.length.max(MIN_DISTANCE))).powi(2);
+            out[i] *= eirp_mw * spreading;
+            if extra_db[i] > 0.0 {
+                out[i] *= 10f64.powf(-extra_db[i] / 10.0);
+            }
+        }
+    }
+}
+
+impl ApField for DirectField<'_> {
     fn received_power(&self, receiver: Point3) -> Dbm {
-        Dbm(self.ap.eirp_dbm()) - direct_path_loss(self.scene, self.ap, receiver)
+        let mut out = [0.0];
+        self.row_mw(receiver.y, &[receiver.x], receiver.z, &[false], &mut out);
+        Dbm::from_milliwatts(out[0])
+    }
+
+    fn received_power_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], _floors: &[f32], out: &mut [f32]) {
+        let mut power = vec![0.0; xs.len()];
+        self.row_mw(y, xs, z, skip, &mut power);
+        for ((value, &p), &skipped) in out.iter_mut().zip(&power).zip(skip) {
+            if !skipped {
+                *value = Dbm::from_milliwatts(p).value() as f32;
+            }
+        }
     }
 }
 
 /// Loss of the direct path: Friis plus every crossing's slab loss.
-#[inline]
 pub fn direct_path_loss(scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Db {
-    let mut loss = free_space_loss((receiver - ap.position).norm(), ap.frequency);
-    for_each_crossing(scene, ap.frequency, ap.position, receiver, |_, _, _, t| loss += loss_of(t));
-    loss
+    let floor = floor_of(scene, receiver.z);
+    Dbm(ap.eirp_dbm()) - DirectField::new(scene, ap, floor).received_power(receiver)
+}
+
+/// The storey whose volume holds height `z` (the lowest for anything below).
+fn floor_of(scene: &Scene, z: Real) -> usize {
+    scene.optics.floors.iter().rposition(|f| f.volume.0 <= z).unwrap_or(0)
+}
+
+/// The direct path's loss by the brute-force rule: every wall of every
+/// storey tested for every receiver, no filter. The reference the benches
+/// measure the fast evaluation against (same physics, same values).
+pub fn brute_force_loss(scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Db {
+    let lookup = SlabLookup::for_ap(scene, ap);
+    let leg = Leg::new(ap.position, receiver);
+    let mut loss = super::free_space_loss(leg.length, ap.frequency).value();
+    for wall in &scene.optics.walls {
+        if let Some(crossing) = cross_wall(wall, &leg) {
+            loss += -10.0 * lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Te).log10();
+        }
+    }
+    for_each_slab(scene, &leg, |crossing| {
+        loss += -10.0 * lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Tm).log10();
+    });
+    Db(loss)
 }
 
 /// `−20·log10|T|`, clamped to [`MAX_LOSS_DB`] for an opaque slab.
@@ -123,155 +241,63 @@ impl MultiWall {
     /// crossing).
     pub fn breakdown(&self, scene: &Scene, ap: &AccessPoint, receiver: Point3) -> PathBreakdown {
         let distance = (receiver - ap.position).norm();
+        let lookup = SlabLookup::for_ap(scene, ap);
         let mut crossings = Vec::new();
-        for_each_crossing(scene, ap.frequency, ap.position, receiver, |what, slab, (at, cos), t| {
-            let incidence_deg = cos.clamp(0.0, 1.0).acos().to_degrees();
-            crossings.push(Crossing { what, slab, incidence_deg, loss: loss_of(t), at });
-        });
-        PathBreakdown { distance, free_space: free_space_loss(distance, ap.frequency), crossings }
+        for_each_crossing(scene, &lookup, &Leg::new(ap.position, receiver), |crossing| crossings.push(crossing));
+        PathBreakdown { distance, free_space: super::free_space_loss(distance, ap.frequency), crossings }
     }
 }
 
-/// Calls `visit(kind, slab, (point, cos_incidence), T)` for every wall,
-/// opening leaf and floor slab on the straight path `from → to`.
-///
-/// PERF: the hot loop of `multiwall`; no allocation. Walls are looked up
-/// per storey through its BVH, on the part of the path inside that storey.
-#[inline]
-pub fn for_each_crossing(
-    scene: &Scene,
-    frequency: Frequency,
-    from: Point3,
-    to: Point3,
-    mut visit: impl FnMut(CrossingKind, Slab, (Point3, Real), Complex64),
-) {
-    let delta = to - from;
-    let length = delta.norm();
-    if length <= 0.0 {
-        return;
-    }
-    let direction = delta / length;
-    let floors = &scene.floors;
-    for (index, floor) in floors.iter().enumerate() {
-        // The storey's volume runs from its floor level to the next
-        // storey's floor level (or without limit for the top storey).
-        let bottom = floor.elevation;
-        let top = floors.get(index + 1).map_or(Real::INFINITY, |next| next.elevation);
-        let Some((t0, t1)) = clip_to_z_range(from.z, delta.z, bottom, top) else { continue };
-        let a = (from + delta * t0).xy();
-        let b = (from + delta * t1).xy();
-        if (b - a).norm_squared() <= 0.0 {
+/// Calls `visit` with every wall, opening leaf and floor slab the leg
+/// crosses, in order from its start, with the transmission loss at the
+/// lookup's frequency. For explanations and single legs (it queries each
+/// storey's wall BVH); the grid evaluations use [`Shadow`] filters.
+pub fn for_each_crossing(scene: &Scene, lookup: &SlabLookup, leg: &Leg, mut visit: impl FnMut(Crossing)) {
+    let mut found: Vec<(Real, Crossing)> = Vec::new();
+    let (a, b) = (leg.from.xy(), leg.to().xy());
+    for (index, storey) in scene.optics.floors.iter().enumerate() {
+        let (low, high) = if leg.from.z <= leg.to().z { (leg.from.z, leg.to().z) } else { (leg.to().z, leg.from.z) };
+        if storey.volume.0 > high || storey.volume.1 < low || a == b {
             continue;
         }
-        floor.wall_bvh.for_each_on_segment(a, b, |wall_index| {
-            let wall = &floor.walls[wall_index];
-            let Some(inside) = clip_to_wall(wall, from, delta, (t0, t1)) else { return };
-            let normal = wall_normal(wall.a, wall.b);
-            let cos = (direction.x * normal.x + direction.y * normal.y).abs();
-            let middle = 0.5 * (inside.0 + inside.1);
-            let at = from + delta * middle;
-            let along = (at.xy() - wall.a).dot(&(wall.b - wall.a)) / (wall.b - wall.a).norm_squared();
-            let Some(mut slab) = wall.material_at(along, at.z) else { return };
-            // The thickness the path really goes through: the whole wall
-            // when it enters one face and leaves the other (length inside
-            // × cos θ = thickness), less where it clips an end or the top.
-            let full = slab == wall.slab;
-            if full {
-                let crossed = length * (inside.1 - inside.0) * cos;
-                // A leg that starts or ends on a face (a reflection point)
-                // grazes the prism by rounding error only.
-                if crossed < GRAZE_TOLERANCE {
-                    return;
-                }
-                // Within a micrometre of the whole thickness is the whole
-                // wall (and hits the tabulated slab).
-                if crossed < slab.thickness - GRAZE_TOLERANCE {
-                    slab.thickness = crossed;
-                }
+        scene.floors[index].wall_bvh.for_each_on_segment(a, b, |segment| {
+            let wall: &WallOptics = &scene.optics.walls[storey.walls.start + segment];
+            if let Some(crossing) = cross_wall(wall, leg) {
+                let t = lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Te);
+                found.push((
+                    (crossing.at - leg.from).norm(),
+                    Crossing {
+                        what: CrossingKind::Wall { floor: index, wall: wall.wall_index, opening: crossing.opening },
+                        slab: crossing.slab.slab,
+                        incidence_deg: crossing.cos.clamp(0.0, 1.0).acos().to_degrees(),
+                        loss: transmission_loss(t),
+                        at: crossing.at,
+                    },
+                ));
             }
-            let t = transmission(scene, slab, frequency, cos, Polarization::Te);
-            visit(CrossingKind::Wall { floor: index, wall: wall.wall_index, opening: !full }, slab, (at, cos), t);
         });
     }
-    // Floor slabs: the boundary between storey k−1 and k is storey k's slab,
-    // whose top is at storey k's elevation.
-    for (index, floor) in floors.iter().enumerate().skip(1) {
-        let Some(slab) = floor.slab else { continue };
-        let level = floor.elevation - slab.thickness / 2.0;
-        let (low, high) = if from.z <= to.z { (from.z, to.z) } else { (to.z, from.z) };
-        if !(low < level && level < high) {
-            continue;
-        }
-        let t = (level - from.z) / delta.z;
-        let at = from + delta * t;
-        if !floor.covers(at.xy()) {
-            continue;
-        }
-        let cos = direction.z.abs();
-        let t = transmission(scene, slab, frequency, cos, Polarization::Tm);
-        visit(CrossingKind::FloorSlab { floor: index }, slab, (at, cos), t);
+    for_each_slab(scene, leg, |crossing| {
+        let t = lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Tm);
+        found.push((
+            (crossing.at - leg.from).norm(),
+            Crossing {
+                what: CrossingKind::FloorSlab { floor: crossing.floor },
+                slab: crossing.slab.slab,
+                incidence_deg: crossing.cos.clamp(0.0, 1.0).acos().to_degrees(),
+                loss: transmission_loss(t),
+                at: crossing.at,
+            },
+        ));
+    });
+    found.sort_by(|x, y| x.0.total_cmp(&y.0));
+    for (_, crossing) in found {
+        visit(crossing);
     }
 }
 
-/// The parameter interval `[t0, t1] ⊂ [0, 1]` where `z0 + t·dz` lies in
-/// `[bottom, top)`.
-fn clip_to_z_range(z0: Real, dz: Real, bottom: Real, top: Real) -> Option<(Real, Real)> {
-    if dz == 0.0 {
-        return (z0 >= bottom && z0 < top).then_some((0.0, 1.0));
-    }
-    let ta = (bottom - z0) / dz;
-    let tb = (top - z0) / dz;
-    let (lo, hi) = if ta <= tb { (ta, tb) } else { (tb, ta) };
-    let (t0, t1) = (lo.max(0.0), hi.min(1.0));
-    (t0 < t1).then_some((t0, t1))
-}
-
-/// The parameter interval of the path `from + t·delta`, `t ∈ range`, that
-/// lies inside the wall's prism (its footprint of full thickness, between
-/// its bottom and top), if any. Each of the three local coordinates (along
-/// the wall, across it, height) is linear in `t`, so the prism clips the
-/// interval one slab at a time (Kay & Kajiya's slab test again).
-#[inline]
-fn clip_to_wall(wall: &WallSegment, from: Point3, delta: Vector3, range: (Real, Real)) -> Option<(Real, Real)> {
-    let axis = wall.b - wall.a;
-    let length = axis.norm();
-    let along = axis / length;
-    let across = Vector2::new(-along.y, along.x);
-    let offset = from.xy() - wall.a;
-    let half = wall.slab.thickness / 2.0;
-    let limits = [
-        (offset.dot(&along), delta.x * along.x + delta.y * along.y, 0.0, length),
-        (offset.dot(&across), delta.x * across.x + delta.y * across.y, -half, half),
-        (from.z, delta.z, wall.z.0, wall.z.1),
-    ];
-    let (mut t0, mut t1) = range;
-    for (start, rate, low, high) in limits {
-        if rate.abs() < 1e-12 {
-            if start < low || start > high {
-                return None;
-            }
-            continue;
-        }
-        let (ta, tb) = ((low - start) / rate, (high - start) / rate);
-        let (near, far) = if ta <= tb { (ta, tb) } else { (tb, ta) };
-        t0 = t0.max(near);
-        t1 = t1.min(far);
-        if t0 >= t1 {
-            return None;
-        }
-    }
-    Some((t0, t1))
-}
-
-/// Unit normal of a wall on the plan.
-#[inline]
-pub fn wall_normal(a: Point2, b: Point2) -> Vector2 {
-    let d = b - a;
-    Vector2::new(-d.y, d.x) / d.norm()
-}
-
-/// Transmission coefficient of a slab at an incidence cosine.
-#[inline]
-fn transmission(scene: &Scene, slab: Slab, frequency: Frequency, cos: Real, polarization: Polarization) -> Complex64 {
-    scene.slab_response(slab, frequency, cos, polarization).transmission
+/// The loss of a power transmission factor (at least
+/// [`MIN_TRANSMISSION_POWER`], as in the power products).
+fn transmission_loss(power: Real) -> Db {
+    Db(-10.0 * power.max(MIN_TRANSMISSION_POWER).log10())
 }

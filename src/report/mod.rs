@@ -207,7 +207,7 @@ pub fn path_reports(
                         let segment = &storey.walls[wall as usize];
                         let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
                         let leaf = if opening { "door/window in " } else { "" };
-                        let facing = crate::propagation::multiwall::wall_normal(segment.a, segment.b) * side as Real;
+                        let facing = crate::scene::optics::wall_normal(segment.a, segment.b) * side as Real;
                         format!("{leaf}{name} ({} face)", compass(facing.x, facing.y))
                     }
                     Bounce::Floor => "floor".to_owned(),

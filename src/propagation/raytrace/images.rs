@@ -1,5 +1,6 @@
 //! The image tree of one source over a storey's wall faces, pruned by
-//! visibility wedges (2D beam tracing).
+//! visibility wedges (2D beam tracing), with what each node's paths can
+//! cross.
 //!
 //! A node is a virtual source: the source mirrored across a sequence of
 //! faces. Its receivers can only lie in the wedge from the image through
@@ -10,24 +11,37 @@
 //! (walls are transmissive, so nothing else is culled here; whether a path
 //! is valid for a given receiver is decided exactly by [`super::trace`]).
 //! Each face sequence appears at most once, so no path is counted twice.
+//!
+//! Each node also records the walls its paths may cross: on the leg that
+//! ends at its reflection (walls meeting the hull of the parent's aperture
+//! and its own), and on the leg from its reflection to a receiver (walls
+//! meeting its wedge, each with its [`Shadow`] seen from the image). A
+//! receiver then tests a handful of walls per leg, never the whole storey.
 
-use super::faces::Face;
+use std::ops::Range;
+
 use crate::geometry::{Point2, Vector2};
+use crate::propagation::crossing::Shadow;
+use crate::scene::optics::{Face, WallOptics};
 use crate::units::Real;
 
 /// Marks the root (the real source), which has no face and no parent.
 pub const NONE: u32 = u32::MAX;
 
-/// Cap on the nodes of one tree. A storey with 60 faces at order 3 needs a
-/// few thousand; the cap only guards against pathological plans (it is
-/// reported in the model parameters when hit).
+/// Cap on the nodes of one tree. A storey with 100 faces at order 3 needs
+/// about ten thousand; the cap only guards against pathological plans (it
+/// is reported in the model parameters when hit).
 pub const MAX_NODES: usize = 400_000;
 
 /// Tolerance, m, for "in front of a face".
 const FRONT_EPSILON: Real = 1e-9;
 
+/// Slack, m, of the wedge and hull tests (they only filter; exact tests
+/// decide).
+const SLACK: Real = 1e-7;
+
 /// One virtual source.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImageNode {
     /// Position of the image on the plan.
     pub image: Point2,
@@ -39,6 +53,43 @@ pub struct ImageNode {
     pub depth: u8,
     /// The part of `face` through which receivers see this image.
     pub aperture: (Point2, Point2),
+    /// The wedge beyond the aperture as half-planes `a·x + b·y + c ≥ 0`
+    /// (unit normals); the root's passes everything.
+    pub wedge: [[Real; 3]; 3],
+    /// Walls the leg ending at this node's reflection may cross (indices
+    /// into [`crate::scene::optics::SceneOptics::walls`]), a range of
+    /// [`ImageTree::incoming`].
+    pub incoming: Range<u32>,
+    /// Walls the leg from this node's reflection to a receiver may cross,
+    /// with their shadows from the image, a range of [`ImageTree::outgoing`].
+    pub outgoing: Range<u32>,
+    /// The most power its paths keep through the walls they certainly
+    /// cross before the last reflection, by direction: segments of the
+    /// aperture parameter ([`Frame::u`]), a range of [`ImageTree::beam`].
+    pub beam: Range<u32>,
+    /// The cones where the last leg certainly crosses a wall, a range of
+    /// [`ImageTree::own`].
+    pub own: Range<u32>,
+    /// The normals of its faces (first reflection first) in its unfolded
+    /// frame, with their wall segment indices in the storey, a range of
+    /// [`ImageTree::mirrors`]: a direction `d` from the image meets face
+    /// `k` at incidence cosine `|d·n_k|`.
+    pub mirrors: Range<u32>,
+}
+
+impl ImageNode {
+    /// The node's frame.
+    pub fn frame(&self) -> Frame {
+        Frame { image: self.image, aperture: self.aperture }
+    }
+}
+
+impl ImageNode {
+    /// Whether `p` may be in the wedge (with slack).
+    #[inline]
+    pub fn may_see(&self, p: Point2) -> bool {
+        self.wedge.iter().all(|[a, b, c]| a * p.x + b * p.y + c >= -SLACK)
+    }
 }
 
 /// The tree, nodes in breadth-first order; node 0 is the real source.
@@ -46,46 +97,530 @@ pub struct ImageNode {
 pub struct ImageTree {
     /// All nodes.
     pub nodes: Vec<ImageNode>,
+    /// Candidate walls of the legs that end at a reflection, each with the
+    /// interval of the node's aperture parameter where the leg can meet it.
+    pub incoming: Vec<(u32, Real, Real)>,
+    /// Candidate walls of the legs that end at a receiver, with shadows.
+    pub outgoing: Vec<(u32, Shadow)>,
+    /// Beam bound segments `(start u, bound)` of every node.
+    pub beam: Vec<(Real, Real)>,
+    /// Last-leg cones of every node.
+    pub own: Vec<OwnCone>,
+    /// Face normals of every node, in its frame.
+    pub mirrors: Vec<(Vector2, u32)>,
     /// The tree was cut at [`MAX_NODES`].
     pub truncated: bool,
 }
 
-/// Builds the image tree of `source` over `faces` up to `max_depth`
-/// reflections.
-pub fn build(source: Point2, faces: &[Face], max_depth: u8) -> ImageTree {
-    let root = ImageNode { image: source, face: NONE, parent: NONE, depth: 0, aperture: (source, source) };
-    let mut tree = ImageTree { nodes: vec![root], truncated: false };
+/// What the tree is built over.
+pub struct TreeInputs<'a> {
+    /// The source on the plan.
+    pub source: Point2,
+    /// The receiver storey's faces.
+    pub faces: &'a [Face],
+    /// Every wall of the scene.
+    pub walls: &'a [WallOptics],
+    /// The receiver storey's walls (a range of `walls`).
+    pub storey_walls: Range<usize>,
+    /// The walls the first leg (source to first reflection) may cross:
+    /// those of every storey between the source's height and the
+    /// receivers'.
+    pub first_leg_walls: &'a [u32],
+    /// The walls a path with no reflection may cross, with their shadows
+    /// from the source.
+    pub direct: Vec<(u32, Shadow)>,
+    /// Reflections per path.
+    pub max_depth: u8,
+    /// Per wall of the scene, an upper bound of the power a crossing keeps:
+    /// each node lists its walls most opaque first, so that a path's
+    /// transmission bound falls fastest.
+    pub wall_bounds: &'a [Real],
+    /// Per wall of the scene, the most power a crossing of its slab (away
+    /// from its openings) keeps, where it is opaque enough to bound paths
+    /// with ([`OPAQUE`]) and stands floor to ceiling; 1 otherwise.
+    pub opaque: &'a [Real],
+    /// The source and the receivers share the storey (every leg runs
+    /// between its floor and ceiling).
+    pub same_storey: bool,
+    /// Nodes whose every path is weaker than `cutoff_mw` are not made:
+    /// `(eirp_mw, wavelength, cutoff_mw)`.
+    pub cutoff: Option<(Real, Real, Real)>,
+    /// The most power the floor slabs between the source and the receivers
+    /// leave a path whose horizontal unfolded length is at least the
+    /// argument (1 on one storey).
+    pub slab_bound: &'a dyn Fn(Real) -> Real,
+}
+
+/// Walls whose slab keeps less power than this (0.2 dB) bound the paths
+/// that certainly cross them.
+pub const OPAQUE: Real = 0.95;
+
+/// Builds the image tree.
+pub fn build(inputs: TreeInputs) -> ImageTree {
+    let TreeInputs {
+        source,
+        faces,
+        walls,
+        storey_walls,
+        first_leg_walls,
+        mut direct,
+        max_depth,
+        wall_bounds,
+        opaque,
+        same_storey,
+        cutoff,
+        slab_bound,
+    } = inputs;
+    let everywhere = [[0.0, 0.0, 1.0]; 3];
+    let opaque_first = |a: &u32, b: &u32| {
+        let (x, y) = (wall_bounds.get(*a as usize).copied(), wall_bounds.get(*b as usize).copied());
+        x.unwrap_or(1.0).total_cmp(&y.unwrap_or(1.0)).then(a.cmp(b))
+    };
+    let bounding = |w: usize| opaque.get(w).copied().filter(|&b| b < OPAQUE);
+    direct.sort_by(|a, b| opaque_first(&a.0, &b.0));
+    let mut tree = ImageTree { outgoing: direct, ..ImageTree::default() };
+    let root_outgoing = 0..tree.outgoing.len() as u32;
+    tree.nodes.push(ImageNode {
+        image: source,
+        face: NONE,
+        parent: NONE,
+        depth: 0,
+        aperture: (source, source),
+        wedge: everywhere,
+        incoming: 0..0,
+        outgoing: root_outgoing,
+        beam: 0..0,
+        own: 0..0,
+        mirrors: 0..0,
+    });
+    // Per node, the cones of its beam (in its unfolded frame), to hand on
+    // to its children.
+    let mut cones: Vec<Vec<Cone>> = vec![Vec::new()];
     let mut level_start = 0;
     for depth in 1..=max_depth {
         let level_end = tree.nodes.len();
         for parent_index in level_start..level_end {
-            let parent = tree.nodes[parent_index];
+            let parent = tree.nodes[parent_index].clone();
+            let parent_face = (parent.face != NONE).then(|| &faces[parent.face as usize]);
             for (face_index, face) in faces.iter().enumerate() {
                 if face_index as u32 == parent.face || face.height_above(parent.image) <= FRONT_EPSILON {
                     continue;
                 }
-                let aperture = if parent.face == NONE {
-                    Some((face.p0, face.p1))
-                } else {
-                    clip_to_wedge(face.p0, face.p1, parent.image, parent.aperture, faces[parent.face as usize].normal)
+                let aperture = match parent_face {
+                    None => Some((face.p0, face.p1)),
+                    Some(parent_face) => {
+                        clip_to_wedge(face.p0, face.p1, parent.image, parent.aperture, parent_face.normal)
+                    }
                 };
                 let Some(aperture) = aperture else { continue };
                 if tree.nodes.len() >= MAX_NODES {
                     tree.truncated = true;
                     return tree;
                 }
+                let image = face.mirror(parent.image);
+                let frame = Frame { image, aperture };
+                let own_wall = storey_walls.start + face.wall as usize;
+                let parent_wall = parent_face.map(|f| storey_walls.start + f.wall as usize);
+
+                // The beam's cones: the parent's, mirrored into this
+                // node's frame, and those of the walls the leg from the
+                // parent's reflection (or the source) to this face crosses
+                // whole: walls meeting the hull of both apertures.
+                let mut beam: Vec<Cone> = cones[parent_index]
+                    .iter()
+                    .map(|c| Cone { low: face.mirror(c.low), high: face.mirror(c.high), bound: c.bound })
+                    .collect();
+                let incoming_start = tree.incoming.len() as u32;
+                let hull = [parent.aperture.0, parent.aperture.1, aperture.0, aperture.1];
+                let mut consider = |w: usize, tree: &mut ImageTree| {
+                    if Some(w) == parent_wall || w == own_wall || !overlaps_hull(&walls[w].corners(), &hull) {
+                        return;
+                    }
+                    // In this node's frame the leg lies on the ray from the
+                    // image through its reflection point: it can meet the
+                    // wall only where that ray meets the mirrored wall.
+                    let mut reach = (Real::INFINITY, Real::NEG_INFINITY);
+                    for corner in walls[w].corners() {
+                        match frame.u(face.mirror(corner)) {
+                            Some(u) => reach = (reach.0.min(u), reach.1.max(u)),
+                            None => reach = (Real::NEG_INFINITY, Real::INFINITY),
+                        }
+                        if reach.0 == Real::NEG_INFINITY {
+                            break;
+                        }
+                    }
+                    let margin = 1e-7 * (1.0 + reach.0.abs().max(reach.1.abs()));
+                    tree.incoming.push((w as u32, reach.0 - margin, reach.1 + margin));
+                    // Between floor and ceiling only (a first leg from
+                    // another storey may pass through a slab's gap).
+                    if let Some(bound) = bounding(w).filter(|_| same_storey || parent_face.is_some()) {
+                        let fronts = [parent_face, Some(face)];
+                        for (low, high) in certain_cones(&walls[w], parent.image, &fronts) {
+                            beam.push(Cone { low: face.mirror(low), high: face.mirror(high), bound });
+                        }
+                    }
+                };
+                if parent_face.is_none() {
+                    for &w in first_leg_walls {
+                        consider(w as usize, &mut tree);
+                    }
+                } else {
+                    for w in storey_walls.clone() {
+                        consider(w, &mut tree);
+                    }
+                }
+                tree.incoming[incoming_start as usize..].sort_by(|a, b| opaque_first(&a.0, &b.0));
+                let incoming = incoming_start..tree.incoming.len() as u32;
+
+                // The beam's bound as segments of the aperture; a node none
+                // of whose paths can reach the cutoff is not made.
+                let beam_start = tree.beam.len() as u32;
+                let strongest = push_segments(&mut tree.beam, &frame, &beam);
+                if let Some((eirp_mw, wavelength, cutoff_mw)) = cutoff {
+                    // No receiver is nearer the image than the aperture.
+                    let nearest = distance_to_segment(image, aperture).max(crate::propagation::MIN_DISTANCE);
+                    let best = eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest)).powi(2);
+                    if best * strongest * slab_bound(nearest) < cutoff_mw {
+                        tree.beam.truncate(beam_start as usize);
+                        tree.incoming.truncate(incoming_start as usize);
+                        continue;
+                    }
+                }
+                let beam_range = beam_start..tree.beam.len() as u32;
+
+                // The leg from this face to a receiver: walls meeting the
+                // wedge, with their shadows from the image, and the cones
+                // where it crosses a wall whole.
+                let wedge = wedge_planes(image, aperture, face.normal);
+                let outgoing_start = tree.outgoing.len() as u32;
+                let own_start = tree.own.len() as u32;
+                for w in storey_walls.clone() {
+                    if w == own_wall || !may_meet(&walls[w].corners(), &wedge) {
+                        continue;
+                    }
+                    tree.outgoing.push((w as u32, Shadow::of(&walls[w], image)));
+                    if let Some(bound) = bounding(w) {
+                        let far = far_side(&walls[w], image);
+                        for (low, high) in certain_cones(&walls[w], image, &[Some(face)]) {
+                            if let Some(u) = frame.interval(low, high) {
+                                tree.own.push(OwnCone { u, far, bound });
+                            }
+                        }
+                    }
+                }
+                tree.outgoing[outgoing_start as usize..].sort_by(|a, b| opaque_first(&a.0, &b.0));
+                let outgoing = outgoing_start..tree.outgoing.len() as u32;
+                let own = own_start..tree.own.len() as u32;
+                let mirrors_start = tree.mirrors.len() as u32;
+                for k in parent.mirrors.clone() {
+                    let (normal, wall) = tree.mirrors[k as usize];
+                    tree.mirrors.push((normal - face.normal * (2.0 * normal.dot(&face.normal)), wall));
+                }
+                tree.mirrors.push((face.normal, face.wall));
+                let mirrors = mirrors_start..tree.mirrors.len() as u32;
+
                 tree.nodes.push(ImageNode {
-                    image: face.mirror(parent.image),
+                    image,
                     face: face_index as u32,
                     parent: parent_index as u32,
                     depth,
                     aperture,
+                    wedge,
+                    incoming,
+                    outgoing,
+                    beam: beam_range,
+                    own,
+                    mirrors,
                 });
+                cones.push(if depth < max_depth { beam } else { Vec::new() });
             }
+            // A level's cones are not needed once its children exist.
+            cones[parent_index] = Vec::new();
         }
         level_start = level_end;
     }
     tree
+}
+
+/// A cone of directions from a node's image in which a path certainly
+/// crosses a wall's whole thickness: two points on its boundary rays, in
+/// the node's unfolded frame, and the most power the crossing keeps.
+#[derive(Clone, Copy, Debug)]
+struct Cone {
+    low: Point2,
+    high: Point2,
+    bound: Real,
+}
+
+/// A cone of the leg from a node's reflection to its receivers, as an
+/// interval of the aperture parameter, with the half-plane beyond the
+/// wall's far face (a receiver short of it does not cross the wall).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OwnCone {
+    /// Interval of the aperture parameter.
+    pub u: (Real, Real),
+    /// `a·x + b·y + c ≥ 0` beyond the far face.
+    pub far: [Real; 3],
+    /// The most power the crossing keeps.
+    pub bound: Real,
+}
+
+/// A node's frame: its image and its aperture. Directions from the image
+/// are measured by where they cross the aperture's line: `u = 0` at its
+/// start, `u = 1` at its end (monotone in angle over the wedge).
+#[derive(Clone, Copy, Debug)]
+pub struct Frame {
+    /// The image.
+    pub image: Point2,
+    /// The aperture.
+    pub aperture: (Point2, Point2),
+}
+
+impl Frame {
+    /// The aperture parameter of the direction from the image to `p`, if
+    /// that direction crosses the aperture's line ahead.
+    #[inline]
+    pub fn u(&self, p: Point2) -> Option<Real> {
+        let (a, b) = self.aperture;
+        let d = p - self.image;
+        let line = b - a;
+        let denominator = d.perp(&line);
+        if denominator == 0.0 {
+            return None;
+        }
+        let ahead = (a - self.image).perp(&line) / denominator;
+        (ahead > 0.0).then(|| (a - self.image).perp(&d) / denominator)
+    }
+
+    /// The interval of aperture parameters between two directions.
+    fn interval(&self, low: Point2, high: Point2) -> Option<(Real, Real)> {
+        let (u0, u1) = (self.u(low)?, self.u(high)?);
+        let (u0, u1) = if u0 <= u1 { (u0, u1) } else { (u1, u0) };
+        // Shrunk so that rounding never widens what is certain.
+        let margin = 1e-9 * (1.0 + u0.abs().max(u1.abs()));
+        (u0 + margin < u1 - margin).then_some((u0 + margin, u1 - margin))
+    }
+}
+
+/// Appends a node's beam bound as segments `(start u, bound)` sorted by
+/// `u` (the first starts at −∞) and returns the largest bound over the
+/// aperture (`u ∈ [0, 1]`).
+fn push_segments(segments: &mut Vec<(Real, Real)>, frame: &Frame, cones: &[Cone]) -> Real {
+    let mut events: Vec<(Real, Real)> = Vec::with_capacity(2 * cones.len());
+    for cone in cones {
+        if let Some((u0, u1)) = frame.interval(cone.low, cone.high) {
+            let log = cone.bound.max(1e-300).ln();
+            events.push((u0, log));
+            events.push((u1, -log));
+        }
+    }
+    if events.is_empty() {
+        return 1.0;
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    let mut log_sum = 0.0;
+    let mut strongest: Real = 0.0;
+    let mut previous = Real::NEG_INFINITY;
+    let mut current = 1.0;
+    segments.push((Real::NEG_INFINITY, 1.0));
+    for (u, delta) in events {
+        // The segment that ends here overlaps [0, 1]?
+        if previous <= 1.0 && u >= 0.0 {
+            strongest = strongest.max(current);
+        }
+        log_sum += delta;
+        // Never below the true product: rounding of the logs is covered by
+        // a relative margin.
+        current = (log_sum.exp() * (1.0 + 1e-9)).min(1.0);
+        segments.push((u, current));
+        previous = u;
+    }
+    if previous <= 1.0 {
+        strongest = strongest.max(current);
+    }
+    strongest
+}
+
+/// The bound of the beam segment holding aperture parameter `u`.
+#[inline]
+pub fn segment_bound(segments: &[(Real, Real)], u: Real) -> Real {
+    match segments.partition_point(|&(start, _)| start <= u) {
+        0 => 1.0,
+        i => segments[i - 1].1,
+    }
+}
+
+/// The largest bound of the beam segments meeting `[low, high]`.
+#[inline]
+pub fn segments_max(segments: &[(Real, Real)], low: Real, high: Real) -> Real {
+    if segments.is_empty() {
+        return 1.0;
+    }
+    let first = segments.partition_point(|&(start, _)| start <= low).saturating_sub(1);
+    let last = segments.partition_point(|&(start, _)| start <= high);
+    segments[first..last.max(first + 1)].iter().fold(0.0, |m: Real, s| m.max(s.1))
+}
+
+/// The parts of a wall along its centreline (fractions) that no opening
+/// cuts.
+fn solid_spans(wall: &WallOptics) -> Vec<(Real, Real)> {
+    let mut cuts: Vec<(Real, Real)> = wall.openings.iter().map(|o| o.along).collect();
+    cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut spans = Vec::new();
+    let mut start: Real = 0.0;
+    for (low, high) in cuts {
+        if low > start {
+            spans.push((start, low));
+        }
+        start = start.max(high);
+    }
+    if start < 1.0 {
+        spans.push((start, 1.0));
+    }
+    spans
+}
+
+/// Margin, m, by which certain regions are shrunk, so that rounding never
+/// makes a crossing "certain" that the exact test misses.
+const CERTAIN_MARGIN: Real = 1e-6;
+
+/// The half-plane beyond `wall`'s far face as seen from `source`.
+fn far_side(wall: &WallOptics, source: Point2) -> [Real; 3] {
+    let side = (source - wall.a).dot(&wall.normal).signum();
+    let away = -wall.normal * side;
+    let far_point = wall.a - wall.normal * (wall.half * side);
+    [away.x, away.y, -away.dot(&far_point.coords) - CERTAIN_MARGIN]
+}
+
+/// The cones of directions from `source` in which a straight leg crosses
+/// `wall`'s whole thickness through one of its solid spans (inside the
+/// cones through that span of both faces), keeping to the part of the
+/// wall wholly in front of each face in `fronts`. Each cone is given by a
+/// point on each of its boundary rays.
+fn certain_cones(wall: &WallOptics, source: Point2, fronts: &[Option<&Face>]) -> Vec<(Point2, Point2)> {
+    let across = (source - wall.a).dot(&wall.normal);
+    if across.abs() <= wall.half + CERTAIN_MARGIN {
+        return Vec::new();
+    }
+    let near = wall.normal * (wall.half * across.signum());
+    // The fractions of the wall whose footprint is in front of each face:
+    // its height above a face is linear along the wall.
+    let (mut first, mut last): (Real, Real) = (0.0, 1.0);
+    for face in fronts.iter().flatten() {
+        let slack = wall.half * face.normal.dot(&wall.normal).abs() + CERTAIN_MARGIN;
+        let h0 = face.height_above(wall.a) - slack;
+        let rate = face.normal.dot(&wall.along) * wall.length;
+        if rate.abs() < 1e-12 {
+            if h0 <= 0.0 {
+                return Vec::new();
+            }
+        } else if rate > 0.0 {
+            first = first.max(-h0 / rate);
+        } else {
+            last = last.min(-h0 / rate);
+        }
+    }
+    let mut cones = Vec::new();
+    for (u0, u1) in solid_spans(wall) {
+        let (u0, u1) = (u0.max(first), u1.min(last));
+        if u0 >= u1 {
+            continue;
+        }
+        let (s0, s1) = (wall.a + wall.along * (u0 * wall.length), wall.a + wall.along * (u1 * wall.length));
+        if (s1 - s0).norm() <= 4.0 * CERTAIN_MARGIN {
+            continue;
+        }
+        // The inner rays of the near and far cones: each side of the cone
+        // is the one of the two that turns least from the span's middle.
+        let middle = Point2::from((s0.coords + s1.coords) / 2.0) - source;
+        let turn = |p: Point2| middle.perp(&(p - source)).atan2(middle.dot(&(p - source)));
+        let pick = |a: Point2, b: Point2, low: bool| {
+            let (ta, tb) = (turn(a), turn(b));
+            if (ta > tb) == low {
+                a
+            } else {
+                b
+            }
+        };
+        let (n0, n1, f0, f1) = (s0 + near, s1 + near, s0 - near, s1 - near);
+        let (low_n, high_n) = if turn(n0) <= turn(n1) { (n0, n1) } else { (n1, n0) };
+        let (low_f, high_f) = if turn(f0) <= turn(f1) { (f0, f1) } else { (f1, f0) };
+        let low = pick(low_n, low_f, true);
+        let high = pick(high_n, high_f, false);
+        if turn(low) < turn(high) {
+            cones.push((low, high));
+        }
+    }
+    cones
+}
+
+/// Distance from `p` to the segment `(a, b)`.
+fn distance_to_segment(p: Point2, (a, b): (Point2, Point2)) -> Real {
+    crate::geometry::point_segment_distance(p, a, b).0
+}
+
+/// The half-planes of the wedge from `image` through `aperture`, beyond
+/// the aperture's line (on the side of `normal`), with unit normals.
+fn wedge_planes(image: Point2, aperture: (Point2, Point2), normal: Vector2) -> [[Real; 3]; 3] {
+    let (a, b) = aperture;
+    let side = |edge: Vector2, other: Point2| -> [Real; 3] {
+        // Inside: on the same side of the line image → image + edge as
+        // `other`.
+        let mut n = Vector2::new(-edge.y, edge.x);
+        let length = n.norm();
+        if length == 0.0 {
+            return [0.0, 0.0, 1.0];
+        }
+        n /= length;
+        if n.dot(&(other - image)) < 0.0 {
+            n = -n;
+        }
+        [n.x, n.y, -n.dot(&image.coords)]
+    };
+    [[normal.x, normal.y, -normal.dot(&a.coords)], side(a - image, b), side(b - image, a)]
+}
+
+/// Whether a convex polygon may meet the region of the half-planes: false
+/// only when all its corners are outside one of them.
+fn may_meet(corners: &[Point2], planes: &[[Real; 3]]) -> bool {
+    planes.iter().all(|[a, b, c]| corners.iter().any(|p| a * p.x + b * p.y + c >= -SLACK))
+}
+
+/// Whether the convex polygon `corners` overlaps the convex hull of
+/// `points` (separating-axis test on the polygon's edge normals and the
+/// hull's, with slack).
+fn overlaps_hull(corners: &[Point2; 4], points: &[Point2; 4]) -> bool {
+    let separated_along = |axis: Vector2| {
+        if axis.norm_squared() == 0.0 {
+            return false;
+        }
+        let axis = axis.normalize();
+        let project = |set: &[Point2]| {
+            set.iter().fold((Real::INFINITY, Real::NEG_INFINITY), |(low, high), p| {
+                let d = axis.dot(&p.coords);
+                (low.min(d), high.max(d))
+            })
+        };
+        let (a0, a1) = project(corners);
+        let (b0, b1) = project(points);
+        a1 < b0 - SLACK || b1 < a0 - SLACK
+    };
+    for i in 0..4 {
+        let edge = corners[(i + 1) % 4] - corners[i];
+        if separated_along(Vector2::new(-edge.y, edge.x)) {
+            return false;
+        }
+    }
+    // The hull's edges are among the segments between its points.
+    for i in 0..4 {
+        for j in i + 1..4 {
+            let edge = points[j] - points[i];
+            if separated_along(Vector2::new(-edge.y, edge.x)) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Clips the segment `p0 → p1` to the wedge seen from `image` through
@@ -151,6 +686,23 @@ mod tests {
         }
     }
 
+    fn tree(source: Point2, faces: &[Face], depth: u8) -> ImageTree {
+        build(TreeInputs {
+            source,
+            faces,
+            walls: &[],
+            storey_walls: 0..0,
+            first_leg_walls: &[],
+            direct: Vec::new(),
+            max_depth: depth,
+            wall_bounds: &[],
+            opaque: &[],
+            same_storey: true,
+            cutoff: None,
+            slab_bound: &|_| 1.0,
+        })
+    }
+
     #[test]
     fn wedge_clipping() {
         // Image at (0, -2) behind a mirror y = 0 spanning x ∈ [−1, 1]; the
@@ -165,6 +717,23 @@ mod tests {
         assert!(clip_to_wedge(Point2::new(-10.0, -1.0), Point2::new(10.0, -1.0), image, aperture, up).is_none());
         // Outside the cone: nothing.
         assert!(clip_to_wedge(Point2::new(5.0, 1.0), Point2::new(9.0, 1.0), image, aperture, up).is_none());
+        // The same wedge as half-planes.
+        let wedge = wedge_planes(image, aperture, up);
+        let node = ImageNode {
+            image,
+            face: 0,
+            parent: 0,
+            depth: 1,
+            aperture,
+            wedge,
+            incoming: 0..0,
+            outgoing: 0..0,
+            beam: 0..0,
+            own: 0..0,
+            mirrors: 0..0,
+        };
+        assert!(node.may_see(Point2::new(1.9, 2.0)) && node.may_see(Point2::new(-1.9, 2.0)));
+        assert!(!node.may_see(Point2::new(2.1, 2.0)) && !node.may_see(Point2::new(0.0, -0.5)));
     }
 
     #[test]
@@ -176,12 +745,23 @@ mod tests {
             face((10.0, 6.0), (0.0, 6.0), (0.0, -1.0)),
             face((0.0, 6.0), (0.0, 0.0), (1.0, 0.0)),
         ];
-        let tree = build(Point2::new(3.0, 2.0), &faces, 1);
-        assert_eq!(tree.nodes.len(), 5);
-        assert_eq!(tree.nodes[1].image, Point2::new(3.0, -2.0));
-        let tree = build(Point2::new(3.0, 2.0), &faces, 2);
+        let one = tree(Point2::new(3.0, 2.0), &faces, 1);
+        assert_eq!(one.nodes.len(), 5);
+        assert_eq!(one.nodes[1].image, Point2::new(3.0, -2.0));
         // Every order-1 image sees the three other walls through its
         // aperture (the whole wall): 4 + 4·3 nodes, plus the root.
-        assert_eq!(tree.nodes.len(), 1 + 4 + 12);
+        assert_eq!(tree(Point2::new(3.0, 2.0), &faces, 2).nodes.len(), 1 + 4 + 12);
+    }
+
+    #[test]
+    fn hull_overlap() {
+        let square = [Point2::new(0.0, 0.0), Point2::new(1.0, 0.0), Point2::new(1.0, 1.0), Point2::new(0.0, 1.0)];
+        let crossing = [Point2::new(-1.0, 0.5), Point2::new(-1.0, 0.6), Point2::new(2.0, 0.5), Point2::new(2.0, 0.6)];
+        let beside = [Point2::new(-1.0, 2.0), Point2::new(-1.0, 2.1), Point2::new(2.0, 2.0), Point2::new(2.0, 2.1)];
+        // A diagonal thin hull passing just off the corner.
+        let diagonal = [Point2::new(1.2, -1.0), Point2::new(1.2, -1.0), Point2::new(3.0, 0.5), Point2::new(3.0, 0.5)];
+        assert!(overlaps_hull(&square, &crossing));
+        assert!(!overlaps_hull(&square, &beside));
+        assert!(!overlaps_hull(&square, &diagonal));
     }
 }

@@ -24,7 +24,7 @@
 //!    door or window it reflects off the leaf; on an empty opening there is
 //!    no bounce).
 //! 3. **Vaults: planar facets, first order.** A barrel vault is cut into
-//!    [`faces::VAULT_FACETS`] planar strips per room; each gives a
+//!    [`VAULT_FACETS`] planar strips per room; each gives a
 //!    first-order reflection by the 3D image method. Paths combining a vault
 //!    with other bounces are not traced.
 //! 4. **Losses.** Friis over the unfolded length; at every bounce the P.2040
@@ -53,12 +53,14 @@
 //! path always counts). Per-AP work (faces, tree, facets) is done once per
 //! storey in [`PropagationModel::field`], and cells run in parallel.
 
-pub mod faces;
 pub mod images;
 pub mod trace;
 
 use crate::geometry::Point3;
+use crate::propagation::crossing::SlabLookup;
+use crate::propagation::multiwall::direct_candidates;
 use crate::propagation::{ApField, PropagationModel};
+use crate::scene::optics::VAULT_FACETS;
 use crate::scene::{AccessPoint, Scene};
 use crate::units::{Dbm, Real};
 
@@ -91,23 +93,87 @@ impl RayTrace {
     /// Everything fixed for `ap` and receivers on storey `floor`.
     pub fn context<'a>(&self, scene: &'a Scene, ap: &'a AccessPoint, floor: usize) -> TraceContext<'a> {
         let storey = &scene.floors[floor];
-        let faces = faces::wall_faces(storey);
+        let optics = &scene.optics.floors[floor];
         let max_reflections = self.max_reflections.min(MAX_ORDER);
-        let tree = images::build(ap.position.xy(), &faces, max_reflections as u8);
         let same_storey = ap.floor == floor;
+        let lookup = SlabLookup::for_ap(scene, ap);
+        let wall_bounds: Vec<Real> =
+            scene.optics.walls.iter().map(|wall| lookup.max_wall_transmission_power(wall)).collect();
+        let opaque: Vec<Real> = scene
+            .optics
+            .walls
+            .iter()
+            .map(|wall| if wall.full_height { lookup.max_transmission_power(&wall.slab) } else { 1.0 })
+            .collect();
+        let cutoff_mw = Dbm(scene.settings.noise_floor_dbm - CUTOFF_MARGIN_DB).to_milliwatts();
+        let eirp_mw = Dbm(ap.eirp_dbm()).to_milliwatts();
+        let receiver_z = storey.elevation + scene.settings.receiver_height;
+        let slabs = trace::SlabsBetween::new(scene, ap.position.z, receiver_z);
+        let slab_bound = |horizontal: Real| slabs.bound(&lookup, horizontal);
+        let direct = direct_candidates(scene, ap.position, floor);
+        let first_leg_walls: Vec<u32> = direct.iter().map(|&(wall, _)| wall).collect();
+        let tree = images::build(images::TreeInputs {
+            source: ap.position.xy(),
+            faces: &optics.faces,
+            walls: &scene.optics.walls,
+            storey_walls: optics.walls.clone(),
+            first_leg_walls: &first_leg_walls,
+            direct,
+            max_depth: max_reflections as u8,
+            wall_bounds: &wall_bounds,
+            opaque: &opaque,
+            same_storey,
+            cutoff: Some((eirp_mw, ap.frequency.wavelength(), cutoff_mw)),
+            slab_bound: &slab_bound,
+        });
+        let facets = if same_storey && max_reflections > 0 {
+            trace::facet_views(&optics.facets, ap.position, receiver_z)
+        } else {
+            Vec::new()
+        };
+        // A path with `d` wall reflections has `max_reflections − d` floor
+        // and ceiling bounces left on its own storey, each adding at most a
+        // storey height of travel.
+        let storey_height = (optics.planes.ceiling_z - optics.planes.floor_z).abs();
+        let rise = (receiver_z - ap.position.z).abs();
+        let mut steepest_rise = [rise; MAX_ORDER + 1];
+        for (depth, value) in steepest_rise.iter_mut().enumerate() {
+            if same_storey && depth <= max_reflections {
+                *value = rise.max((max_reflections - depth + 1) as Real * storey_height);
+            }
+        }
+        let reflectors = scene
+            .optics
+            .floor_walls(floor)
+            .iter()
+            .map(|wall| {
+                let mut slabs = vec![wall.slab];
+                for leaf in wall.openings.iter().filter_map(|o| o.leaf) {
+                    if !slabs.contains(&leaf) {
+                        slabs.push(leaf);
+                    }
+                }
+                slabs
+            })
+            .collect();
         TraceContext {
             scene,
             ap,
             storey,
+            optics,
             floor,
             same_storey,
-            faces,
+            lookup,
+            wall_bounds,
             tree,
-            planes: faces::planes(scene, floor),
-            facets: if same_storey && max_reflections > 0 { faces::vault_facets(scene, floor) } else { Vec::new() },
+            slabs,
+            reflectors,
+            steepest_rise,
+            facets,
+            facets_z: receiver_z,
             max_reflections,
-            cutoff_mw: Dbm(scene.settings.noise_floor_dbm - CUTOFF_MARGIN_DB).to_milliwatts(),
-            eirp_mw: Dbm(ap.eirp_dbm()).to_milliwatts(),
+            cutoff_mw,
+            eirp_mw,
             wavenumber: trace::wavenumber(ap),
             coherent: self.coherent,
         }
@@ -133,7 +199,7 @@ impl RayTrace {
             "method": "2.5D image method: wall images pruned by visibility wedges, floor/ceiling bounces by vertical unfolding, vaults as planar facets (first order)",
             "max_reflections": self.max_reflections,
             "sum": if self.coherent { "coherent" } else { "incoherent" },
-            "vault_facets": faces::VAULT_FACETS,
+            "vault_facets": VAULT_FACETS,
             "cutoff": format!("noise floor - {CUTOFF_MARGIN_DB} dB"),
             "wall_model": "ITU-R P.2040-3 single-layer slab: R and T, TE on walls, TM on floors, ceilings and vaults",
         })
@@ -149,11 +215,30 @@ impl ApField for RayField<'_> {
     fn received_power(&self, receiver: Point3) -> Dbm {
         self.model.power_of(&self.context.trace(receiver, None))
     }
+
+    fn received_power_above(&self, receiver: Point3, floor: Real) -> Dbm {
+        self.model.power_of(&self.context.trace_above(receiver, floor, None))
+    }
+
+    fn received_power_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], floors: &[f32], out: &mut [f32]) {
+        let mut sums: Vec<FieldSum> =
+            floors.iter().map(|&floor| FieldSum::above(Dbm(floor as Real).to_milliwatts())).collect();
+        self.context.trace_row(y, xs, z, skip, &mut sums);
+        for ((value, sum), &skipped) in out.iter_mut().zip(&sums).zip(skip) {
+            if !skipped {
+                *value = self.model.power_of(sum).value() as f32;
+            }
+        }
+    }
 }
 
 impl PropagationModel for RayTrace {
     fn name(&self) -> &'static str {
         "raytrace"
+    }
+
+    fn uses_relevance_floor(&self) -> bool {
+        true
     }
 
     fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, receiver_floor: usize) -> Box<dyn ApField + 'a> {

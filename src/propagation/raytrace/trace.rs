@@ -1,18 +1,31 @@
-//! Paths from one AP to one receiver: every image-tree node and vertical
-//! bounce pattern is checked exactly against the receiver, and each valid
+//! Paths from one AP to its receivers: every image-tree node and vertical
+//! bounce pattern is checked exactly against each receiver, and each valid
 //! path gets its free-space loss over the unfolded length, the P.2040
 //! reflection coefficient of every bounce and the P.2040 transmission
 //! coefficient of everything each leg crosses.
+//!
+//! Receivers come one at a time ([`TraceContext::trace`], probes and
+//! explanations) or a grid row at a time ([`TraceContext::trace_row`]):
+//! a row visits each node only over the cells inside its wedge, and tests
+//! each wall only over the cells inside its shadow. Both run the same
+//! per-path code, so a probe at a cell centre equals the grid's value.
 
 use num_complex::Complex64;
 
-use super::faces::{Face, Facet, Planes};
-use super::images::ImageTree;
+use super::images::{segment_bound, segments_max, ImageNode, ImageTree};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
-use crate::propagation::multiwall::{for_each_crossing, loss_of, Crossing};
+use crate::propagation::crossing::{
+    cross_wall, for_each_slab, index_range, row_interval, Leg, SlabLookup, GRAZE_TOLERANCE, MIN_TRANSMISSION_POWER,
+};
+use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
+use crate::propagation::MIN_DISTANCE;
+use crate::scene::optics::{Facet, FloorOptics, KeyedSlab, Planes, WallOptics};
 use crate::scene::{AccessPoint, Scene, SceneFloor, Slab};
-use crate::units::{Db, Real, SPEED_OF_LIGHT};
+use crate::units::{Db, Dbm, Real, SPEED_OF_LIGHT};
+
+/// Cells of a row whose reach a node tests together before testing each.
+const PRUNE_BLOCK: usize = 16;
 
 /// Largest number of reflections a path may have (stack arrays below).
 pub const MAX_ORDER: usize = 6;
@@ -69,6 +82,61 @@ pub struct PathRecord {
     pub power_dbm: Real,
 }
 
+/// A vault facet with the part of the receiver plane its reflections can
+/// reach (a box on the plan), for receivers at one height.
+#[derive(Clone, Copy, Debug)]
+pub struct FacetView {
+    /// The facet.
+    pub facet: Facet,
+    /// The source's image across the facet's plane.
+    pub image: Point3,
+    /// Plan box `(min x, min y, max x, max y)` holding every receiver at
+    /// `receiver_z` whose reflection can hit the facet, or `None` where
+    /// that box is unbounded (test every receiver).
+    pub reach: Option<[Real; 4]>,
+}
+
+/// The floor slabs a path from an AP to receivers on another storey goes
+/// through: all those between the two heights.
+#[derive(Clone, Debug, Default)]
+pub struct SlabsBetween {
+    /// The slabs.
+    pub slabs: Vec<KeyedSlab>,
+    /// The height between the AP and the receivers, m.
+    pub rise: Real,
+}
+
+impl SlabsBetween {
+    /// The slabs between `source_z` and `receiver_z`.
+    pub fn new(scene: &Scene, source_z: Real, receiver_z: Real) -> Self {
+        let (low, high) = if source_z <= receiver_z { (source_z, receiver_z) } else { (receiver_z, source_z) };
+        let slabs = scene
+            .floors
+            .iter()
+            .zip(&scene.optics.floors)
+            .skip(1)
+            .filter_map(|(floor, optics)| {
+                let slab = optics.slab?;
+                let level = floor.elevation - slab.slab.thickness / 2.0;
+                (low < level && level < high).then_some(slab)
+            })
+            .collect();
+        SlabsBetween { slabs, rise: high - low }
+    }
+
+    /// The most power the slabs leave a straight path (unfolded) whose
+    /// horizontal length is at least `horizontal`: it meets them at least
+    /// as grazingly as `cos θ = rise / √(horizontal² + rise²)`.
+    #[inline]
+    pub fn bound(&self, lookup: &SlabLookup, horizontal: Real) -> Real {
+        if self.slabs.is_empty() {
+            return 1.0;
+        }
+        let cos = self.rise / (horizontal * horizontal + self.rise * self.rise).sqrt();
+        self.slabs.iter().map(|slab| lookup.max_transmission_power_to(slab, cos)).product()
+    }
+}
+
 /// Everything fixed for one AP and one receiver storey.
 pub struct TraceContext<'a> {
     /// The scene.
@@ -77,19 +145,34 @@ pub struct TraceContext<'a> {
     pub ap: &'a AccessPoint,
     /// The receiver storey.
     pub storey: &'a SceneFloor,
+    /// Its optics (faces, planes, facets).
+    pub optics: &'a FloorOptics,
     /// Index of the receiver storey.
     pub floor: usize,
     /// AP and receiver share this storey: floor and ceiling bounces and
     /// vault reflections are traced.
     pub same_storey: bool,
-    /// Faces of the receiver storey's walls.
-    pub faces: Vec<Face>,
-    /// The AP's image tree over `faces`.
+    /// Slab coefficients at the AP's frequency.
+    pub lookup: SlabLookup<'a>,
+    /// Per wall of the scene, the most power a path crossing its whole
+    /// thickness between floor and ceiling can keep (any angle, leaf or
+    /// hole).
+    pub wall_bounds: Vec<Real>,
+    /// The AP's image tree over the storey's faces.
     pub tree: ImageTree,
-    /// Floor and flat ceiling.
-    pub planes: Planes,
-    /// Vault facets.
-    pub facets: Vec<Facet>,
+    /// The floor slabs between the AP and the receivers (none on its own
+    /// storey).
+    pub slabs: SlabsBetween,
+    /// Per wall segment of the storey, every slab it can reflect with (the
+    /// wall's and its leaves').
+    pub reflectors: Vec<Vec<KeyedSlab>>,
+    /// Per number of wall reflections, the most height a path can travel
+    /// (with the floor and ceiling bounces it has left), m.
+    pub steepest_rise: [Real; MAX_ORDER + 1],
+    /// Vault facets, with the receiver height their reach was found for.
+    pub facets: Vec<FacetView>,
+    /// The receiver height of [`FacetView::reach`].
+    pub facets_z: Real,
     /// Maximum reflections per path.
     pub max_reflections: usize,
     /// Paths weaker than this (mW) are dropped as soon as that is known.
@@ -113,6 +196,9 @@ pub struct FieldSum {
     pub paths: u32,
     /// Power of the direct path, mW (always traced first).
     pub direct_mw: Real,
+    /// Paths weaker than this, mW, are left out (the relevance floor,
+    /// [`crate::propagation::RELEVANCE_DB`]; 0 for none).
+    pub floor_mw: Real,
 }
 
 impl FieldSum {
@@ -123,7 +209,12 @@ impl FieldSum {
     /// can only add paths.
     #[inline]
     fn cutoff(&self, absolute_mw: Real) -> Real {
-        absolute_mw.max(self.direct_mw * RELATIVE_CUTOFF)
+        absolute_mw.max(self.direct_mw * RELATIVE_CUTOFF).max(self.floor_mw)
+    }
+
+    /// An empty sum that leaves out paths under `floor_mw`.
+    pub fn above(floor_mw: Real) -> FieldSum {
+        FieldSum { floor_mw, ..FieldSum::default() }
     }
 }
 
@@ -132,11 +223,91 @@ impl FieldSum {
 pub const RELATIVE_CUTOFF_DB: Real = 50.0;
 const RELATIVE_CUTOFF: Real = 1e-5;
 
+/// The product of a path's coefficients: powers (`|R|²`, `|T|²`) for an
+/// incoherent sum, complex amplitudes for a coherent one. The tracing code
+/// is written once over both.
+trait Amplitude: Copy {
+    const ONE: Self;
+    fn power(self) -> Real;
+    fn reflect(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
+    fn transmit(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
+    fn complex(self) -> Complex64;
+}
+
+impl Amplitude for Real {
+    const ONE: Real = 1.0;
+    #[inline]
+    fn power(self) -> Real {
+        self
+    }
+    #[inline]
+    fn reflect(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Real {
+        self * lookup.power(slab, cos, polarization).0
+    }
+    #[inline]
+    fn transmit(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Real {
+        self * lookup.transmission_power(slab, cos, polarization)
+    }
+    #[inline]
+    fn complex(self) -> Complex64 {
+        Complex64::new(self.sqrt(), 0.0)
+    }
+}
+
+impl Amplitude for Complex64 {
+    const ONE: Complex64 = Complex64::new(1.0, 0.0);
+    #[inline]
+    fn power(self) -> Real {
+        self.norm_sqr()
+    }
+    #[inline]
+    fn reflect(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Complex64 {
+        self * lookup.response(slab, cos, polarization).reflection
+    }
+    #[inline]
+    fn transmit(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Complex64 {
+        let t = lookup.transmission(slab, cos, polarization);
+        // The same floor as the power products: an opaque slab costs
+        // MAX_LOSS_DB, keeping its phase.
+        let power = t.norm_sqr();
+        let t = if power < MIN_TRANSMISSION_POWER {
+            if power > 0.0 {
+                t * (MIN_TRANSMISSION_POWER / power).sqrt()
+            } else {
+                Complex64::new(MIN_TRANSMISSION_POWER.sqrt(), 0.0)
+            }
+        } else {
+            t
+        };
+        self * t
+    }
+    #[inline]
+    fn complex(self) -> Complex64 {
+        self
+    }
+}
+
+/// Which of a node's last-leg walls a receiver can be behind.
+#[derive(Clone, Copy)]
+enum Outgoing<'s> {
+    /// One receiver: test each wall's shadow.
+    Point(Point2),
+    /// A row's cell: the walls whose shadow covers it on that row
+    /// (candidate index, first and one-past-last cell).
+    Row { active: &'s [(u32, u32, u32)], cell: u32 },
+}
+
 /// A path under construction: its points and bounces in order, each bounce
-/// with its incidence cosine and reflection coefficient.
+/// with its incidence cosine and reflection loss, and for each point the
+/// index of the plan leg that ends there.
 struct Route {
     points: [Point3; 2 * MAX_ORDER + 2],
-    bounces: [(Bounce, Real, Complex64); 2 * MAX_ORDER],
+    bounces: [(Bounce, Real, Db); 2 * MAX_ORDER],
+    /// Plan leg of the 3D leg that ends at `points[k + 1]`.
+    plan_leg: [u8; 2 * MAX_ORDER + 1],
+    /// Where `points[k]` lies on the plan leg of the 3D leg that starts
+    /// there, and where `points[k + 1]` lies on it (fractions).
+    plan_span: [(Real, Real); 2 * MAX_ORDER + 1],
     count: usize,
 }
 
@@ -144,99 +315,559 @@ impl Route {
     fn starting_at(source: Point3) -> Self {
         Route {
             points: [source; 2 * MAX_ORDER + 2],
-            bounces: [(Bounce::Floor, 0.0, Complex64::new(1.0, 0.0)); 2 * MAX_ORDER],
+            bounces: [(Bounce::Floor, 0.0, Db(0.0)); 2 * MAX_ORDER],
+            plan_leg: [0; 2 * MAX_ORDER + 1],
+            plan_span: [(0.0, 1.0); 2 * MAX_ORDER + 1],
             count: 0,
         }
     }
 
-    fn push(&mut self, point: Point3, bounce: (Bounce, Real, Complex64)) {
+    /// Adds a bounce at `point`, at fraction `at` of plan leg `plan_leg`
+    /// (1 for a wall bounce, which ends its plan leg).
+    fn push(&mut self, point: Point3, bounce: (Bounce, Real, Db), plan_leg: usize, at: Real) {
+        let start = if self.count > 0 && self.plan_leg[self.count - 1] as usize == plan_leg {
+            self.plan_span[self.count - 1].1
+        } else {
+            0.0
+        };
         self.bounces[self.count] = bounce;
+        self.plan_leg[self.count] = plan_leg as u8;
+        self.plan_span[self.count] = (start, at);
         self.count += 1;
         self.points[self.count] = point;
     }
+
+    /// Ends the route at the receiver, on the last plan leg.
+    fn finish_at(&mut self, receiver: Point3, plan_leg: usize) {
+        let start = if self.count > 0 && self.plan_leg[self.count - 1] as usize == plan_leg {
+            self.plan_span[self.count - 1].1
+        } else {
+            0.0
+        };
+        self.plan_leg[self.count] = plan_leg as u8;
+        self.plan_span[self.count] = (start, 1.0);
+        self.points[self.count + 1] = receiver;
+    }
+}
+
+/// A wall crossed by a plan leg: where on the leg (fractions) its
+/// footprint begins and ends, and the cosine of the plan angle of
+/// incidence. Shared by every vertical pattern of the plan path.
+#[derive(Clone, Copy, Debug)]
+struct PlanCrossing {
+    wall: u32,
+    enter: Real,
+    leave: Real,
+    cos: Real,
+}
+
+/// Scratch space for one receiver's plan path, reused across nodes.
+#[derive(Default)]
+pub struct PlanScratch {
+    crossings: Vec<PlanCrossing>,
+    /// Range of `crossings` per plan leg.
+    legs: [(u32, u32); MAX_ORDER + 1],
+    /// Whether `crossings` holds the current plan path's.
+    ready: bool,
+    /// Whether the plan path's walls alone put every vertical pattern of
+    /// it under the cutoff.
+    dead: bool,
+}
+
+/// The plan path of one node to one receiver.
+struct PlanPath {
+    /// Source, reflection points, receiver.
+    points: [Point2; MAX_ORDER + 2],
+    /// Face of each reflection.
+    faces: [u32; MAX_ORDER],
+    /// Node at each depth `1..=depth` (index `depth − 1`).
+    nodes: [u32; MAX_ORDER],
+    depth: usize,
+}
+
+type Explain<'e> = Option<&'e mut dyn FnMut(PathRecord)>;
+
+/// One node's plan path to one receiver, and which last-leg walls the
+/// receiver can be behind.
+struct PathInput<'p, 's> {
+    plan: &'p PlanPath,
+    node: usize,
+    receiver: Point3,
+    outgoing: Outgoing<'s>,
+}
+
+/// What is fixed for one 3D path once its bounces are known.
+#[derive(Clone, Copy)]
+struct PathTotals {
+    length: Real,
+    power: Real,
+    horizontal_share: Real,
+    is_direct: bool,
+}
+
+/// Where the plan segment `a → b` is inside the wall's footprint (entry
+/// and exit as fractions of the segment) and the cosine of its plan angle
+/// of incidence: the along- and across-wall slabs of the prism test.
+#[inline]
+fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real, Real)> {
+    // Quick rejection (no division): both ends on one side of the band.
+    let (across_a, across_b) = ((a - wall.a).dot(&wall.normal), (b - wall.a).dot(&wall.normal));
+    if (across_a > wall.half && across_b > wall.half) || (across_a < -wall.half && across_b < -wall.half) {
+        return None;
+    }
+    let (along_a, along_b) = ((a - wall.a).dot(&wall.along), (b - wall.a).dot(&wall.along));
+    if (along_a < 0.0 && along_b < 0.0) || (along_a > wall.length && along_b > wall.length) {
+        return None;
+    }
+    let delta = b - a;
+    let offset = a - wall.a;
+    let limits = [
+        (offset.dot(&wall.along), delta.dot(&wall.along), 0.0, wall.length),
+        (offset.dot(&wall.normal), delta.dot(&wall.normal), -wall.half, wall.half),
+    ];
+    let (mut t0, mut t1): (Real, Real) = (0.0, 1.0);
+    for (start, rate, low, high) in limits {
+        if rate.abs() < 1e-12 {
+            if start < low || start > high {
+                return None;
+            }
+            continue;
+        }
+        let (ta, tb) = ((low - start) / rate, (high - start) / rate);
+        let (near, far) = if ta <= tb { (ta, tb) } else { (tb, ta) };
+        t0 = t0.max(near);
+        t1 = t1.min(far);
+        if t0 >= t1 {
+            return None;
+        }
+    }
+    let length = delta.norm();
+    let cos = if length > 0.0 { (delta.dot(&wall.normal) / length).abs() } else { 0.0 };
+    Some((t0, t1, cos))
+}
+
+/// The part of a plan crossing on one 3D leg (the leg runs from `from` to
+/// `to` over fractions `span` of its plan leg), clipped to the heights at
+/// which the wall can be crossed: what it crosses (the wall, clipped to
+/// the thickness really crossed, or a leaf), where, and whether a leaf.
+/// The same rules as [`cross_wall`] on the 3D leg.
+#[inline]
+fn cross_in_height(
+    wall: &WallOptics,
+    crossing: &PlanCrossing,
+    span: (Real, Real),
+    (from, to): (Point3, Point3),
+    plan_length: Real,
+) -> Option<(KeyedSlab, Point3, bool)> {
+    let (s0, s1) = span;
+    if s1 <= s0 {
+        return None;
+    }
+    let (mut u0, mut u1) = (crossing.enter.max(s0), crossing.leave.min(s1));
+    if u0 >= u1 {
+        return None;
+    }
+    // Height is linear in the plan fraction along this 3D leg.
+    let rate = (to.z - from.z) / (s1 - s0);
+    let z_at = |u: Real| from.z + (u - s0) * rate;
+    if rate.abs() < 1e-12 {
+        if from.z < wall.crossable.0 || from.z > wall.crossable.1 {
+            return None;
+        }
+    } else {
+        let (ua, ub) = (s0 + (wall.crossable.0 - from.z) / rate, s0 + (wall.crossable.1 - from.z) / rate);
+        let (near, far) = if ua <= ub { (ua, ub) } else { (ub, ua) };
+        u0 = u0.max(near);
+        u1 = u1.min(far);
+        if u0 >= u1 {
+            return None;
+        }
+    }
+    let middle = 0.5 * (u0 + u1);
+    let fraction = (middle - s0) / (s1 - s0);
+    let at = from + (to - from) * fraction;
+    let along = (at.xy() - wall.a).dot(&wall.along) / wall.length;
+    let mut slab = wall.material_at(along, z_at(middle))?;
+    let full = slab.slab == wall.slab.slab;
+    if full {
+        let crossed = plan_length * (u1 - u0) * crossing.cos;
+        if crossed < GRAZE_TOLERANCE {
+            return None;
+        }
+        if crossed < slab.slab.thickness - GRAZE_TOLERANCE {
+            slab = KeyedSlab { slab: Slab { thickness: crossed, ..slab.slab }, key: None };
+        }
+    }
+    Some((slab, at, !full))
 }
 
 impl TraceContext<'_> {
     /// Traces every path to `receiver`, adding them to the sum; `explain`
     /// (when given) receives each path's record.
-    pub fn trace(&self, receiver: Point3, mut explain: Option<&mut dyn FnMut(PathRecord)>) -> FieldSum {
-        let mut sum = FieldSum::default();
-        let source = self.ap.position;
+    pub fn trace(&self, receiver: Point3, explain: Explain) -> FieldSum {
+        self.trace_above(receiver, Real::NEG_INFINITY, explain)
+    }
+
+    /// [`TraceContext::trace`], leaving out paths weaker than `floor`
+    /// (dBm, the relevance floor).
+    pub fn trace_above(&self, receiver: Point3, floor: Real, mut explain: Explain) -> FieldSum {
+        let mut sum = FieldSum::above(Dbm(floor).to_milliwatts());
         let r2 = receiver.xy();
-        let mut points2 = [Point2::origin(); MAX_ORDER + 2];
-        let mut faces_on_path = [0u32; MAX_ORDER];
-        for node_index in 0..self.tree.nodes.len() {
-            let node = &self.tree.nodes[node_index];
-            let depth = node.depth as usize;
-            // Walk back from the receiver: each image's segment to the
-            // current point must cross its face.
-            let mut current = r2;
-            let mut index = node_index as u32;
-            let mut valid = true;
-            for slot in (1..=depth).rev() {
-                let n = &self.tree.nodes[index as usize];
-                let face = &self.faces[n.face as usize];
-                match segment_intersection(n.image, current, face.p0, face.p1) {
-                    Some((t, _)) if t > 0.0 && t < 1.0 => {
-                        current = n.image + (current - n.image) * t;
-                        points2[slot] = current;
-                        faces_on_path[slot - 1] = n.face;
-                        index = n.parent;
-                    }
-                    _ => {
-                        valid = false;
-                        break;
-                    }
-                }
+        let mut scratch = PlanScratch::default();
+        for (index, node) in self.tree.nodes.iter().enumerate() {
+            if node.may_see(r2) {
+                self.trace_node(index, receiver, Outgoing::Point(r2), &mut scratch, &mut sum, &mut explain);
             }
-            if !valid {
-                continue;
-            }
-            debug_assert_eq!(index, 0);
-            points2[0] = source.xy();
-            points2[depth + 1] = r2;
-            self.vertical_patterns(&points2[..depth + 2], &faces_on_path[..depth], receiver, &mut sum, &mut explain);
         }
         if self.same_storey {
-            self.vault_paths(receiver, &mut sum, &mut explain);
+            for view in &self.facets {
+                self.vault_path(view, receiver, &mut sum, &mut explain);
+            }
         }
         sum
     }
 
-    /// For one 2D path, every sequence of floor/ceiling bounces that keeps
-    /// the total within the reflection limit.
-    fn vertical_patterns(
-        &self,
-        points2: &[Point2],
-        faces: &[u32],
-        receiver: Point3,
-        sum: &mut FieldSum,
-        explain: &mut Option<&mut dyn FnMut(PathRecord)>,
-    ) {
-        let walls = faces.len();
-        let budget = if self.same_storey { self.max_reflections - walls } else { 0 };
-        // (first bounce is on the ceiling, number of bounces)
-        self.add_path(points2, faces, receiver, None, sum, explain);
-        for bounces in 1..=budget {
-            for ceiling_first in [false, true] {
-                self.add_path(points2, faces, receiver, Some((ceiling_first, bounces)), sum, explain);
+    /// Traces every path to the receivers `(xs[i], y, z)` (sorted `xs`)
+    /// where `skip[i]` is false, into `sums[i]`. The same paths and the
+    /// same arithmetic as [`TraceContext::trace`], visiting each node and
+    /// wall only over the cells it can reach.
+    pub fn trace_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+        let mut active: Vec<(u32, u32, u32)> = Vec::new();
+        let mut scratch = PlanScratch::default();
+        for (index, node) in self.tree.nodes.iter().enumerate() {
+            let (start, end) = index_range(xs, row_interval(&node.wedge, y));
+            if start >= end {
+                continue;
+            }
+            // Where the walls its paths certainly cross (before the last
+            // reflection, and after it) and the free-space loss from the
+            // image leave every path of the node under the receiver's
+            // cutoff, the node is skipped (its paths would all be dropped).
+            // Blocks of cells are tested together first.
+            let prune = index > 0;
+            let mut active_ready = false;
+            for block in (start..end).step_by(PRUNE_BLOCK) {
+                let block_end = (block + PRUNE_BLOCK).min(end);
+                if prune {
+                    let cutoff = (block..block_end)
+                        .filter(|&i| !skip[i])
+                        .map(|i| sums[i].cutoff(self.cutoff_mw))
+                        .fold(Real::INFINITY, Real::min);
+                    if cutoff.is_infinite()
+                        || self.cannot_reach_span(
+                            node,
+                            (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y)),
+                            cutoff,
+                        )
+                    {
+                        continue;
+                    }
+                }
+                for i in block..block_end {
+                    if skip[i] {
+                        continue;
+                    }
+                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), sums[i].cutoff(self.cutoff_mw)) {
+                        continue;
+                    }
+                    if !active_ready {
+                        self.active_walls(node, xs, y, (start, end), &mut active);
+                        active_ready = true;
+                    }
+                    let receiver = Point3::new(xs[i], y, z);
+                    let outgoing = Outgoing::Row { active: &active, cell: i as u32 };
+                    self.trace_node(index, receiver, outgoing, &mut scratch, &mut sums[i], &mut None);
+                }
+            }
+        }
+        if self.same_storey {
+            for view in &self.facets {
+                let (start, end) = match view.reach {
+                    Some([x0, y0, x1, y1]) if z == self.facets_z => {
+                        if y < y0 || y > y1 {
+                            continue;
+                        }
+                        index_range(xs, (x0, x1))
+                    }
+                    _ => (0, xs.len()),
+                };
+                for i in start..end {
+                    if !skip[i] {
+                        self.vault_path(view, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                    }
+                }
             }
         }
     }
 
-    /// Builds, checks and sums one path.
-    #[allow(clippy::too_many_arguments)]
+    /// The last-leg walls of `node` whose shadow covers some of the cells
+    /// `range` of the row `y`: (candidate index, first cell, end cell).
+    fn active_walls(
+        &self,
+        node: &ImageNode,
+        xs: &[Real],
+        y: Real,
+        (start, end): (usize, usize),
+        active: &mut Vec<(u32, u32, u32)>,
+    ) {
+        active.clear();
+        let candidates = &self.tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize];
+        for (k, (_, shadow)) in candidates.iter().enumerate() {
+            let (low, high) = index_range(xs, shadow.row_interval(y));
+            let (low, high) = (low.max(start), high.min(end));
+            if low < high {
+                active.push((k as u32, low as u32, high as u32));
+            }
+        }
+    }
+
+    /// [`TraceContext::cannot_reach`] for every receiver on the segment
+    /// `span` at once (with the weakest cutoff among them): the nearest
+    /// point, the strongest beam segment and the most grazing angle.
+    fn cannot_reach_span(&self, node: &ImageNode, (a, b): (Point2, Point2), cutoff_mw: Real) -> bool {
+        let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
+        let wavelength = self.ap.frequency.wavelength();
+        let mut bound = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest.max(MIN_DISTANCE))).powi(2);
+        if bound < cutoff_mw {
+            return true;
+        }
+        let frame = node.frame();
+        if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
+            bound *=
+                segments_max(&self.tree.beam[node.beam.start as usize..node.beam.end as usize], ua.min(ub), ua.max(ub));
+            if bound < cutoff_mw {
+                return true;
+            }
+        }
+        if !self.slabs.slabs.is_empty() {
+            bound *= self.slabs.bound(&self.lookup, nearest);
+            if bound < cutoff_mw {
+                return true;
+            }
+        }
+        let (da, db) = (a - node.image, b - node.image);
+        let (la, lb) = (da.norm(), db.norm());
+        if la > 0.0 && lb > 0.0 {
+            let vertical = self.steepest_rise[node.depth as usize];
+            let steepest = nearest / (nearest * nearest + vertical * vertical).sqrt();
+            for &(normal, wall) in &self.tree.mirrors[node.mirrors.start as usize..node.mirrors.end as usize] {
+                let (ca, cb) = (da.dot(&normal) / la, db.dot(&normal) / lb);
+                // Along a straight span the direction turns one way, so the
+                // most grazing angle is at an end unless it passes 90°.
+                let cos = if (ca > 0.0) != (cb > 0.0) { 0.0 } else { ca.abs().min(cb.abs()) };
+                bound *= self.reflector_bound(wall, cos * steepest);
+                if bound < cutoff_mw {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether no path of `node` can reach `c` with `cutoff_mw`: its
+    /// free-space power from the image, times the walls it certainly
+    /// crosses, the slabs between storeys and its reflections at their
+    /// most favourable angles, is already weaker. Cheapest factors first.
+    #[inline]
+    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real) -> bool {
+        let direction = c - node.image;
+        let distance = direction.norm();
+        let wavelength = self.ap.frequency.wavelength();
+        let mut bound = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * distance.max(MIN_DISTANCE))).powi(2);
+        if bound < cutoff_mw {
+            return true;
+        }
+        let u = node.frame().u(c);
+        if let Some(u) = u {
+            bound *= segment_bound(&self.tree.beam[node.beam.start as usize..node.beam.end as usize], u);
+            if bound < cutoff_mw {
+                return true;
+            }
+        }
+        if !self.slabs.slabs.is_empty() {
+            bound *= self.slabs.bound(&self.lookup, distance);
+            if bound < cutoff_mw {
+                return true;
+            }
+        }
+        if distance > 0.0 {
+            // At the angle of this direction, or any more grazing one the
+            // vertical patterns allow.
+            let vertical = self.steepest_rise[node.depth as usize];
+            let steepest = 1.0 / (distance * distance + vertical * vertical).sqrt();
+            for &(normal, wall) in &self.tree.mirrors[node.mirrors.start as usize..node.mirrors.end as usize] {
+                bound *= self.reflector_bound(wall, direction.dot(&normal).abs() * steepest);
+                if bound < cutoff_mw {
+                    return true;
+                }
+            }
+        }
+        if let Some(u) = u {
+            for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
+                let [a, b, d] = cone.far;
+                if u >= cone.u.0 && u <= cone.u.1 && a * c.x + b * c.y + d >= 0.0 {
+                    bound *= cone.bound;
+                    if bound < cutoff_mw {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Walks back from the receiver through the node's faces (each image's
+    /// segment to the current point must cross its face), then traces every
+    /// vertical pattern of the plan path.
+    fn trace_node(
+        &self,
+        index: usize,
+        receiver: Point3,
+        outgoing: Outgoing,
+        scratch: &mut PlanScratch,
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let nodes = &self.tree.nodes;
+        let depth = nodes[index].depth as usize;
+        let r2 = receiver.xy();
+        let mut plan = PlanPath { points: [r2; MAX_ORDER + 2], faces: [0; MAX_ORDER], nodes: [0; MAX_ORDER], depth };
+        let mut current = r2;
+        let mut at = index as u32;
+        for slot in (1..=depth).rev() {
+            let n: &ImageNode = &nodes[at as usize];
+            let face = &self.optics.faces[n.face as usize];
+            match segment_intersection(n.image, current, face.p0, face.p1) {
+                Some((t, _)) if t > 0.0 && t < 1.0 => {
+                    current = n.image + (current - n.image) * t;
+                    plan.points[slot] = current;
+                    plan.faces[slot - 1] = n.face;
+                    plan.nodes[slot - 1] = at;
+                    at = n.parent;
+                }
+                _ => return,
+            }
+        }
+        debug_assert_eq!(at, 0);
+        plan.points[0] = self.ap.position.xy();
+        plan.points[depth + 1] = r2;
+        let budget = if self.same_storey { self.max_reflections - depth } else { 0 };
+        scratch.ready = false;
+        let mut path = PathInput { plan: &plan, node: index, receiver, outgoing };
+        self.add_path(&mut path, None, scratch, sum, explain);
+        for bounces in 1..=budget {
+            for ceiling_first in [false, true] {
+                self.add_path(&mut path, Some((ceiling_first, bounces)), scratch, sum, explain);
+            }
+        }
+    }
+
+    /// The walls each plan leg of `path` crosses, in candidate order.
+    /// Stops early, marking the path dead, once the walls crossed so far
+    /// make even the strongest vertical pattern (`best_mw`, before any
+    /// wall) weaker than `cutoff_mw` (candidates come most opaque first).
+    fn plan_crossings(&self, path: &PathInput, scratch: &mut PlanScratch, best_mw: Real, cutoff_mw: Real) {
+        let walls = &self.scene.optics.walls;
+        let tree = &self.tree;
+        let plan = path.plan;
+        scratch.crossings.clear();
+        scratch.ready = true;
+        scratch.dead = false;
+        let mut bound = best_mw * self.reflection_bound(plan);
+        if bound < cutoff_mw {
+            scratch.dead = true;
+            return;
+        }
+        for leg in 0..=plan.depth {
+            let (a, b) = (plan.points[leg], plan.points[leg + 1]);
+            let plan_length = (b - a).norm();
+            // Legs between floor and ceiling only (a leg from another
+            // storey may pass through the gap of a slab, beside no wall).
+            let bounded = self.same_storey || leg > 0;
+            let start = scratch.crossings.len() as u32;
+            let mut dead = false;
+            let mut add = |wall: u32| {
+                if dead {
+                    return;
+                }
+                let optics = &walls[wall as usize];
+                if let Some((enter, leave, cos)) = clip_footprint(optics, a, b) {
+                    scratch.crossings.push(PlanCrossing { wall, enter, leave, cos });
+                    if bounded && plan_length * (leave - enter) * cos >= optics.half * 2.0 - GRAZE_TOLERANCE {
+                        bound *= self.crossing_bound(optics, wall, (a + (b - a) * enter, a + (b - a) * leave), cos);
+                        dead = bound < cutoff_mw;
+                    }
+                }
+            };
+            if leg < plan.depth {
+                let n = &tree.nodes[plan.nodes[leg] as usize];
+                // Where the leg ends on the node's aperture.
+                let (a0, a1) = n.aperture;
+                let span = a1 - a0;
+                let u = (b - a0).dot(&span) / span.norm_squared();
+                for &(wall, low, high) in &tree.incoming[n.incoming.start as usize..n.incoming.end as usize] {
+                    if low <= u && u <= high {
+                        add(wall);
+                    }
+                }
+            } else {
+                let n = &tree.nodes[path.node];
+                let candidates = &tree.outgoing[n.outgoing.start as usize..n.outgoing.end as usize];
+                match path.outgoing {
+                    Outgoing::Point(p) => {
+                        for (wall, shadow) in candidates {
+                            if shadow.contains(p) {
+                                add(*wall);
+                            }
+                        }
+                    }
+                    Outgoing::Row { active, cell } => {
+                        for &(k, low, high) in active {
+                            if low <= cell && cell < high {
+                                add(candidates[k as usize].0);
+                            }
+                        }
+                    }
+                }
+            }
+            scratch.legs[leg] = (start, scratch.crossings.len() as u32);
+            if dead {
+                scratch.dead = true;
+                return;
+            }
+        }
+    }
+
     fn add_path(
         &self,
-        points2: &[Point2],
-        faces: &[u32],
-        receiver: Point3,
+        path: &mut PathInput,
         vertical: Option<(bool, usize)>,
+        scratch: &mut PlanScratch,
         sum: &mut FieldSum,
-        explain: &mut Option<&mut dyn FnMut(PathRecord)>,
+        explain: &mut Explain,
     ) {
+        if self.coherent {
+            self.add_path_with::<Complex64>(path, vertical, scratch, sum, explain);
+        } else {
+            self.add_path_with::<Real>(path, vertical, scratch, sum, explain);
+        }
+    }
+
+    /// Builds, checks and sums one path: a plan path with a sequence of
+    /// floor/ceiling bounces.
+    fn add_path_with<A: Amplitude>(
+        &self,
+        path: &mut PathInput,
+        vertical: Option<(bool, usize)>,
+        scratch: &mut PlanScratch,
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let (plan, receiver) = (path.plan, path.receiver);
         let source = self.ap.position;
-        let planes = &self.planes;
+        let planes: &Planes = &self.optics.planes;
+        let depth = plan.depth;
+        let points2 = &plan.points[..depth + 2];
         // Horizontal unfolded length and where each wall bounce sits on it.
         let mut cumulative = [0.0; MAX_ORDER + 2];
         for i in 1..points2.len() {
@@ -274,10 +905,9 @@ impl TraceContext<'_> {
         };
         let length = (horizontal * horizontal + vertical_distance * vertical_distance).sqrt();
         let wavelength = self.ap.frequency.wavelength();
-        let spreading =
-            (wavelength / (4.0 * std::f64::consts::PI * length.max(crate::propagation::MIN_DISTANCE))).powi(2);
+        let spreading = (wavelength / (4.0 * std::f64::consts::PI * length.max(MIN_DISTANCE))).powi(2);
         let power = self.eirp_mw * spreading;
-        let is_direct = faces.is_empty() && bounces == 0;
+        let is_direct = depth == 0 && bounces == 0;
         if !is_direct && power < sum.cutoff(self.cutoff_mw) {
             return;
         }
@@ -299,27 +929,27 @@ impl TraceContext<'_> {
             }
             z + (receiver.z - z).signum() * travelled.min((receiver.z - z).abs())
         };
-        let position_at = |distance: Real| -> Point2 {
+        let position_at = |distance: Real| -> (Point2, usize, Real) {
             for i in 1..points2.len() {
                 if distance <= cumulative[i] || i == points2.len() - 1 {
                     let leg = cumulative[i] - cumulative[i - 1];
                     let t = if leg > 0.0 { ((distance - cumulative[i - 1]) / leg).clamp(0.0, 1.0) } else { 0.0 };
-                    return points2[i - 1] + (points2[i] - points2[i - 1]) * t;
+                    return (points2[i - 1] + (points2[i] - points2[i - 1]) * t, i - 1, t);
                 }
             }
-            points2[points2.len() - 1]
+            (points2[points2.len() - 1], points2.len() - 2, 1.0)
         };
 
         // Merge wall and plane bounces in path order.
         let mut route = Route::starting_at(source);
-        let mut amplitude = Complex64::new(1.0, 0.0);
+        let mut amplitude = A::ONE;
         let cos_plane = if length > 0.0 { vertical_distance.abs() / length } else { 1.0 };
         let horizontal_share = if length > 0.0 { horizontal / length } else { 0.0 };
         let (mut wall_slot, mut plane_slot) = (0, 0);
         let mut vertical_so_far = 0.0;
         let mut z_prev = source.z;
-        while wall_slot < faces.len() || plane_slot < bounces {
-            let wall_fraction = if wall_slot < faces.len() && horizontal > 0.0 {
+        while wall_slot < depth || plane_slot < bounces {
+            let wall_fraction = if wall_slot < depth && horizontal > 0.0 {
                 cumulative[wall_slot + 1] / horizontal
             } else {
                 Real::INFINITY
@@ -329,98 +959,180 @@ impl TraceContext<'_> {
             } else {
                 Real::INFINITY
             };
-            let (point, reflection) = if wall_fraction <= plane_fraction {
-                let face = &self.faces[faces[wall_slot] as usize];
-                let wall = &self.storey.walls[face.wall as usize];
+            if wall_fraction <= plane_fraction {
+                let face = &self.optics.faces[plan.faces[wall_slot] as usize];
+                let wall = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
                 let p2 = points2[wall_slot + 1];
                 let z = height_at(wall_fraction);
-                let along = (p2 - face.p0).dot(&(face.p1 - face.p0)) / (face.p1 - face.p0).norm_squared();
+                let along = (p2 - wall.a).dot(&wall.along) / wall.length;
                 let Some(slab) = wall.material_at(along, z) else { return };
                 let incoming = (points2[wall_slot + 1] - points2[wall_slot]).normalize();
                 let cos = horizontal_share * incoming.dot(&face.normal).abs();
-                let r = self.reflection(slab, cos, Polarization::Te);
+                amplitude = amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te);
+                let bounce = Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab };
+                let loss = reflection_loss(&self.lookup, &slab, cos, Polarization::Te, explain);
+                route.push(Point3::new(p2.x, p2.y, z), (bounce, cos, loss), wall_slot, 1.0);
                 wall_slot += 1;
-                let bounce = Bounce::Wall { wall: face.wall, side: face.side, opening: slab != wall.slab };
-                (Point3::new(p2.x, p2.y, z), (bounce, cos, r))
             } else {
                 let distance = plane_fraction * horizontal;
-                let p2 = position_at(distance);
+                let (p2, plan_leg, at) = position_at(distance);
                 if !self.storey.covers(p2) {
                     return;
                 }
                 let (bounce, Some(slab)) = plane_bounce[plane_slot] else { return };
                 let z = plane_z[plane_slot];
-                let r = self.reflection(slab, cos_plane, Polarization::Tm);
+                amplitude = amplitude.reflect(&self.lookup, &slab, cos_plane, Polarization::Tm);
                 vertical_so_far += (z - z_prev).abs();
                 z_prev = z;
                 plane_slot += 1;
-                (Point3::new(p2.x, p2.y, z), (bounce, cos_plane, r))
-            };
-            amplitude *= reflection.2;
-            route.push(point, reflection);
-            if !is_direct && power * amplitude.norm_sqr() < sum.cutoff(self.cutoff_mw) {
+                let loss = reflection_loss(&self.lookup, &slab, cos_plane, Polarization::Tm, explain);
+                route.push(Point3::new(p2.x, p2.y, z), (bounce, cos_plane, loss), plan_leg, at);
+            }
+            if !is_direct && power * amplitude.power() < sum.cutoff(self.cutoff_mw) {
                 return;
             }
         }
-        route.points[route.count + 1] = receiver;
-        self.finish(&route, length, power, amplitude, is_direct, sum, explain);
+        route.finish_at(receiver, depth);
+        if !scratch.ready {
+            // No vertical pattern is shorter than the one without bounces.
+            let shortest = (horizontal * horizontal + (receiver.z - source.z).powi(2)).sqrt();
+            let best = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * shortest.max(MIN_DISTANCE))).powi(2);
+            let cutoff = if is_direct { 0.0 } else { sum.cutoff(self.cutoff_mw) };
+            self.plan_crossings(path, scratch, best, cutoff);
+        }
+        if scratch.dead && !is_direct {
+            return;
+        }
+        let fixed = PathTotals { length, power, horizontal_share, is_direct };
+        self.finish(plan, &route, fixed, amplitude, scratch, sum, explain);
     }
 
-    /// First-order reflections on vault facets.
-    fn vault_paths(&self, receiver: Point3, sum: &mut FieldSum, explain: &mut Option<&mut dyn FnMut(PathRecord)>) {
+    /// First-order reflection on a vault facet.
+    fn vault_path(&self, view: &FacetView, receiver: Point3, sum: &mut FieldSum, explain: &mut Explain) {
         let source = self.ap.position;
-        for facet in &self.facets {
-            let h_source = (source - facet.origin).dot(&facet.normal);
-            let h_receiver = (receiver - facet.origin).dot(&facet.normal);
-            if h_source <= 0.0 || h_receiver <= 0.0 {
-                continue;
-            }
-            let image = source - facet.normal * (2.0 * h_source);
-            let Some(point) = facet.hit(image, receiver) else { continue };
-            let length = (receiver - image).norm();
-            let wavelength = self.ap.frequency.wavelength();
-            let power = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * length)).powi(2);
-            if power < sum.cutoff(self.cutoff_mw) {
-                continue;
-            }
-            let incoming: Vector3 = (point - source).normalize();
-            let cos = incoming.dot(&facet.normal).abs();
-            let r = self.reflection(facet.slab, cos, Polarization::Tm);
-            let mut route = Route::starting_at(source);
-            route.push(point, (Bounce::Vault, cos, r));
-            route.points[2] = receiver;
-            self.finish(&route, length, power, r, false, sum, explain);
+        let facet = &view.facet;
+        let h_source = (source - facet.origin).dot(&facet.normal);
+        let h_receiver = (receiver - facet.origin).dot(&facet.normal);
+        if h_source <= 0.0 || h_receiver <= 0.0 {
+            return;
         }
+        let Some(point) = facet.hit(view.image, receiver) else { return };
+        let length = (receiver - view.image).norm();
+        let wavelength = self.ap.frequency.wavelength();
+        let power = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * length)).powi(2);
+        if power < sum.cutoff(self.cutoff_mw) {
+            return;
+        }
+        let incoming: Vector3 = (point - source).normalize();
+        let cos = incoming.dot(&facet.normal).abs();
+        let loss = reflection_loss(&self.lookup, &facet.slab, cos, Polarization::Tm, explain);
+        if self.coherent {
+            let amplitude = Complex64::ONE.reflect(&self.lookup, &facet.slab, cos, Polarization::Tm);
+            self.vault_finish(point, receiver, length, power, amplitude, cos, loss, sum, explain);
+        } else {
+            let amplitude = Real::ONE.reflect(&self.lookup, &facet.slab, cos, Polarization::Tm);
+            self.vault_finish(point, receiver, length, power, amplitude, cos, loss, sum, explain);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn vault_finish<A: Amplitude>(
+        &self,
+        point: Point3,
+        receiver: Point3,
+        length: Real,
+        power: Real,
+        mut amplitude: A,
+        cos: Real,
+        loss: Db,
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let source = self.ap.position;
+        let mut crossings = Vec::new();
+        for (leg_index, (a, b)) in [(source, point), (point, receiver)].into_iter().enumerate() {
+            let leg = Leg::new(a, b);
+            self.for_each_crossing_bvh(&leg, |crossing| {
+                if explain.is_some() {
+                    crossings.push((leg_index, self.crossing_record(&crossing)));
+                }
+                amplitude = amplitude.transmit(&self.lookup, &crossing.1, crossing.2, crossing.3);
+            });
+            if power * amplitude.power() < sum.cutoff(self.cutoff_mw) {
+                return;
+            }
+        }
+        let mut route = Route::starting_at(source);
+        route.push(point, (Bounce::Vault, cos, loss), 0, 1.0);
+        route.finish_at(receiver, 1);
+        self.sum_path(&route, length, power, amplitude, false, crossings, sum, explain);
     }
 
     /// Adds the transmission of every leg and sums the path.
     #[allow(clippy::too_many_arguments)]
-    fn finish(
+    fn finish<A: Amplitude>(
+        &self,
+        plan: &PlanPath,
+        route: &Route,
+        totals: PathTotals,
+        mut amplitude: A,
+        scratch: &PlanScratch,
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let PathTotals { length, power, horizontal_share, is_direct } = totals;
+        let walls = &self.scene.optics.walls;
+        let mut crossings = Vec::new();
+        for leg_index in 0..=route.count {
+            let (from, to) = (route.points[leg_index], route.points[leg_index + 1]);
+            let plan_leg = route.plan_leg[leg_index] as usize;
+            let span = route.plan_span[leg_index];
+            let plan_length = (plan.points[plan_leg + 1] - plan.points[plan_leg]).norm();
+            let (first, last) = scratch.legs[plan_leg];
+            for crossing in &scratch.crossings[first as usize..last as usize] {
+                let wall = &walls[crossing.wall as usize];
+                let Some((slab, at, opening)) = cross_in_height(wall, crossing, span, (from, to), plan_length) else {
+                    continue;
+                };
+                let cos = crossing.cos * horizontal_share;
+                amplitude = amplitude.transmit(&self.lookup, &slab, cos, Polarization::Te);
+                // Only explanations pay for recording (an allocation).
+                if explain.is_some() {
+                    let what = CrossingKind::Wall { floor: wall.floor, wall: wall.wall_index, opening };
+                    crossings.push((leg_index, self.crossing_record(&(what, slab, cos, Polarization::Te, at))));
+                }
+            }
+            if !self.same_storey {
+                for_each_slab(self.scene, &Leg::new(from, to), |crossing| {
+                    amplitude = amplitude.transmit(&self.lookup, &crossing.slab, crossing.cos, Polarization::Tm);
+                    if explain.is_some() {
+                        let what = CrossingKind::FloorSlab { floor: crossing.floor };
+                        let record = (what, crossing.slab, crossing.cos, Polarization::Tm, crossing.at);
+                        crossings.push((leg_index, self.crossing_record(&record)));
+                    }
+                });
+            }
+            if !is_direct && power * amplitude.power() < sum.cutoff(self.cutoff_mw) {
+                return;
+            }
+        }
+        self.sum_path(route, length, power, amplitude, is_direct, crossings, sum, explain);
+    }
+
+    /// Adds a finished path to the sum (and explains it).
+    #[allow(clippy::too_many_arguments)]
+    fn sum_path<A: Amplitude>(
         &self,
         route: &Route,
         length: Real,
         power: Real,
-        mut amplitude: Complex64,
+        amplitude: A,
         is_direct: bool,
+        mut crossings: Vec<(usize, Crossing)>,
         sum: &mut FieldSum,
-        explain: &mut Option<&mut dyn FnMut(PathRecord)>,
+        explain: &mut Explain,
     ) {
-        let mut crossings = Vec::new();
-        for leg in 0..=route.count {
-            let (a, b) = (route.points[leg], route.points[leg + 1]);
-            for_each_crossing(self.scene, self.ap.frequency, a, b, |what, slab, (at, cos), t| {
-                amplitude *= t;
-                // Only explanations pay for recording (an allocation).
-                if explain.is_some() {
-                    let incidence_deg = cos.clamp(0.0, 1.0).acos().to_degrees();
-                    crossings.push((leg, Crossing { what, slab, incidence_deg, loss: loss_of(t), at }));
-                }
-            });
-            if !is_direct && power * amplitude.norm_sqr() < sum.cutoff(self.cutoff_mw) {
-                return;
-            }
-        }
-        let path_power = power * amplitude.norm_sqr();
+        let path_power = power * amplitude.power();
         sum.power_mw += path_power;
         sum.paths += 1;
         if is_direct {
@@ -430,23 +1142,24 @@ impl TraceContext<'_> {
             // Phase: free-space delay over the unfolded length, times the
             // complex reflection and transmission coefficients.
             let phase = Complex64::from_polar(1.0, -self.wavenumber * length);
-            sum.amplitude += phase * amplitude * power.sqrt();
+            sum.amplitude += phase * amplitude.complex() * power.sqrt();
         }
         if let Some(explain) = explain.as_mut() {
             let reflections = (0..route.count)
                 .map(|i| {
-                    let (bounce, cos, r) = route.bounces[i];
+                    let (bounce, cos, loss) = route.bounces[i];
                     Reflection {
                         bounce,
                         point: route.points[i + 1],
                         incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
-                        loss: loss_of(r),
+                        loss,
                     }
                 })
                 .collect();
-            let reflection_loss: Real = route.bounces[..route.count].iter().map(|b| loss_of(b.2).value()).sum();
+            let reflection_loss: Real = route.bounces[..route.count].iter().map(|b| b.2.value()).sum();
             let total = -10.0 * (path_power / power).log10();
-            let transmission = Db((total - reflection_loss).clamp(0.0, crate::materials::MAX_LOSS_DB));
+            let transmission = Db((total - reflection_loss).clamp(0.0, crate::materials::MAX_LOSS_DB * 16.0));
+            crossings.sort_by_key(|(leg, _)| *leg);
             explain(PathRecord {
                 length,
                 free_space: Db(-10.0 * (power / self.eirp_mw).log10()),
@@ -458,14 +1171,179 @@ impl TraceContext<'_> {
         }
     }
 
-    /// The slab's reflection coefficient at an incidence cosine.
+    /// An upper bound of the power a path between floor and ceiling keeps
+    /// crossing `wall` in plan from `enter` to `leave` (its whole
+    /// thickness) at plan incidence cosine `cos` (in 3D it is at most as
+    /// steep): the slab's, or a leaf's or a hole's where the crossing may
+    /// pass an opening, at that angle or any more grazing one.
     #[inline]
-    fn reflection(&self, slab: Slab, cos: Real, polarization: Polarization) -> Complex64 {
-        self.scene.slab_response(slab, self.ap.frequency, cos, polarization).reflection
+    fn crossing_bound(&self, wall: &WallOptics, index: u32, (enter, leave): (Point2, Point2), cos: Real) -> Real {
+        if !wall.full_height {
+            return 1.0;
+        }
+        let mut bound = self.lookup.max_transmission_power_to(&wall.slab, cos);
+        if !wall.openings.is_empty() {
+            let along = |p: Point2| (p - wall.a).dot(&wall.along) / wall.length;
+            let (u0, u1) = (along(enter), along(leave));
+            let (low, high) = if u0 <= u1 { (u0, u1) } else { (u1, u0) };
+            let slack = 1e-6 / wall.length;
+            for opening in wall.openings.iter().filter(|o| o.along.0 <= high + slack && o.along.1 >= low - slack) {
+                bound = bound.max(opening.leaf.map_or(1.0, |leaf| self.lookup.max_transmission_power_to(&leaf, cos)));
+            }
+        }
+        bound.max(MIN_TRANSMISSION_POWER).min(self.wall_bounds[index as usize].max(MIN_TRANSMISSION_POWER))
+    }
+
+    /// An upper bound of `|R|²` on a storey wall segment at incidence
+    /// cosine `cos` or any more grazing one... down to `cos`: the running
+    /// maximum towards normal incidence over its slab and leaves.
+    #[inline]
+    fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
+        self.reflectors[segment as usize]
+            .iter()
+            .map(|slab| self.lookup.max_reflection_power_from(slab, cos))
+            .fold(0.0, Real::max)
+            .min(1.0)
+    }
+
+    /// An upper bound of the product of `|R|²` of a plan path's wall
+    /// reflections over all its vertical patterns: each at its plan angle
+    /// or any more grazing one the patterns allow (more floor and ceiling
+    /// bounces make the path steeper, so its 3D incidence more grazing).
+    fn reflection_bound(&self, plan: &PlanPath) -> Real {
+        if plan.depth == 0 {
+            return 1.0;
+        }
+        let walls = &self.scene.optics.walls;
+        let horizontal: Real = (0..=plan.depth).map(|k| (plan.points[k + 1] - plan.points[k]).norm()).sum();
+        let vertical = self.steepest_rise[plan.depth];
+        let steepest = horizontal / (horizontal * horizontal + vertical * vertical).sqrt();
+        let mut bound = 1.0;
+        for k in 1..=plan.depth {
+            let face = &self.optics.faces[plan.faces[k - 1] as usize];
+            let wall = &walls[self.optics.walls.start + face.wall as usize];
+            let incoming = plan.points[k] - plan.points[k - 1];
+            let length = incoming.norm();
+            if length == 0.0 {
+                continue;
+            }
+            let cos = (incoming.dot(&face.normal) / length).abs() * steepest;
+            let mut r = self.lookup.max_reflection_power_from(&wall.slab, cos);
+            let along = (plan.points[k] - wall.a).dot(&wall.along) / wall.length;
+            for opening in wall.openings.iter().filter(|o| o.along.0 <= along && along <= o.along.1) {
+                r = r.max(opening.leaf.map_or(0.0, |leaf| self.lookup.max_reflection_power_from(&leaf, cos)));
+            }
+            bound *= r.min(1.0);
+        }
+        bound
+    }
+
+    /// A crossing for explanations, with its loss.
+    fn crossing_record(
+        &self,
+        (what, slab, cos, polarization, at): &(CrossingKind, KeyedSlab, Real, Polarization, Point3),
+    ) -> Crossing {
+        let t = self.lookup.transmission_power(slab, *cos, *polarization);
+        Crossing {
+            what: *what,
+            slab: slab.slab,
+            incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
+            loss: Db(-10.0 * t.log10()),
+            at: *at,
+        }
+    }
+
+    /// Every wall and slab crossing of a single leg, found through each
+    /// storey's BVH (for the few legs that have no precomputed candidates).
+    fn for_each_crossing_bvh(
+        &self,
+        leg: &Leg,
+        mut visit: impl FnMut((CrossingKind, KeyedSlab, Real, Polarization, Point3)),
+    ) {
+        let (a, b) = (leg.from.xy(), leg.to().xy());
+        let to_z = leg.to().z;
+        let (low, high) = if leg.from.z <= to_z { (leg.from.z, to_z) } else { (to_z, leg.from.z) };
+        if a != b {
+            for (index, storey) in self.scene.optics.floors.iter().enumerate() {
+                if storey.volume.0 > high || storey.volume.1 < low {
+                    continue;
+                }
+                self.scene.floors[index].wall_bvh.for_each_on_segment(a, b, |segment| {
+                    let wall = &self.scene.optics.walls[storey.walls.start + segment];
+                    if let Some(crossing) = cross_wall(wall, leg) {
+                        let what =
+                            CrossingKind::Wall { floor: index, wall: wall.wall_index, opening: crossing.opening };
+                        visit((what, crossing.slab, crossing.cos, Polarization::Te, crossing.at));
+                    }
+                });
+            }
+        }
+        for_each_slab(self.scene, leg, |crossing| {
+            visit((
+                CrossingKind::FloorSlab { floor: crossing.floor },
+                crossing.slab,
+                crossing.cos,
+                Polarization::Tm,
+                crossing.at,
+            ));
+        });
+    }
+}
+
+/// The reflection loss of a bounce, for explanations only (a `log10` the
+/// grid does not need).
+#[inline]
+fn reflection_loss(
+    lookup: &SlabLookup,
+    slab: &KeyedSlab,
+    cos: Real,
+    polarization: Polarization,
+    explain: &Explain,
+) -> Db {
+    if explain.is_some() {
+        loss_of(lookup.response(slab, cos, polarization).reflection)
+    } else {
+        Db(0.0)
     }
 }
 
 /// 2π/λ for the AP's frequency.
 pub fn wavenumber(ap: &AccessPoint) -> Real {
     2.0 * std::f64::consts::PI * ap.frequency.hz() / SPEED_OF_LIGHT
+}
+
+/// The vault facets of a storey seen from `source`, with the plan box
+/// their reflections can reach at receiver height `receiver_z`.
+pub fn facet_views(facets: &[Facet], source: Point3, receiver_z: Real) -> Vec<FacetView> {
+    facets
+        .iter()
+        .map(|facet| {
+            let h = (source - facet.origin).dot(&facet.normal);
+            let image = source - facet.normal * (2.0 * h);
+            let corners = [
+                facet.origin,
+                facet.origin + facet.along,
+                facet.origin + facet.across,
+                facet.origin + facet.along + facet.across,
+            ];
+            // A receiver at `receiver_z` sees the image through the facet
+            // along the lines from the image through the facet's corners:
+            // their hits on the receiver plane bound what it can reach.
+            let mut reach = Some([Real::INFINITY, Real::INFINITY, Real::NEG_INFINITY, Real::NEG_INFINITY]);
+            for corner in corners {
+                let dz = corner.z - image.z;
+                let t = if dz != 0.0 { (receiver_z - image.z) / dz } else { Real::NAN };
+                if !(t.is_finite() && t >= 1.0) {
+                    reach = None;
+                    break;
+                }
+                let p = image + (corner - image) * t;
+                if let Some(b) = reach.as_mut() {
+                    *b = [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)];
+                }
+            }
+            let reach = reach.map(|[x0, y0, x1, y1]| [x0 - 1e-6, y0 - 1e-6, x1 + 1e-6, y1 + 1e-6]);
+            FacetView { facet: *facet, image, reach }
+        })
+        .collect()
 }

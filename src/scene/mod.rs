@@ -11,6 +11,10 @@ use crate::propagation::slab_tables::SlabTables;
 use crate::radio;
 use crate::units::{Frequency, Real};
 
+pub mod optics;
+
+use optics::SceneOptics;
+
 /// Default slab and roof: 0.30 m of concrete (SPEC.md, "Floor plan file").
 const DEFAULT_SLAB_THICKNESS: Real = 0.30;
 /// Default door leaf: 4 cm of wood, 0–2.1 m (a standard interior door).
@@ -251,6 +255,8 @@ pub struct Scene {
     pub settings: Settings,
     /// Tabulated R and T of every slab at every AP frequency.
     pub slab_tables: SlabTables,
+    /// Walls, faces, planes and vaults prepared for the propagation models.
+    pub optics: SceneOptics,
 }
 
 fn point(p: &PlanPoint) -> Point2 {
@@ -391,14 +397,22 @@ impl Scene {
             floor.bounds = bounds.inflated(GRID_MARGIN);
         }
 
-        let mut scene =
-            Scene { name: source.display_name(), materials, floors, aps, settings, slab_tables: SlabTables::default() };
+        let mut scene = Scene {
+            name: source.display_name(),
+            materials,
+            floors,
+            aps,
+            settings,
+            slab_tables: SlabTables::default(),
+            optics: SceneOptics::default(),
+        };
         scene.tabulate_slabs();
         scene
     }
 
     /// (Re)builds [`Scene::slab_tables`] for every slab and the current
-    /// APs' frequencies; call after changing the APs.
+    /// APs' frequencies, and the [`Scene::optics`] that refer to them; call
+    /// after changing the APs.
     pub fn tabulate_slabs(&mut self) {
         let mut slabs = Vec::new();
         for floor in &self.floors {
@@ -413,6 +427,7 @@ impl Scene {
         }
         let frequencies: Vec<Frequency> = self.aps.iter().map(|ap| ap.frequency).collect();
         self.slab_tables = SlabTables::build(&self.materials, &slabs, &frequencies);
+        self.optics = SceneOptics::build(self);
     }
 
     /// R and T of a slab for a path at `cos` incidence.
