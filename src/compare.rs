@@ -224,9 +224,9 @@ fn rssi_on_grid(
     let mask = CellMask::build(&storey, r)?;
     let mut best = CoverageMap::filled(mask.grid, f32::NEG_INFINITY);
     let z = storey.elevation + scene.settings.receiver_height;
-    let floors = model.uses_relevance_floor().then(|| engine::relevance_floor(scene, floor, &mask, z));
-    for ap in &scene.aps {
-        let map = engine::evaluate_map(scene, model, ap, floor, &mask, z, floors.as_deref());
+    let floors = model.uses_relevance_floor().then(|| engine::relevance_floors(scene, floor, &mask, z));
+    for (a, ap) in scene.aps.iter().enumerate() {
+        let map = engine::evaluate_map(scene, model, ap, floor, &mask, z, floors.as_ref().map(|f| &f[a][..]));
         for (b, v) in best.values.iter_mut().zip(&map.values) {
             if *v > *b {
                 *b = *v;

@@ -345,6 +345,40 @@ impl Shadow {
         Shadow { planes: [left_of_low, right_of_high, beyond] }
     }
 
+    /// The region where a straight leg from `source` certainly goes through
+    /// the wall's whole footprint (in one face and out the other, away
+    /// from its ends): beyond the far face, inside the cones from `source`
+    /// through both faces. Shrunk by a margin, so that rounding never puts
+    /// a receiver in it that the exact test would not find crossing. `None`
+    /// for a source in line with the wall.
+    pub fn certain(wall: &WallOptics, source: Point2) -> Option<[[Real; 3]; 3]> {
+        const MARGIN: Real = 1e-6;
+        let across = (source - wall.a).dot(&wall.normal);
+        if across.abs() <= wall.half + MARGIN {
+            return None;
+        }
+        let near = wall.normal * (wall.half * across.signum());
+        // Each side of the certain cone is the inner one of the near and
+        // far faces' cone sides: the one that turns least from the middle.
+        let middle = Point2::from((wall.a.coords + wall.b.coords) / 2.0) - source;
+        let turn = |p: Point2| middle.perp(&(p - source)).atan2(middle.dot(&(p - source)));
+        let (n0, n1, f0, f1) = (wall.a + near, wall.b + near, wall.a - near, wall.b - near);
+        let ordered = |p: Point2, q: Point2| if turn(p) <= turn(q) { (p, q) } else { (q, p) };
+        let ((low_n, high_n), (low_f, high_f)) = (ordered(n0, n1), ordered(f0, f1));
+        let low = if turn(low_n) >= turn(low_f) { low_n } else { low_f };
+        let high = if turn(high_n) <= turn(high_f) { high_n } else { high_f };
+        if turn(low) >= turn(high) {
+            return None;
+        }
+        let (d_low, d_high) = ((low - source).normalize(), (high - source).normalize());
+        let left_of_low = [-d_low.y, d_low.x, d_low.y * source.x - d_low.x * source.y - MARGIN];
+        let right_of_high = [d_high.y, -d_high.x, -d_high.y * source.x + d_high.x * source.y - MARGIN];
+        let away = -wall.normal * across.signum();
+        let far_point = wall.a - near;
+        let beyond = [away.x, away.y, -away.dot(&far_point.coords) - MARGIN];
+        Some([left_of_low, right_of_high, beyond])
+    }
+
     /// Whether `p` may be in the shadow (with the slack).
     #[inline]
     pub fn contains(&self, p: Point2) -> bool {
@@ -403,9 +437,30 @@ pub fn index_range(xs: &[Real], (low, high): (Real, Real)) -> (usize, usize) {
     if low.is_nan() || high.is_nan() || low > high {
         return (0, 0);
     }
-    let start = xs.partition_point(|&x| x < low);
-    let end = xs.partition_point(|&x| x <= high);
+    let start = first_index(xs, |x| x < low, low);
+    let end = first_index(xs, |x| x <= high, high);
     (start, end.max(start))
+}
+
+/// `xs.partition_point(before)` for sorted, nearly evenly spaced `xs`
+/// (a grid row): a guess from the spacing, corrected by stepping, so the
+/// same index as the binary search in a few comparisons.
+#[inline]
+fn first_index(xs: &[Real], before: impl Fn(Real) -> bool, value: Real) -> usize {
+    let n = xs.len();
+    if n < 2 {
+        return xs.partition_point(|&x| before(x));
+    }
+    let step = (xs[n - 1] - xs[0]) / (n - 1) as Real;
+    let guess = if step > 0.0 { ((value - xs[0]) / step).ceil() } else { 0.0 };
+    let mut i = if guess.is_nan() { 0 } else { guess.clamp(0.0, n as Real) as usize };
+    while i > 0 && !before(xs[i - 1]) {
+        i -= 1;
+    }
+    while i < n && before(xs[i]) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]

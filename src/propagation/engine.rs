@@ -142,12 +142,14 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
     let mut floors = Vec::with_capacity(scene.floors.len());
     for (index, mask) in masks.into_iter().enumerate() {
         let receiver_z = scene.floors[index].elevation + scene.settings.receiver_height;
-        let floor_map = model.uses_relevance_floor().then(|| relevance_floor(scene, index, &mask, receiver_z));
+        let floor_maps = model.uses_relevance_floor().then(|| relevance_floors(scene, index, &mask, receiver_z));
         let per_ap: Vec<CoverageMap> = scene
             .aps
             .par_iter()
-            .map(|ap| {
-                let map = evaluate_map(scene, model, ap, index, &mask, receiver_z, floor_map.as_deref());
+            .enumerate()
+            .map(|(a, ap)| {
+                let floors = floor_maps.as_ref().map(|maps| &maps[a][..]);
+                let map = evaluate_map(scene, model, ap, index, &mask, receiver_z, floors);
                 let now = done.fetch_add(mask.grid.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 progress(now + mask.grid.len() as u64, total);
                 map
@@ -185,21 +187,74 @@ pub fn evaluate_map(
     map
 }
 
-/// The relevance floor of every cell of a storey: the strongest AP's
-/// direct path (multiwall, a lower bound of its ray-traced power) less
-/// [`super::RELEVANCE_DB`], dBm (−∞ inside walls and without APs).
-pub fn relevance_floor(scene: &Scene, floor: usize, mask: &CellMask, receiver_z: Real) -> Vec<f32> {
-    let mut strongest = vec![f32::NEG_INFINITY; mask.grid.len()];
+/// Per AP, the relevance floor of every cell of a storey, dBm (see
+/// [`super::RELEVANCE_DB`]): the strongest AP's direct path (multiwall, a
+/// lower bound of its ray-traced power) less `RELEVANCE_DB` where the AP
+/// cannot interfere with any likely server (an AP whose direct path there
+/// is within [`super::LIKELY_SERVER_DB`] of the strongest), −∞ elsewhere
+/// (every path counts, so the SINR is exact).
+pub fn relevance_floors(scene: &Scene, floor: usize, mask: &CellMask, receiver_z: Real) -> Vec<Vec<f32>> {
     let none = vec![f32::NEG_INFINITY; mask.grid.len()];
-    for ap in &scene.aps {
-        let direct = evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, Some(&none));
-        for (best, &value) in strongest.iter_mut().zip(&direct.values) {
-            if value > *best {
-                *best = value;
+    let direct: Vec<CoverageMap> = scene
+        .aps
+        .par_iter()
+        .map(|ap| evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, Some(&none)))
+        .collect();
+    let interferers = interferer_sets(scene);
+    let mut floors = vec![vec![f32::NEG_INFINITY; mask.grid.len()]; scene.aps.len()];
+    let words = interferers.first().map_or(0, Vec::len);
+    let mut exact = vec![0u64; words];
+    for cell in 0..mask.grid.len() {
+        let powers = direct.iter().map(|map| map.values[cell]);
+        let Some((floor_dbm, candidates)) = likely_servers(powers) else { continue };
+        exact.iter_mut().for_each(|w| *w = 0);
+        for b in candidates {
+            for (word, mask) in exact.iter_mut().zip(&interferers[b]) {
+                *word |= mask;
+            }
+        }
+        for (a, floors) in floors.iter_mut().enumerate() {
+            if exact[a / 64] & (1 << (a % 64)) == 0 {
+                floors[cell] = floor_dbm;
             }
         }
     }
-    strongest.iter().map(|&best| best - super::RELEVANCE_DB as f32).collect()
+    floors
+}
+
+/// For each AP `b`, the set (bits by AP index) of the APs whose signal
+/// interferes with `b` as a server: same band, overlapping spectrum.
+fn interferer_sets(scene: &Scene) -> Vec<Vec<u64>> {
+    let words = scene.aps.len().div_ceil(64);
+    scene
+        .aps
+        .iter()
+        .enumerate()
+        .map(|(b, server)| {
+            let mut set = vec![0u64; words];
+            for (a, ap) in scene.aps.iter().enumerate() {
+                if a != b
+                    && ap.band == server.band
+                    && radio::spectral_overlap(server.occupied_band(), ap.occupied_band()) > 0.0
+                {
+                    set[a / 64] |= 1 << (a % 64);
+                }
+            }
+            set
+        })
+        .collect()
+}
+
+/// From the direct-path powers of every AP at one point (dBm): the
+/// relevance floor and the likely servers, or `None` without any power.
+fn likely_servers(powers: impl Iterator<Item = f32> + Clone) -> Option<(f32, impl Iterator<Item = usize>)> {
+    let strongest = powers.clone().fold(f32::NEG_INFINITY, f32::max);
+    if !strongest.is_finite() {
+        return None;
+    }
+    let threshold = strongest - super::LIKELY_SERVER_DB as f32;
+    let candidates = powers.enumerate().filter(move |&(_, p)| p >= threshold).map(|(b, _)| b);
+    Some((strongest - super::RELEVANCE_DB as f32, candidates))
 }
 
 /// The best server, its power and its SINR at one point, from the received
@@ -273,15 +328,27 @@ fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>
 pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: Point2) -> Vec<Real> {
     let z = scene.floors[floor].elevation + scene.settings.receiver_height;
     let receiver = Point3::new(p.x, p.y, z);
-    let relevance = if model.uses_relevance_floor() {
-        let strongest = scene
+    let mut relevance = vec![Real::NEG_INFINITY; scene.aps.len()];
+    if model.uses_relevance_floor() {
+        let direct: Vec<f32> = scene
             .aps
             .iter()
             .map(|ap| super::MultiWall.received_power(scene, ap, floor, receiver).value() as f32)
-            .fold(f32::NEG_INFINITY, f32::max);
-        (strongest - super::RELEVANCE_DB as f32) as Real
-    } else {
-        Real::NEG_INFINITY
-    };
-    scene.aps.iter().map(|ap| model.field(scene, ap, floor).received_power_above(receiver, relevance).value()).collect()
+            .collect();
+        let interferers = interferer_sets(scene);
+        let likely = likely_servers(direct.iter().copied()).map(|(floor_dbm, c)| (floor_dbm, c.collect::<Vec<_>>()));
+        if let Some((floor_dbm, candidates)) = likely {
+            for (a, value) in relevance.iter_mut().enumerate() {
+                if !candidates.iter().any(|&b| interferers[b][a / 64] & (1 << (a % 64)) != 0) {
+                    *value = floor_dbm as Real;
+                }
+            }
+        }
+    }
+    scene
+        .aps
+        .iter()
+        .zip(&relevance)
+        .map(|(ap, &floor_dbm)| model.field(scene, ap, floor).received_power_above(receiver, floor_dbm).value())
+        .collect()
 }

@@ -62,13 +62,24 @@ pub trait PropagationModel: Sync {
 }
 
 /// A path this far under the strongest AP's direct path at a receiver
-/// cannot change what is computed there: it cannot make its AP the best
-/// server (its AP's total would have to reach that direct path), and as
-/// interference, even a hundred such paths sit 40 dB under the signal, so
-/// they move an SINR below 35 dB by under 0.04 dB. Models may leave such
-/// paths out; this bounds an AP's work to where it matters (its own cells
-/// and those where it interferes), instead of the whole building.
+/// cannot make its AP the best server there (its AP's total would have to
+/// reach that direct path; a hundred such paths change a total by under
+/// 0.0005 dB). Where its AP cannot interfere with a likely server either
+/// (another channel than every AP within [`LIKELY_SERVER_DB`] of the
+/// strongest), the path cannot change the RSSI, the server or the SINR,
+/// and models may leave it out. This bounds an AP's work to where it
+/// matters (its own cells and those where it interferes) instead of the
+/// whole building; where an AP may interfere, every path above the
+/// absolute cutoff is kept, so the SINR is exact.
 pub const RELEVANCE_DB: Real = 60.0;
+
+/// APs whose direct path at a receiver is within this of the strongest
+/// are the likely servers there. Measured on the generated school (36 APs
+/// on four channels, every cell against a run without any floor): 10, 20
+/// and 30 dB give the same result, RSSI within 0.0001 dB everywhere and
+/// SINR within 0.08 dB (in 105 of 110,000 cells, all above 35 dB SINR;
+/// within 0.01 dB elsewhere); 10 dB leaves out the most work.
+pub const LIKELY_SERVER_DB: Real = 10.0;
 
 /// One AP's field, ready to be evaluated at many receivers.
 pub trait ApField: Sync {

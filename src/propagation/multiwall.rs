@@ -26,7 +26,9 @@
 
 use num_complex::Complex64;
 
-use super::crossing::{cross_wall, for_each_slab, index_range, Leg, Shadow, SlabLookup, MIN_TRANSMISSION_POWER};
+use super::crossing::{
+    cross_wall, for_each_slab, index_range, row_interval_strict, Leg, Shadow, SlabLookup, MIN_TRANSMISSION_POWER,
+};
 use super::{ApField, PropagationModel, MIN_DISTANCE};
 use crate::geometry::Point3;
 use crate::materials::{Polarization, MAX_LOSS_DB};
@@ -122,16 +124,20 @@ pub(crate) struct DirectField<'a> {
     ap: &'a AccessPoint,
     lookup: SlabLookup<'a>,
     candidates: Vec<(u32, Shadow)>,
+    /// Per candidate, where the path certainly crosses the wall's whole
+    /// footprint in plan (whether its height range holds the crossing is
+    /// checked per receiver).
+    certain: Vec<Option<[[Real; 3]; 3]>>,
 }
 
 impl<'a> DirectField<'a> {
     pub(crate) fn new(scene: &'a Scene, ap: &'a AccessPoint, floor: usize) -> Self {
-        DirectField {
-            scene,
-            ap,
-            lookup: SlabLookup::for_ap(scene, ap),
-            candidates: direct_candidates(scene, ap.position, floor),
-        }
+        let candidates = direct_candidates(scene, ap.position, floor);
+        let certain = candidates
+            .iter()
+            .map(|&(index, _)| Shadow::certain(&scene.optics.walls[index as usize], ap.position.xy()))
+            .collect();
+        DirectField { scene, ap, lookup: SlabLookup::for_ap(scene, ap), candidates, certain }
     }
 
     /// The direct path's power, mW, at `(xs[i], y, z)` wherever `skip[i]`
@@ -145,20 +151,75 @@ impl<'a> DirectField<'a> {
             *value = if skipped { 0.0 } else { 1.0 };
         }
         let mut extra_db = vec![0.0; xs.len()];
-        for &(index, shadow) in &self.candidates {
+        // Per cell: the horizontal offset from the AP and the inverse
+        // length of the whole 3D path (shared by every wall).
+        let inverse_length: Vec<Real> = xs
+            .iter()
+            .map(|&x| {
+                let d = Point3::new(x, y, z) - source;
+                let length = d.norm();
+                if length > 0.0 {
+                    1.0 / length
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        for (&(index, shadow), certain) in self.candidates.iter().zip(&self.certain) {
             let wall = &walls[index as usize];
             let (start, end) = index_range(xs, shadow.row_interval(y));
-            for i in start..end {
+            let (sure_start, sure_end) = match certain {
+                Some(planes) => {
+                    let (low, high) = index_range(xs, row_interval_strict(planes, y));
+                    (low.clamp(start, end), high.clamp(start, end).max(low.clamp(start, end)))
+                }
+                None => (start, start),
+            };
+            let mut multiply = |i: usize, factor: Real| {
+                out[i] *= factor;
+                if out[i] < 1e-200 {
+                    extra_db[i] += -10.0 * out[i].log10();
+                    out[i] = 1.0;
+                }
+            };
+            let exact = |i: usize| {
+                let leg = Leg::new(source, Point3::new(xs[i], y, z));
+                cross_wall(wall, &leg).map(|crossing| (crossing.slab, crossing.cos))
+            };
+            for i in (start..sure_start).chain(sure_end..end) {
+                if !skip[i] {
+                    if let Some((slab, cos)) = exact(i) {
+                        multiply(i, self.lookup.transmission_power(&slab, cos, Polarization::Te));
+                    }
+                }
+            }
+            // Where the plan crossing is certain and both faces are met
+            // within the wall's height, only the height at the centreline
+            // (doors and windows) and the angle remain to be found.
+            let offset = (wall.a - source.xy()).dot(&wall.normal);
+            let (bottom, top) = wall.crossable;
+            for i in sure_start..sure_end {
                 if skip[i] {
                     continue;
                 }
-                let leg = Leg::new(source, Point3::new(xs[i], y, z));
-                if let Some(crossing) = cross_wall(wall, &leg) {
-                    out[i] *= self.lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Te);
-                    if out[i] < 1e-200 {
-                        extra_db[i] += -10.0 * out[i].log10();
-                        out[i] = 1.0;
-                    }
+                let (dx, dy, dz) = (xs[i] - source.x, y - source.y, z - source.z);
+                let rate = dx * wall.normal.x + dy * wall.normal.y;
+                let t = offset / rate;
+                let spread = (wall.half / rate).abs();
+                let (z_mid, z_side) = (source.z + dz * t, (dz * spread).abs());
+                let found = if z_mid + z_side < bottom || z_mid - z_side > top {
+                    // Wholly above or below the wall (a path to another
+                    // storey).
+                    None
+                } else if z_mid - z_side > bottom && z_mid + z_side < top {
+                    let (px, py) = (source.x + dx * t - wall.a.x, source.y + dy * t - wall.a.y);
+                    let along = (px * wall.along.x + py * wall.along.y) / wall.length;
+                    wall.material_at(along, z_mid).map(|slab| (slab, rate.abs() * inverse_length[i]))
+                } else {
+                    exact(i)
+                };
+                if let Some((slab, cos)) = found {
+                    multiply(i, self.lookup.transmission_power(&slab, cos, Polarization::Te));
                 }
             }
         }

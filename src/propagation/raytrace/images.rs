@@ -302,9 +302,8 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                     if let Some(bound) = bounding(w) {
                         let far = far_side(&walls[w], image);
                         for (low, high) in certain_cones(&walls[w], image, &[Some(face)]) {
-                            if let Some(u) = frame.interval(low, high) {
-                                tree.own.push(OwnCone { u, far, bound });
-                            }
+                            let [left, right] = cone_sides(image, low, high);
+                            tree.own.push(OwnCone { planes: [left, right, far], bound });
                         }
                     }
                 }
@@ -352,17 +351,26 @@ struct Cone {
     bound: Real,
 }
 
-/// A cone of the leg from a node's reflection to its receivers, as an
-/// interval of the aperture parameter, with the half-plane beyond the
-/// wall's far face (a receiver short of it does not cross the wall).
+/// Where the leg from a node's reflection to its receivers certainly
+/// crosses a wall: inside a cone from the image and beyond the wall's far
+/// face (a receiver short of it does not cross the wall), as three
+/// half-planes `a·x + b·y + c ≥ 0` shrunk by a margin.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct OwnCone {
-    /// Interval of the aperture parameter.
-    pub u: (Real, Real),
-    /// `a·x + b·y + c ≥ 0` beyond the far face.
-    pub far: [Real; 3],
+    /// The cone's two sides and the far side.
+    pub planes: [[Real; 3]; 3],
     /// The most power the crossing keeps.
     pub bound: Real,
+}
+
+/// The two half-planes of the cone from `apex` between the rays through
+/// `low` and `high` (counter-clockwise from `low`), shrunk by a margin.
+fn cone_sides(apex: Point2, low: Point2, high: Point2) -> [[Real; 3]; 2] {
+    let (d_low, d_high) = ((low - apex).normalize(), (high - apex).normalize());
+    [
+        [-d_low.y, d_low.x, d_low.y * apex.x - d_low.x * apex.y - CERTAIN_MARGIN],
+        [d_high.y, -d_high.x, -d_high.y * apex.x + d_high.x * apex.y - CERTAIN_MARGIN],
+    ]
 }
 
 /// A node's frame: its image and its aperture. Directions from the image
@@ -441,13 +449,23 @@ fn push_segments(segments: &mut Vec<(Real, Real)>, frame: &Frame, cones: &[Cone]
     strongest
 }
 
-/// The bound of the beam segment holding aperture parameter `u`.
+/// The bound of the beam segment holding aperture parameter `u`, found
+/// by stepping from `cursor` (the segment found last: along a row, `u`
+/// changes steadily, so this is a step or two).
 #[inline]
-pub fn segment_bound(segments: &[(Real, Real)], u: Real) -> Real {
-    match segments.partition_point(|&(start, _)| start <= u) {
-        0 => 1.0,
-        i => segments[i - 1].1,
+pub fn segment_bound(segments: &[(Real, Real)], u: Real, cursor: &mut usize) -> Real {
+    if segments.is_empty() {
+        return 1.0;
     }
+    let mut i = (*cursor).min(segments.len() - 1);
+    while i + 1 < segments.len() && segments[i + 1].0 <= u {
+        i += 1;
+    }
+    while i > 0 && segments[i].0 > u {
+        i -= 1;
+    }
+    *cursor = i;
+    segments[i].1
 }
 
 /// The largest bound of the beam segments meeting `[low, high]`.

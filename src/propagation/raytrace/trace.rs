@@ -312,6 +312,13 @@ struct Route {
 }
 
 impl Route {
+    /// Empties the route and starts it at `source`.
+    #[inline]
+    fn reset(&mut self, source: Point3) {
+        self.points[0] = source;
+        self.count = 0;
+    }
+
     fn starting_at(source: Point3) -> Self {
         Route {
             points: [source; 2 * MAX_ORDER + 2],
@@ -361,9 +368,17 @@ struct PlanCrossing {
     cos: Real,
 }
 
-/// Scratch space for one receiver's plan path, reused across nodes.
-#[derive(Default)]
+/// Scratch space for one receiver's paths, reused across nodes.
 pub struct PlanScratch {
+    /// The plan path's crossings.
+    walls: WallScratch,
+    /// The route being built (reused, so no per-path initialisation).
+    route: Route,
+}
+
+/// The walls the current plan path crosses.
+#[derive(Default)]
+struct WallScratch {
     crossings: Vec<PlanCrossing>,
     /// Range of `crossings` per plan leg.
     legs: [(u32, u32); MAX_ORDER + 1],
@@ -374,10 +389,18 @@ pub struct PlanScratch {
     dead: bool,
 }
 
+impl Default for PlanScratch {
+    fn default() -> Self {
+        PlanScratch { walls: WallScratch::default(), route: Route::starting_at(Point3::origin()) }
+    }
+}
+
 /// The plan path of one node to one receiver.
 struct PlanPath {
     /// Source, reflection points, receiver.
     points: [Point2; MAX_ORDER + 2],
+    /// Length along the path to each point, m.
+    cumulative: [Real; MAX_ORDER + 2],
     /// Face of each reflection.
     faces: [u32; MAX_ORDER],
     /// Node at each depth `1..=depth` (index `depth − 1`).
@@ -543,9 +566,21 @@ impl TraceContext<'_> {
             // reflection, and after it) and the free-space loss from the
             // image leave every path of the node under the receiver's
             // cutoff, the node is skipped (its paths would all be dropped).
-            // Blocks of cells are tested together first.
+            // The whole span, then blocks of cells, are tested together
+            // first.
             let prune = index > 0;
+            if prune && end - start > PRUNE_BLOCK {
+                let cutoff = (start..end)
+                    .filter(|&i| !skip[i])
+                    .map(|i| sums[i].cutoff(self.cutoff_mw))
+                    .fold(Real::INFINITY, Real::min);
+                let span = (Point2::new(xs[start], y), Point2::new(xs[end - 1], y));
+                if cutoff.is_infinite() || self.cannot_reach_span(node, span, cutoff) {
+                    continue;
+                }
+            }
             let mut active_ready = false;
+            let mut cursor = 0;
             for block in (start..end).step_by(PRUNE_BLOCK) {
                 let block_end = (block + PRUNE_BLOCK).min(end);
                 if prune {
@@ -567,7 +602,8 @@ impl TraceContext<'_> {
                     if skip[i] {
                         continue;
                     }
-                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), sums[i].cutoff(self.cutoff_mw)) {
+                    let cutoff = sums[i].cutoff(self.cutoff_mw);
+                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor) {
                         continue;
                     }
                     if !active_ready {
@@ -669,7 +705,7 @@ impl TraceContext<'_> {
     /// crosses, the slabs between storeys and its reflections at their
     /// most favourable angles, is already weaker. Cheapest factors first.
     #[inline]
-    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real) -> bool {
+    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize) -> bool {
         let direction = c - node.image;
         let distance = direction.norm();
         let wavelength = self.ap.frequency.wavelength();
@@ -679,7 +715,7 @@ impl TraceContext<'_> {
         }
         let u = node.frame().u(c);
         if let Some(u) = u {
-            bound *= segment_bound(&self.tree.beam[node.beam.start as usize..node.beam.end as usize], u);
+            bound *= segment_bound(&self.tree.beam[node.beam.start as usize..node.beam.end as usize], u, cursor);
             if bound < cutoff_mw {
                 return true;
             }
@@ -702,14 +738,11 @@ impl TraceContext<'_> {
                 }
             }
         }
-        if let Some(u) = u {
-            for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
-                let [a, b, d] = cone.far;
-                if u >= cone.u.0 && u <= cone.u.1 && a * c.x + b * c.y + d >= 0.0 {
-                    bound *= cone.bound;
-                    if bound < cutoff_mw {
-                        return true;
-                    }
+        for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
+            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+                bound *= cone.bound;
+                if bound < cutoff_mw {
+                    return true;
                 }
             }
         }
@@ -731,7 +764,13 @@ impl TraceContext<'_> {
         let nodes = &self.tree.nodes;
         let depth = nodes[index].depth as usize;
         let r2 = receiver.xy();
-        let mut plan = PlanPath { points: [r2; MAX_ORDER + 2], faces: [0; MAX_ORDER], nodes: [0; MAX_ORDER], depth };
+        let mut plan = PlanPath {
+            points: [r2; MAX_ORDER + 2],
+            cumulative: [0.0; MAX_ORDER + 2],
+            faces: [0; MAX_ORDER],
+            nodes: [0; MAX_ORDER],
+            depth,
+        };
         let mut current = r2;
         let mut at = index as u32;
         for slot in (1..=depth).rev() {
@@ -751,8 +790,11 @@ impl TraceContext<'_> {
         debug_assert_eq!(at, 0);
         plan.points[0] = self.ap.position.xy();
         plan.points[depth + 1] = r2;
+        for i in 1..depth + 2 {
+            plan.cumulative[i] = plan.cumulative[i - 1] + (plan.points[i] - plan.points[i - 1]).norm();
+        }
         let budget = if self.same_storey { self.max_reflections - depth } else { 0 };
-        scratch.ready = false;
+        scratch.walls.ready = false;
         let mut path = PathInput { plan: &plan, node: index, receiver, outgoing };
         self.add_path(&mut path, None, scratch, sum, explain);
         for bounces in 1..=budget {
@@ -766,7 +808,7 @@ impl TraceContext<'_> {
     /// Stops early, marking the path dead, once the walls crossed so far
     /// make even the strongest vertical pattern (`best_mw`, before any
     /// wall) weaker than `cutoff_mw` (candidates come most opaque first).
-    fn plan_crossings(&self, path: &PathInput, scratch: &mut PlanScratch, best_mw: Real, cutoff_mw: Real) {
+    fn plan_crossings(&self, path: &PathInput, scratch: &mut WallScratch, best_mw: Real, cutoff_mw: Real) {
         let walls = &self.scene.optics.walls;
         let tree = &self.tree;
         let plan = path.plan;
@@ -869,10 +911,7 @@ impl TraceContext<'_> {
         let depth = plan.depth;
         let points2 = &plan.points[..depth + 2];
         // Horizontal unfolded length and where each wall bounce sits on it.
-        let mut cumulative = [0.0; MAX_ORDER + 2];
-        for i in 1..points2.len() {
-            cumulative[i] = cumulative[i - 1] + (points2[i] - points2[i - 1]).norm();
-        }
+        let cumulative = &plan.cumulative;
         let horizontal = cumulative[points2.len() - 1];
         // Vertical unfolding: heights of the bounce planes in order and the
         // total vertical distance travelled.
@@ -941,7 +980,8 @@ impl TraceContext<'_> {
         };
 
         // Merge wall and plane bounces in path order.
-        let mut route = Route::starting_at(source);
+        let PlanScratch { walls: scratch, route } = scratch;
+        route.reset(source);
         let mut amplitude = A::ONE;
         let cos_plane = if length > 0.0 { vertical_distance.abs() / length } else { 1.0 };
         let horizontal_share = if length > 0.0 { horizontal / length } else { 0.0 };
@@ -1004,7 +1044,7 @@ impl TraceContext<'_> {
             return;
         }
         let fixed = PathTotals { length, power, horizontal_share, is_direct };
-        self.finish(plan, &route, fixed, amplitude, scratch, sum, explain);
+        self.finish(plan, route, fixed, amplitude, scratch, sum, explain);
     }
 
     /// First-order reflection on a vault facet.
@@ -1076,7 +1116,7 @@ impl TraceContext<'_> {
         route: &Route,
         totals: PathTotals,
         mut amplitude: A,
-        scratch: &PlanScratch,
+        scratch: &WallScratch,
         sum: &mut FieldSum,
         explain: &mut Explain,
     ) {
