@@ -209,7 +209,11 @@ pub fn write_check_outputs(
     write_all(outcome, dir, Some(result))
 }
 
-fn write_all(outcome: &SimulationOutcome, dir: &Path, check: Option<&crate::check::CheckResult>) -> Result<Vec<String>> {
+fn write_all(
+    outcome: &SimulationOutcome,
+    dir: &Path,
+    check: Option<&crate::check::CheckResult>,
+) -> Result<Vec<String>> {
     crate::output::create_dir(dir)?;
     let scene = &outcome.scene;
     let model = &outcome.report.model;

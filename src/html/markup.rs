@@ -176,7 +176,9 @@ pub(super) fn simulation_body(
                 format!(
                     "{failed} of {checks} check{} failed{} · {} % of the building covered · {} AP{}",
                     plural(checks),
-                    result.min_coverage_pct.map_or_else(String::new, |p| format!(" (minimum coverage {} %)", num(Some(p), 0))),
+                    result
+                        .min_coverage_pct
+                        .map_or_else(String::new, |p| format!(" (minimum coverage {} %)", num(Some(p), 0))),
                     num(Some(report.coverage_pct), 1),
                     report.aps.len(),
                     plural(report.aps.len())
@@ -203,7 +205,8 @@ pub(super) fn simulation_body(
         esc(&detail)
     );
     if let Some(result) = &report.result {
-        let bound = result.lower_bound.map_or_else(|| "none (the requirement cannot be met)".to_owned(), |b| b.to_string());
+        let bound =
+            result.lower_bound.map_or_else(|| "none (the requirement cannot be met)".to_owned(), |b| b.to_string());
         let proof = match (result.optimal, result.lower_bound) {
             (true, _) => "<strong>proved optimal</strong> (the count equals the lower bound)".to_owned(),
             (false, Some(b)) => format!(
@@ -271,9 +274,9 @@ fn check_list(result: &CheckResult) -> String {
         let place = case.floor.as_deref().map_or_else(String::new, |f| format!("{} / ", esc(f)));
         let _ = write!(html, "<li>{mark} {place}{} — {}</li>", esc(&case.name), esc(&case.message));
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "</ul><p class=\"small\">{} passed, {} failed, {} skipped; every room's verdict is in the room table.</p></div>\n",
+        "</ul><p class=\"small\">{} passed, {} failed, {} skipped; every room's verdict is in the room table.</p></div>",
         result.count(Outcome::Passed),
         result.count(Outcome::Failed),
         result.count(Outcome::Skipped)
@@ -361,7 +364,8 @@ fn plan_svg(frame: &Frame, floor: &SceneFloor, run: &Run) -> String {
         };
         // Solid pieces between openings, with round ends where the wall
         // ends (joints and corners close as in the PNG's wall bodies).
-        let mut spans: Vec<(Real, Real)> = wall.openings.iter().map(|o| (o.along.0.max(0.0), o.along.1.min(1.0))).collect();
+        let mut spans: Vec<(Real, Real)> =
+            wall.openings.iter().map(|o| (o.along.0.max(0.0), o.along.1.min(1.0))).collect();
         spans.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut from = 0.0;
         for &(s0, s1) in &spans {
@@ -499,9 +503,9 @@ fn storey_section(index: usize, floor: &PageFloor, runs: &[Run], layers: &[Layer
     }
     html.push_str("<div class=\"cursor\" hidden></div><div class=\"tip\" hidden aria-hidden=\"true\"></div></div>\n");
     html.push_str("<div class=\"under\"><div class=\"scalebar\" aria-hidden=\"true\"><span class=\"bar\"></span><span class=\"text\"></span><span class=\"north\">N ↑</span></div>");
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<p class=\"readout\" id=\"readout-{index}\" aria-live=\"polite\">Point at the map, tap it, or focus it and use the arrow keys, to read the value, the serving AP and the SINR of a cell.</p></div>\n"
+        "<p class=\"readout\" id=\"readout-{index}\" aria-live=\"polite\">Point at the map, tap it, or focus it and use the arrow keys, to read the value, the serving AP and the SINR of a cell.</p></div>"
     );
     html.push_str("<div class=\"legends\">");
     for layer in layers {
@@ -514,11 +518,8 @@ fn storey_section(index: usize, floor: &PageFloor, runs: &[Run], layers: &[Layer
 
 /// A colour bar of a fixed scale, with ticks and marks.
 fn colour_bar(scale: &ColorScale, caption: &str) -> String {
-    let stops: Vec<String> = scale
-        .stops
-        .iter()
-        .map(|&(t, c)| format!("{} {}%", hex(c), trim(t as Real * 100.0)))
-        .collect();
+    let stops: Vec<String> =
+        scale.stops.iter().map(|&(t, c)| format!("{} {}%", hex(c), trim(t as Real * 100.0))).collect();
     let pos = |v: f32| trim(scale.position(v).unwrap_or(0.0) as Real * 100.0);
     let mut html = format!(
         "<figure class=\"colourbar\"><figcaption>{}</figcaption><div class=\"bar\" style=\"background:linear-gradient(to right,{})\" role=\"img\" aria-label=\"{} colour scale from {} to {} {}\">",
@@ -600,7 +601,9 @@ fn legend(layer: Layer, runs: &[Run], floor: &PageFloor) -> String {
             } else {
                 "Channel of the serving AP: touching areas of one colour share a channel"
             };
-            format!("<figure class=\"aps-key\"><figcaption>{caption}</figcaption><ul class=\"key\">{items}</ul></figure>")
+            format!(
+                "<figure class=\"aps-key\"><figcaption>{caption}</figcaption><ul class=\"key\">{items}</ul></figure>"
+            )
         }
     };
     format!("<div class=\"legend\" data-layer=\"{}\">{body}</div>", layer.key())
@@ -688,7 +691,9 @@ fn room_table(report: &Report, check: Option<&CheckResult>) -> String {
     for floor in &report.floors {
         for room in &floor.rooms {
             let case = check.and_then(|c| {
-                c.cases.iter().find(|k| k.kind == CaseKind::Room && k.floor.as_deref() == Some(&floor.id) && k.name == room.name)
+                c.cases
+                    .iter()
+                    .find(|k| k.kind == CaseKind::Room && k.floor.as_deref() == Some(&floor.id) && k.name == room.name)
             });
             let required = case.map_or(room.target_coverage_pct, |k| k.required);
             let outcome = match (room.excluded, case.map(|k| k.outcome)) {
@@ -840,7 +845,12 @@ fn pair(d: &Delta, decimals: usize) -> String {
 }
 
 /// The body of a `compare` page.
-pub(super) fn comparison_body(runs: &[Run; 2], floors: &[PageFloor], layers: &[Layer], comparison: &Comparison) -> String {
+pub(super) fn comparison_body(
+    runs: &[Run; 2],
+    floors: &[PageFloor],
+    layers: &[Layer],
+    comparison: &Comparison,
+) -> String {
     let mut html = String::new();
     let _ = writeln!(
         html,

@@ -77,8 +77,12 @@ struct PageFloor<'a> {
 /// plan result), and of `check` with its verdict.
 pub fn simulation_page(scene: &Scene, coverage: &Coverage, report: &Report, check: Option<&CheckResult>) -> String {
     let run = Run { label: "", scene, coverage, report };
-    let floors: Vec<PageFloor> =
-        scene.floors.iter().enumerate().map(|(i, f)| PageFloor { id: f.id.clone(), runs: vec![Some(i)], delta: None }).collect();
+    let floors: Vec<PageFloor> = scene
+        .floors
+        .iter()
+        .enumerate()
+        .map(|(i, f)| PageFloor { id: f.id.clone(), runs: vec![Some(i)], delta: None })
+        .collect();
     let kind = if check.is_some() {
         "check"
     } else if report.result.is_some() {
@@ -333,7 +337,8 @@ fn floor_run_data(run: &Run, fc: &FloorCoverage) -> FloorRunData {
     let grid = fc.rssi.grid;
     let servers = crate::render::server_colours(run.scene, fc, grid);
     let (channels, _) = crate::render::channel_colours(run.scene);
-    let room: Vec<u16> = if fc.mask.room.len() == grid.len() { fc.mask.room.clone() } else { vec![NO_ROOM; grid.len()] };
+    let room: Vec<u16> =
+        if fc.mask.room.len() == grid.len() { fc.mask.room.clone() } else { vec![NO_ROOM; grid.len()] };
     FloorRunData {
         grid: grid.into(),
         rssi: pack_db(&fc.rssi.values),
@@ -341,7 +346,11 @@ fn floor_run_data(run: &Run, fc: &FloorCoverage) -> FloorRunData {
         server: pack_u16(&fc.server),
         room: pack_u16(&room),
         cls: pack_u8(&cell_classes(run, fc)),
-        rooms: run.scene.floors.get(fc.floor).map_or_else(Vec::new, |f| f.rooms.iter().map(|r| r.name.clone()).collect()),
+        rooms: run
+            .scene
+            .floors
+            .get(fc.floor)
+            .map_or_else(Vec::new, |f| f.rooms.iter().map(|r| r.name.clone()).collect()),
         server_colours: servers.iter().map(|&c| [hex(c), hex(dark_server(c))]).collect(),
         channel_colours: channels.iter().map(|&c| [hex(c), hex(dark_server(c))]).collect(),
     }
@@ -384,7 +393,9 @@ fn page_data(kind: &'static str, runs: &[Run], floors: &[PageFloor], layers: &[L
                 runs: runs
                     .iter()
                     .zip(&floor.runs)
-                    .map(|(run, index)| index.and_then(|i| run.coverage.floors.get(i)).map(|fc| floor_run_data(run, fc)))
+                    .map(|(run, index)| {
+                        index.and_then(|i| run.coverage.floors.get(i)).map(|fc| floor_run_data(run, fc))
+                    })
                     .collect(),
                 delta: floor.delta.filter(|_| layers.contains(&Layer::Delta)).map(|d| delta_data(runs, d)),
             }

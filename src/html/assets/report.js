@@ -2,7 +2,7 @@
    paints the chosen layer, shows the values under the pointer or the
    keyboard cursor, sorts the tables, swipes between base and candidate.
    With #selftest in the URL it exercises all of that and writes the
-   results into <pre id="selftest"> for the browser test. No network. */
+   results into a pre element (id selftest) for the browser test. */
 (function () {
   'use strict';
 
