@@ -410,7 +410,17 @@ fn hex(c: Rgb) -> String {
 }
 
 /// Room names and AP markers, positioned in % of the map box.
-fn labels(frame: &Frame, floor: &SceneFloor, floor_index: usize, run: &Run, run_index: usize) -> String {
+/// `kept(i)`: AP `i` stands at the same place in the other plan (in a
+/// comparison such base APs are hidden on the difference map, where the
+/// others show as dashed ghosts).
+fn labels(
+    frame: &Frame,
+    floor: &SceneFloor,
+    floor_index: usize,
+    run: &Run,
+    run_index: usize,
+    kept: &dyn Fn(usize) -> bool,
+) -> String {
     let mut html = String::from("<div class=\"labels\">");
     let aps_here: Vec<Point2> = run
         .scene
@@ -438,7 +448,8 @@ fn labels(frame: &Frame, floor: &SceneFloor, floor_index: usize, run: &Run, run_
         let (x, y) = frame.pct(Point2::new(ap.position.x, ap.position.y));
         let _ = write!(
             html,
-            "<span class=\"ap\" data-run=\"{run_index}\" data-ap=\"{i}\" style=\"left:{x}%;top:{y}%\"><span class=\"dot\"></span><span class=\"ap-label\">{} · ch {}</span></span>",
+            "<span class=\"ap{}\" data-run=\"{run_index}\" data-ap=\"{i}\" style=\"left:{x}%;top:{y}%\"><span class=\"dot\"></span><span class=\"ap-label\">{} · ch {}</span></span>",
+            if kept(i) { " kept" } else { "" },
             esc(&ap.id),
             ap.channel
         );
@@ -484,9 +495,10 @@ fn storey_section(index: usize, floor: &PageFloor, runs: &[Run], layers: &[Layer
     html.push_str("</div>\n");
     let _ = write!(
         html,
-        "<div class=\"map\" tabindex=\"0\" role=\"group\" aria-roledescription=\"map\" aria-label=\"Map of storey {id}: move the pointer over it, or use the arrow keys, to read the values at a point\" aria-describedby=\"readout-{index}\" style=\"aspect-ratio:{} / {}\" data-layer=\"{}\">",
+        "<div class=\"map\" tabindex=\"0\" role=\"group\" aria-roledescription=\"map\" aria-label=\"Map of storey {id}: move the pointer over it, or use the arrow keys, to read the values at a point\" aria-describedby=\"readout-{index}\" style=\"aspect-ratio:{} / {};max-width:calc(80vh * {})\" data-layer=\"{}\">",
         trim(e.x),
         trim(e.y),
+        trim(e.x / e.y.max(1e-6)),
         layers.first().map_or("rssi", |l| l.key())
     );
     let _ = write!(html, "<canvas class=\"heat\" role=\"img\" aria-label=\"Heatmap of storey {id}\"></canvas>");
@@ -495,7 +507,16 @@ fn storey_section(index: usize, floor: &PageFloor, runs: &[Run], layers: &[Layer
         let Some(scene_index) = *scene_floor else { continue };
         let _ = write!(html, "<div class=\"run\" data-run=\"{r}\">");
         html.push_str(&plan_svg(&frame, storey, run));
-        html.push_str(&labels(&frame, storey, scene_index, run, r));
+        let other = runs.get(1 - r.min(1)).filter(|_| compare);
+        let kept = |i: usize| {
+            let (Some(other), Some(ap)) = (other, run.scene.aps.get(i)) else { return false };
+            other.scene.aps.iter().any(|o| {
+                o.id == ap.id
+                    && other.scene.floors.get(o.floor).map(|f| &f.id) == Some(&storey.id)
+                    && (o.position - ap.position).norm() < 0.01
+            })
+        };
+        html.push_str(&labels(&frame, storey, scene_index, run, r, &kept));
         html.push_str("</div>");
     }
     if compare {
@@ -852,11 +873,16 @@ pub(super) fn comparison_body(
     comparison: &Comparison,
 ) -> String {
     let mut html = String::new();
+    let (base_name, candidate_name) = if comparison.base.plan == comparison.candidate.plan {
+        (file_name(&comparison.base.file), file_name(&comparison.candidate.file))
+    } else {
+        (comparison.base.plan.clone(), comparison.candidate.plan.clone())
+    };
     let _ = writeln!(
         html,
         "<header class=\"top\">\n<p class=\"kicker\">Wi-Fi coverage comparison · <code>wifiplan compare</code></p>\n<h1>{} → {}</h1>",
-        esc(&comparison.base.plan),
-        esc(&comparison.candidate.plan)
+        esc(&base_name),
+        esc(&candidate_name)
     );
     let _ = writeln!(
         html,
@@ -888,24 +914,33 @@ pub(super) fn comparison_body(
         if changes.is_empty() {
             continue;
         }
-        let _ = write!(html, "<div class=\"checks\"><h2>{title}</h2><ul>");
+        // Long lists start folded so that the maps stay near the top.
+        let _ = write!(
+            html,
+            "<details class=\"checks\"{}><summary><h2>{title} ({})</h2></summary><ul>",
+            if changes.len() <= 8 { " open" } else { "" },
+            changes.len()
+        );
         for change in changes {
             let place = match (change.scope, &change.floor, &change.room) {
                 (_, Some(f), Some(r)) => format!("room {} on {}", esc(r), esc(f)),
                 (_, Some(f), None) => format!("storey {}", esc(f)),
                 _ => "whole building".to_owned(),
             };
-            let (what, unit) =
-                if change.metric == "coverage_pct" { ("coverage", " %") } else { ("median RSSI", " dBm") };
+            let (what, unit, change_unit) = if change.metric == "coverage_pct" {
+                ("coverage", " %", " pts")
+            } else {
+                ("median RSSI", " dBm", " dB")
+            };
             let _ = write!(
                 html,
-                "<li>{place}: {what} {}{unit} → {}{unit} ({})</li>",
+                "<li>{place}: {what} {}{unit} → {}{unit} ({}{change_unit})</li>",
                 num(change.values.base, 1),
                 num(change.values.candidate, 1),
                 signed(change.values.delta)
             );
         }
-        html.push_str("</ul></div>\n");
+        html.push_str("</ul></details>\n");
     }
     if !comparison.notes.is_empty() {
         html.push_str("<ul class=\"small\">");

@@ -466,6 +466,7 @@
     var label = this.section.querySelector('.layers input[value="' + layer + '"]');
     var name = label && label.parentNode ? label.parentNode.textContent.trim() : layer;
     this.canvas.setAttribute('aria-label', 'Heatmap of storey ' + this.fd.id + ': ' + name);
+    if (this.swipe) this.swipe.disabled = layer === 'delta';
     this.showLegend();
     this.draw();
     if (this.last) this.show(this.last.x, this.last.y, this.last.fx, this.last.fy, false);
@@ -658,6 +659,14 @@
         window.addEventListener('resize', redraw);
       }
       window.addEventListener('beforeprint', redraw);
+      /* report.html#layer=sinr opens every storey on that layer. */
+      var wanted = /(?:^#|[#&;])layer=(\w+)/.exec(location.hash);
+      if (wanted) {
+        storeys.forEach(function (s) {
+          var input = s.section.querySelector('.layers input[value="' + wanted[1] + '"]');
+          if (input && !input.disabled) input.click();
+        });
+      }
       document.body.setAttribute('data-ready', '1');
     });
   }
