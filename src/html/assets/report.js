@@ -387,14 +387,18 @@
     return parts;
   };
 
+  /* The bitmap has the view's own aspect, at least 1600 pixels across
+     (sharper when the screen needs it), and CSS scales it to the box: the
+     same picture on screen, after a resize and in print. */
   Storey.prototype.draw = function () {
-    var rect = this.map.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-    var W = Math.max(1, Math.round(rect.width * dpr)), H = Math.max(1, Math.round(rect.height * dpr));
+    var rect = this.map.getBoundingClientRect(), dpr = window.devicePixelRatio || 1, v = this.fd.view;
+    var W = Math.min(4096, Math.max(1600, Math.round(rect.width * dpr)));
+    var H = Math.max(1, Math.round(W * (v[3] - v[1]) / (v[2] - v[0])));
     if (this.canvas.width !== W || this.canvas.height !== H) {
       this.canvas.width = W;
       this.canvas.height = H;
     }
-    var ctx = this.canvas.getContext('2d'), v = this.fd.view;
+    var ctx = this.canvas.getContext('2d');
     var sx = W / (v[2] - v[0]), sy = H / (v[3] - v[1]);
     ctx.clearRect(0, 0, W, H);
     ctx.fillStyle = '#ffffff';
@@ -417,7 +421,7 @@
         t.imageSmoothingEnabled = false;
         t.drawImage(p.img.mask, dx, dy, dw, dh);
         t.globalCompositeOperation = 'source-in';
-        t.fillStyle = hatchPattern(t, dpr);
+        t.fillStyle = hatchPattern(t, W / Math.max(1, rect.width));
         t.fillRect(0, 0, W, H);
         t.globalCompositeOperation = 'source-over';
         ctx.drawImage(scratch, 0, 0);
@@ -658,7 +662,25 @@
       } else {
         window.addEventListener('resize', redraw);
       }
-      window.addEventListener('beforeprint', redraw);
+      /* Printing scales a canvas from its pre-print layout; an image of it
+         scales exactly, so print shows that (see the print stylesheet). */
+      var snapshot = function () {
+        storeys.forEach(function (s) {
+          var img = s.map.querySelector('img.heat-print');
+          if (!img) {
+            img = document.createElement('img');
+            img.className = 'heat-print';
+            img.alt = '';
+            s.canvas.parentNode.insertBefore(img, s.canvas.nextSibling);
+          }
+          img.src = s.canvas.toDataURL('image/png');
+        });
+      };
+      window.addEventListener('beforeprint', snapshot);
+      if (window.matchMedia) {
+        var print = window.matchMedia('print');
+        if (print.addEventListener) print.addEventListener('change', function (e) { if (e.matches) snapshot(); });
+      }
       /* report.html#layer=sinr opens every storey on that layer. */
       var wanted = /(?:^#|[#&;])layer=(\w+)/.exec(location.hash);
       if (wanted) {
