@@ -35,11 +35,12 @@ pub(super) fn esc(text: &str) -> String {
     out
 }
 
-/// JSON for a `<script type="application/json">` element: `</` and `<!--`
-/// cannot end or confuse the element (`\/` is a valid JSON escape).
+/// JSON for a `<script type="application/json">` element: every `<` is
+/// written `\u003c` (a JSON escape; `<` only occurs inside strings), so no
+/// user text can end or confuse the element.
 fn script_json(data: &PageData) -> String {
     let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
-    json.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    json.replace('<', "\\u003c")
 }
 
 /// The whole document around `body`.

@@ -431,3 +431,127 @@ fn page_data(kind: &'static str, runs: &[Run], floors: &[PageFloor], layers: &[L
         floors,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::floorplan::{parse_str, PlanFormat};
+
+    /// Two storeys; a room and an AP whose names try to break out of the
+    /// markup and the JSON block.
+    const PLAN: &str = r#"
+format = 1
+name = "Page <test> & \"quotes\""
+
+[defaults]
+resolution = 0.5
+
+[[floors]]
+id = "f0"
+walls = [{ id = "outer", points = [[0, 0], [8, 0], [8, 6], [0, 6], [0, 0]], material = "brick", thickness = 0.3 }]
+openings = [{ wall = "outer", at = [[2, 0], [3, 0]], kind = "door" }]
+rooms = [
+  { name = "</script><b>Salle</b>", polygon = [[0.2, 0.2], [4, 0.2], [4, 5.8], [0.2, 5.8]] },
+  { name = "Local", exclude = true, polygon = [[4, 0.2], [7.8, 0.2], [7.8, 5.8], [4, 5.8]] },
+]
+
+[[floors]]
+id = "f1"
+elevation = 3.0
+walls = [{ points = [[0, 0], [8, 0], [8, 6], [0, 6], [0, 0]], material = "concrete", thickness = 0.2 }]
+
+[[aps]]
+id = "AP<1>"
+position = [2, 3]
+channel = 36
+"#;
+
+    fn simulated() -> (Scene, Coverage, Report) {
+        let source = parse_str("t.toml", PLAN, PlanFormat::Toml).expect("test plan parses");
+        let materials = crate::floorplan::validate::validate(&source).expect("test plan is valid");
+        let scene = Scene::build(&source, materials);
+        let config = crate::pipeline::SimulationConfig {
+            model: crate::pipeline::Model::MultiWall,
+            resolution: None,
+            probes: Vec::new(),
+            explain_paths: false,
+        };
+        let outcome = crate::pipeline::simulate(&source, scene, &config, &|_, _| {}).expect("simulation runs");
+        (outcome.scene, outcome.coverage, outcome.report)
+    }
+
+    /// The JSON block of a page, parsed.
+    fn page_json(page: &str) -> serde_json::Value {
+        let start = page.find("id=\"wifiplan-data\">").expect("data block") + "id=\"wifiplan-data\">".len();
+        let end = start + page[start..].find("</script>").expect("data block ends");
+        serde_json::from_str(&page[start..end]).expect("the data block is JSON")
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_markup_and_data() {
+        let (scene, coverage, report) = simulated();
+        let page = simulation_page(&scene, &coverage, &report, None);
+        assert!(!page.contains("<b>Salle</b>") && !page.contains("AP<1>"), "raw user text in the page");
+        assert!(page.contains("&lt;/script&gt;&lt;b&gt;Salle&lt;/b&gt;"));
+        assert!(page.contains("Page &lt;test&gt; &amp; &quot;quotes&quot;"));
+        // Exactly the three script elements of the template: no user text
+        // opened or closed one.
+        assert_eq!(page.matches("<script").count(), 3);
+        assert_eq!(page.matches("</script>").count(), 3);
+        let data = page_json(&page);
+        assert_eq!(data["floors"][0]["runs"][0]["rooms"][0], "</script><b>Salle</b>");
+        assert_eq!(data["runs"][0]["aps"][0]["id"], "AP<1>");
+    }
+
+    #[test]
+    fn every_storey_room_and_ap_is_on_the_page_and_the_grids_round_trip() {
+        let (scene, coverage, report) = simulated();
+        let page = simulation_page(&scene, &coverage, &report, None);
+        for (i, floor) in scene.floors.iter().enumerate() {
+            assert!(page.contains(&format!("id=\"storey-{i}\" data-floor=\"{i}\" data-floor-id=\"{}\"", floor.id)));
+        }
+        assert!(page.contains("data-room=\"Local\"") && page.contains("excluded"));
+        assert!(page.contains("data-ap=\"AP&lt;1&gt;\""));
+        // Simulate pages offer no channel or difference layer.
+        assert!(!page.contains("value=\"channels\"") && !page.contains("value=\"delta\""));
+        let data = page_json(&page);
+        for (fc, floor) in coverage.floors.iter().zip(data["floors"].as_array().unwrap()) {
+            let run = &floor["runs"][0];
+            let packed = |key: &str| data::Packed {
+                kind: "",
+                len: run[key]["n"].as_u64().unwrap() as usize,
+                data: run[key]["z"].as_str().unwrap().to_owned(),
+            };
+            let rssi = data::decode_i16(&packed("rssi")).unwrap();
+            let codes: Vec<i16> = fc.rssi.values.iter().map(|&v| data::db_code(v)).collect();
+            assert_eq!(rssi, codes);
+            assert_eq!(data::decode_u16(&packed("server")).unwrap(), fc.server);
+            let classes = data::decode_u8(&packed("cls")).unwrap();
+            for (i, &c) in classes.iter().enumerate() {
+                assert_eq!(c & 3 == class::WALL, fc.mask.in_wall[i], "cell {i}");
+                let below = (fc.rssi.values[i] as Real) < scene.settings.threshold_dbm;
+                assert_eq!(c & class::BELOW != 0, below, "cell {i}");
+            }
+            assert_eq!(run["grid"]["w"].as_u64(), Some(fc.rssi.grid.width as u64));
+        }
+        // The RSSI lookup table is the PNGs' scale, one colour per 0.1 dB.
+        let lut = data::unbase64(data["scales"]["rssi"]["lut"].as_str().unwrap()).unwrap();
+        let scale = ColorScale::rssi(scene.settings.threshold_dbm);
+        assert_eq!(lut.len(), 3 * 651);
+        assert_eq!(lut[0..3], scale.color(-95.0));
+        let at = 3 * 280; // −67.0 dBm
+        assert_eq!(lut[at..at + 3], scale.color(-67.0));
+    }
+
+    #[test]
+    fn odd_coverage_never_panics() {
+        let (scene, mut coverage, report) = simulated();
+        coverage.floors[0].server.truncate(3);
+        coverage.floors[0].rssi.values.fill(f32::NAN);
+        coverage.floors[1].mask.room.clear();
+        let page = simulation_page(&scene, &coverage, &report, None);
+        assert!(page.contains("Storey f1"));
+        let empty = Coverage { floors: Vec::new() };
+        assert!(simulation_page(&scene, &empty, &report, None).contains("</html>"));
+    }
+}

@@ -538,6 +538,8 @@
     });
     var at = x.toFixed(2).replace('-', MINUS) + ', ' + y.toFixed(2).replace('-', MINUS) + ' m';
     html += '<div><dt>point</dt><dd data-k="xy">' + at + '</dd></div></dl>';
+    /* Announce keyboard moves; pointer moves would flood a screen reader. */
+    this.readout.setAttribute('aria-live', fromPointer ? 'off' : 'polite');
     this.readout.innerHTML = html;
     this.tip.innerHTML = tip + '<span>' + at + '</span>';
     this.tip.hidden = !fromPointer && !this.cursor;
