@@ -802,8 +802,9 @@ fn render_delta_on(scene: &Scene, runs: &ComparedRuns, delta: &DeltaMap) -> imag
 }
 
 /// Writes everything into `dir`: `<floor>-delta.png` per shared storey,
-/// `compare.json`, `compare.md`, and each plan's own outputs (heatmaps,
-/// `report.json`, `report.md`) in `base/` and `candidate/`.
+/// `compare.json`, `compare.md`, `report.html` (both plans and the
+/// difference, interactive), and each plan's own outputs (heatmaps,
+/// `report.json`, `report.md`, `report.html`) in `base/` and `candidate/`.
 pub fn write_outputs(runs: &ComparedRuns, comparison: &Comparison, dir: &Path) -> Result<()> {
     create_dir(dir)?;
     let scene = render_scene(runs);
@@ -822,6 +823,7 @@ pub fn write_outputs(runs: &ComparedRuns, comparison: &Comparison, dir: &Path) -
     candidate?;
     write_atomic(&dir.join("compare.json"), format!("{}\n", comparison.to_json()).as_bytes())?;
     write_atomic(&dir.join("compare.md"), markdown(comparison, true).as_bytes())?;
+    write_atomic(&dir.join("report.html"), crate::html::comparison_page(runs, comparison).as_bytes())?;
     Ok(())
 }
 

@@ -14,7 +14,8 @@
 //! * [`propagation`]: models ([`propagation::MultiWall`], …) and the
 //!   parallel grid [`propagation::engine`].
 //! * [`report`] and [`render`]: statistics per storey and room, JSON and
-//!   Markdown reports, heatmap images.
+//!   Markdown reports, heatmap images; [`html`]: the self-contained
+//!   `report.html` (interactive maps, tables, verdict) built from them.
 //! * [`pipeline`]: the jobs end to end; [`cli`]: the command-line shell.
 //! * [`compare`], [`check`] and [`many`]: scenarios in CI (a candidate
 //!   against a base, the coverage gate with JUnit output) and many plans
@@ -34,6 +35,7 @@ pub mod compare;
 pub mod error;
 pub mod floorplan;
 pub mod geometry;
+pub mod html;
 pub mod import;
 pub mod many;
 pub mod materials;

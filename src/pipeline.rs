@@ -193,8 +193,27 @@ pub fn default_out_dir(plan_path: &Path) -> std::path::PathBuf {
     Path::new("out").join(file_stem_for(&stem))
 }
 
-/// Writes the heatmaps and both reports into `dir`; returns the image names.
+/// Writes the heatmaps, both reports and `report.html` into `dir`;
+/// returns the image names.
 pub fn write_outputs(outcome: &SimulationOutcome, dir: &Path) -> Result<Vec<String>> {
+    write_all(outcome, dir, None)
+}
+
+/// [`write_outputs`] for `check`: `report.html` also shows the check's
+/// verdict and each room's result against the check's requirement.
+pub fn write_check_outputs(
+    outcome: &SimulationOutcome,
+    result: &crate::check::CheckResult,
+    dir: &Path,
+) -> Result<Vec<String>> {
+    write_all(outcome, dir, Some(result))
+}
+
+fn write_all(
+    outcome: &SimulationOutcome,
+    dir: &Path,
+    check: Option<&crate::check::CheckResult>,
+) -> Result<Vec<String>> {
     crate::output::create_dir(dir)?;
     let scene = &outcome.scene;
     let model = &outcome.report.model;
@@ -228,6 +247,8 @@ pub fn write_outputs(outcome: &SimulationOutcome, dir: &Path) -> Result<Vec<Stri
     }
     write_atomic(&dir.join("report.json"), format!("{}\n", report_json(&outcome.report)).as_bytes())?;
     write_atomic(&dir.join("report.md"), report::markdown(&outcome.report, &images).as_bytes())?;
+    let page = crate::html::simulation_page(&outcome.scene, &outcome.coverage, &outcome.report, check);
+    write_atomic(&dir.join("report.html"), page.as_bytes())?;
     Ok(images)
 }
 

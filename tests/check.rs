@@ -234,7 +234,7 @@ fn check_writes_outputs_only_when_asked() {
     let out = dir.path().join("out");
     let (code, _, log) = run_fast(&["check", s(&plan), "--min-coverage", "0", "--quiet", "--out", s(&out)]);
     assert_eq!(code, Some(0), "{log}");
-    for name in ["check.json", "report.json", "report.md", "f0-rssi.png"] {
+    for name in ["check.json", "report.json", "report.md", "report.html", "f0-rssi.png"] {
         assert!(non_empty(&out.join(name)), "missing {name}");
     }
     let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();

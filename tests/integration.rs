@@ -13,6 +13,10 @@ mod ci_plans;
 mod cli;
 /// `compare`: regressions, improvements, zero deltas, what the plans share.
 mod compare;
+/// `report.html`: opened in headless Chromium (skipped without it outside
+/// CI), no script error, every storey and room, hovered values equal the
+/// grids; no network reference in any page.
+mod html;
 /// `import`: sample SVG/DXF drawings give the known walls, the plans
 /// validate and simulate, bad drawings exit 2 naming the file.
 mod import;

@@ -118,7 +118,7 @@ fn planned_toml_resimulates_to_the_requirement_and_the_same_seed_gives_the_same_
         .collect();
     let planned = |dir: &tempfile::TempDir| std::fs::read_to_string(dir.path().join("planned.toml")).unwrap();
     assert_eq!(planned(&runs[0]), planned(&runs[1]), "same seed, same plan");
-    for name in ["rdc-channels.png", "rdc-rssi.png", "report.md"] {
+    for name in ["rdc-channels.png", "rdc-rssi.png", "report.md", "report.html"] {
         assert!(runs[0].path().join(name).exists(), "{name} missing");
     }
     // The planned file is a valid plan that meets the requirement when

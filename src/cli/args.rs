@@ -292,7 +292,7 @@ pub struct CheckArgs {
     /// room.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Also write heatmaps, report.json, report.md and check.json here
+    /// Also write heatmaps, report.json, report.md, report.html and check.json here
     /// (with several plans: one folder per plan, and summary.json).
     #[arg(long, short)]
     pub out: Option<PathBuf>,

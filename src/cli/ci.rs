@@ -144,7 +144,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode> {
     }
     if !args.quiet {
         eprintln!(
-            "wrote {} difference map{}, compare.json, compare.md and both plans' outputs (base/, candidate/) to {}",
+            "wrote {} difference map{}, compare.json, compare.md, report.html and both plans' outputs (base/, candidate/) to {}",
             comparison.images.len(),
             if comparison.images.len() == 1 { "" } else { "s" },
             out.display()
@@ -187,7 +187,7 @@ fn check_one(
     let outcome = pipeline::simulate(&source, scene, config, progress)?;
     let result = check::evaluate(&outcome.report, requirement);
     if let Some(dir) = out {
-        pipeline::write_outputs(&outcome, dir)?;
+        pipeline::write_check_outputs(&outcome, &result, dir)?;
         write_atomic(&dir.join("check.json"), format!("{}\n", result.to_json()).as_bytes())?;
     }
     Ok(Checked { result, unmatched })

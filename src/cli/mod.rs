@@ -139,7 +139,11 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         OutputFormat::Text => {
             print!("{}", crate::report::summary_table(&outcome.report));
             if !args.output.quiet {
-                println!("  wrote {} images, report.json and report.md to {}", images.len(), out_dir.display());
+                println!(
+                    "  wrote {} images, report.json, report.md and report.html to {}",
+                    images.len(),
+                    out_dir.display()
+                );
             }
         }
     }

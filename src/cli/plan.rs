@@ -57,7 +57,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
             print!("{}", crate::report::summary_table(report));
             if !args.output.quiet {
                 println!(
-                    "  wrote {} images, report.json, report.md and planned.toml to {}",
+                    "  wrote {} images, report.json, report.md, report.html and planned.toml to {}",
                     images.len(),
                     out_dir.display()
                 );

@@ -278,6 +278,16 @@ fn categorical_frame<'a>(
 /// channel (one colour per channel in use, in channel order), so
 /// neighbouring cells of the same colour share spectrum.
 pub fn channel_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptions) -> RgbImage {
+    let (colours, legend) = channel_colours(scene);
+    let footer = "Each colour is the channel of the AP received strongest there; two areas of one colour that touch share a channel (co-channel interference). Hatched, darker cells are below their room's threshold.".to_owned();
+    categorical_frame(scene, coverage, options, colours, legend, footer)
+        .map_or_else(|| blank(options), |frame| frame.draw(options))
+}
+
+/// The colour of each AP's channel (one palette colour per channel in
+/// use, in band and channel order) and the key: one entry per channel
+/// with the APs on it. Shared by [`channel_map`] and the HTML report.
+pub fn channel_colours(scene: &Scene) -> (Vec<Rgb>, Vec<(String, Rgb)>) {
     let mut channels: Vec<(crate::floorplan::Band, u32)> = scene.aps.iter().map(|ap| (ap.band, ap.channel)).collect();
     channels.sort_unstable();
     channels.dedup();
@@ -299,9 +309,7 @@ pub fn channel_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOpti
             (format!("{band} ch {channel}: {}", users.join(", ")), AP_PALETTE[rank % AP_PALETTE.len()])
         })
         .collect();
-    let footer = "Each colour is the channel of the AP received strongest there; two areas of one colour that touch share a channel (co-channel interference). Hatched, darker cells are below their room's threshold.".to_owned();
-    categorical_frame(scene, coverage, options, colours, legend, footer)
-        .map_or_else(|| blank(options), |frame| frame.draw(options))
+    (colours, legend)
 }
 
 /// Any per-cell map of storey `floor` on `scale`: differences between two
@@ -442,10 +450,11 @@ fn cell_paints(floor: &SceneFloor, grid: &GridSpec, info: &CellInfo, f: impl Fn(
     paints
 }
 
-/// Colours of the serving APs: greedy, in AP order, each AP starting from
-/// palette entry `index mod 12` and skipping colours of APs whose service
-/// areas touch its own.
-fn server_colours(scene: &Scene, coverage: &FloorCoverage, grid: GridSpec) -> Vec<Rgb> {
+/// Colours of the serving APs on one storey: greedy, in AP order, each AP
+/// starting from palette entry `index mod 12` and skipping colours of APs
+/// whose service areas touch its own. Shared by [`server_map`] and the
+/// HTML report, so both show an AP in the same colour.
+pub fn server_colours(scene: &Scene, coverage: &FloorCoverage, grid: GridSpec) -> Vec<Rgb> {
     let n = scene.aps.len();
     let mut touching = vec![Vec::<usize>::new(); n];
     let server = &coverage.server;
