@@ -20,6 +20,8 @@
 //! * [`compare`], [`check`] and [`many`]: scenarios in CI (a candidate
 //!   against a base, the coverage gate with JUnit output) and many plans
 //!   at once (directories, `--shard`, one folder each, a combined summary).
+//! * [`calibrate`]: fits the plan's materials to a site survey (measured
+//!   RSSI) and writes the calibrated plan back.
 //!
 //! [`synthetic`] generates large plans (a multi-wing school) for the
 //! benches and the performance table.
@@ -29,6 +31,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 pub mod compare;

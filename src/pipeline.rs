@@ -21,7 +21,13 @@ use crate::units::Real;
 /// `band`, APs that name no band take it and APs of other bands are left
 /// out, so a dual-band plan can be simulated one band at a time.
 pub fn load_scene(path: &Path, band: Option<Band>) -> Result<(PlanSource, Scene)> {
-    let mut source = floorplan::load(path)?;
+    scene_from_source(floorplan::load(path)?, band)
+}
+
+/// [`load_scene`] for a plan already parsed (or edited in memory, as
+/// `calibrate` does with its trial materials): validates it and compiles
+/// its scene.
+pub fn scene_from_source(mut source: PlanSource, band: Option<Band>) -> Result<(PlanSource, Scene)> {
     if let Some(band) = band {
         source.plan.defaults.band = band;
     }

@@ -5,6 +5,9 @@ mod util;
 
 /// Every broken plan in tests/data/bad/ gives exit 2 and a located message.
 mod bad_plans;
+/// `calibrate`: a held-out check of a misguessed wall fitted to a noisy
+/// survey, the CLI end to end, bad surveys, thread-count independence.
+mod calibrate;
 /// `check`: a verdict per room, exit codes, overrides, JUnit XML that parses.
 mod check;
 /// Plan fixtures for the CI commands (three rooms, one dead).

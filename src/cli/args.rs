@@ -36,6 +36,9 @@ pub enum Command {
     /// Turn an architect's drawing (SVG, DXF, PNG/JPEG) into a plan file to
     /// edit.
     Import(ImportArgs),
+    /// Fit the plan's wall materials to a site survey (measured RSSI):
+    /// writes calibrated.toml, calibration.json/.md and residual maps.
+    Calibrate(CalibrateArgs),
 }
 
 /// Propagation model.
@@ -355,4 +358,44 @@ pub struct ImportArgs {
     /// 0.3=concrete; each wall takes the nearest class. Repeatable.
     #[arg(long, value_name = "M=MATERIAL")]
     pub thickness_class: Vec<String>,
+}
+
+/// `wifiplan calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The floor plan file (TOML or JSON) whose materials are fitted.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Survey files: CSV with the header x,y,floor,ap,rssi_dbm (metres in
+    /// the plan's frame, storey id, AP id, received power in dBm), one row
+    /// per measurement.
+    #[arg(required = true, value_name = "SURVEY.csv")]
+    pub surveys: Vec<PathBuf>,
+    /// Output directory [default: out/STEM/, STEM the plan file name
+    /// without its extension].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Propagation model (the one simulate will use) and its options.
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Fit only this material (repeatable) [default: every material the
+    /// survey sees].
+    #[arg(long, value_name = "NAME")]
+    pub material: Vec<String>,
+    /// Cross-validation folds (0: none).
+    #[arg(long, default_value_t = crate::calibrate::DEFAULT_FOLDS, value_name = "K")]
+    pub folds: usize,
+    /// Seed of the cross-validation split: same seed, same folds.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Expected scatter of a survey reading around a good model, dB (the
+    /// robust loss's scale: errors beyond 1.345 times it count linearly).
+    #[arg(long, default_value_t = crate::calibrate::fit::DEFAULT_SCATTER_DB, value_name = "DB")]
+    pub scatter_db: f64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output format and verbosity (json: calibration.json on stdout).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

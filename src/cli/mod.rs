@@ -3,6 +3,7 @@
 //! regression, 2 usage or input error).
 
 pub mod args;
+mod calibrate;
 mod ci;
 mod import;
 mod plan;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => ci::check(args),
         Command::Plan(args) => plan::run(args),
         Command::Import(args) => import::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
     }
 }
 
