@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use wifiplan::calibrate::{self, CalibrationConfig, MaterialStatus, Survey};
+use wifiplan::calibrate::{self, CalibrationConfig, MaterialStatus, Role, Survey};
 use wifiplan::floorplan;
 use wifiplan::geometry::Point3;
 use wifiplan::optimize::search::SplitMix64;
@@ -115,7 +115,7 @@ fn held_out_points_are_predicted_after_calibrating_a_misguessed_wall() {
     let before = rmse(&predict(&guess_scene, &held_out), &measured);
     let after = rmse(&predict(&calibrated, &held_out), &measured);
     let oracle = rmse(&predict(&scene_of(&truth_text()), &held_out), &measured);
-    let concrete = calibration.materials.iter().find(|m| m.name == "concrete").unwrap();
+    let concrete = calibration.materials.iter().find(|m| m.name == "concrete" && m.role == Role::Walls).unwrap();
     let (prior, fitted) = (concrete.prior.as_ref().unwrap(), concrete.fitted.as_ref().unwrap());
     let cv = calibration.cross_validation.as_ref().unwrap();
     println!(
@@ -179,7 +179,7 @@ fn cli_writes_the_calibrated_plan_report_and_maps() {
     let run = wifiplan(&args);
     assert_eq!(run.status.code(), Some(0), "{}", transcript(&run));
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.contains("fitted     concrete"), "{stdout}");
+    assert!(stdout.contains("fitted     concrete (walls)"), "{stdout}");
     assert_eq!(
         files_in(&out),
         vec!["calibrated.toml", "calibration.json", "calibration.md", "rdc-residuals.png"],
@@ -192,9 +192,11 @@ fn cli_writes_the_calibrated_plan_report_and_maps() {
     assert_eq!(json["measurements"], 60);
     assert_eq!(json["model"], "raytrace");
     let materials = json["materials"].as_array().unwrap();
-    let status = |name: &str| materials.iter().find(|m| m["name"] == name).map(|m| m["status"].clone());
-    assert_eq!(status("concrete"), Some("fitted".into()));
-    assert_eq!(status("brick"), Some("fitted".into()));
+    let status = |name: &str, role: &str| {
+        materials.iter().find(|m| m["name"] == name && m["role"] == role).map(|m| m["status"].clone())
+    };
+    assert_eq!(status("concrete", "walls"), Some("fitted".into()));
+    assert!(status("concrete", "slabs").is_some());
     assert!(json["after"]["rmse_db"].as_f64().unwrap() < 3.0, "{}", json["after"]);
     assert!(json["before"]["rmse_db"].as_f64().unwrap() > 10.0, "{}", json["before"]);
     assert!(json["cross_validation"]["errors"]["rmse_db"].as_f64().unwrap() < 3.5);

@@ -62,6 +62,7 @@ use crate::pipeline::{self, Model};
 use crate::scene::Scene;
 use crate::units::{Frequency, Real};
 use fit::{Coordinate, Kind, Layout, Linearisation, Robust};
+pub use model::Role;
 use model::{Evaluator, Slot};
 use params::{Bounded, Coefficients, Optics};
 pub use survey::{Measurement, Survey};
@@ -223,13 +224,16 @@ pub enum MaterialStatus {
 /// One material of the plan in the calibration.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MaterialReport {
-    /// Name, as the plan's walls use it.
+    /// Name, as the plan uses it.
     pub name: String,
+    /// Which of its uses this is: walls (with doors and windows) or floor
+    /// slabs and roof; a material used by both has one entry for each.
+    pub role: Role,
     /// Fitted or unchanged.
     pub status: MaterialStatus,
     /// Why, in a sentence.
     pub note: String,
-    /// Wall segments of this material.
+    /// Wall segments of this material (role `walls`).
     pub walls: usize,
     /// Door and window leaves of this material.
     pub leaves: usize,
@@ -250,9 +254,14 @@ pub struct MaterialReport {
     pub uncertainty: Option<Uncertainty>,
     /// Loss of each thickness the plan uses, before and after.
     pub thicknesses: Vec<ThicknessLoss>,
-    /// The `[materials]` key `calibrated.toml` writes it under.
+    /// The `[materials]` key `calibrated.toml` writes it under (absent
+    /// when it is not written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written_as: Option<String>,
+    /// `calibrated.toml` points this material's floor slabs and roof to
+    /// `written_as`.
     #[serde(skip)]
-    pub plan_key: Option<String>,
+    pub repoint_slabs: bool,
 }
 
 /// The cross-validated errors.
@@ -392,71 +401,70 @@ impl Calibration {
     }
 }
 
-/// How a plan uses a material.
+/// How a plan uses a material in one role.
 #[derive(Clone, Debug, Default)]
 struct Use {
     walls: usize,
     leaves: usize,
     slabs: usize,
-    /// Thickness (bits) → count, TE for walls and leaves.
+    /// Thickness → count.
     thicknesses: Vec<(Real, usize)>,
 }
 
-impl Use {
-    fn add_thickness(&mut self, t: Real) {
-        match self.thicknesses.iter_mut().find(|(x, _)| *x == t) {
-            Some((_, n)) => *n += 1,
-            None => self.thicknesses.push((t, 1)),
-        }
-    }
-}
-
-/// Every material of the scene's walls, leaves and slabs, in id order.
-fn material_uses(scene: &Scene) -> Vec<(MaterialId, Use)> {
-    let mut uses: Vec<(MaterialId, Use)> = Vec::new();
+/// Every (material, role) of the scene's walls, leaves, floor slabs and
+/// roof (the top storey's), in material id then role order.
+fn material_uses(scene: &Scene) -> Vec<(MaterialId, Role, Use)> {
     let mut records: Vec<(MaterialId, u8, Real)> = Vec::new();
-    for floor in &scene.floors {
+    let top = scene.floors.len().saturating_sub(1);
+    for (k, floor) in scene.floors.iter().enumerate() {
         for wall in &floor.walls {
             records.push((wall.slab.material, 0, wall.slab.thickness));
             for leaf in wall.openings.iter().filter_map(|o| o.leaf) {
                 records.push((leaf.material, 1, leaf.thickness));
             }
         }
-        for slab in [floor.slab, floor.roof].into_iter().flatten() {
+        let roof = if k == top { floor.roof } else { None };
+        for slab in [floor.slab, roof].into_iter().flatten() {
             records.push((slab.material, 2, slab.thickness));
         }
     }
+    let mut uses: Vec<(MaterialId, Role, Use)> = Vec::new();
     for (id, what, thickness) in records {
-        let i = match uses.iter().position(|(m, _)| *m == id) {
+        let role = if what == 2 { Role::Slabs } else { Role::Walls };
+        let i = match uses.iter().position(|(m, r, _)| *m == id && *r == role) {
             Some(i) => i,
             None => {
-                uses.push((id, Use::default()));
+                uses.push((id, role, Use::default()));
                 uses.len() - 1
             }
         };
-        let u = &mut uses[i].1;
+        let u = &mut uses[i].2;
         match what {
             0 => u.walls += 1,
             1 => u.leaves += 1,
             _ => u.slabs += 1,
         }
-        u.add_thickness(thickness);
+        match u.thicknesses.iter_mut().find(|(x, _)| *x == thickness) {
+            Some((_, n)) => *n += 1,
+            None => u.thicknesses.push((thickness, 1)),
+        }
     }
-    uses.sort_by_key(|(id, _)| *id);
-    for (_, u) in &mut uses {
+    uses.sort_by_key(|(id, role, _)| (*id, *role));
+    for (_, _, u) in &mut uses {
         u.thicknesses.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     uses
 }
 
-/// Normal-incidence TE loss of a slab of `c` at `f`, dB.
+/// Normal-incidence loss of a slab of `c` at `f`, dB (TE; at normal
+/// incidence TE and TM are equal).
 fn slab_loss(c: &Coefficients, thickness: Real, f: Frequency) -> Real {
     let eta = complex_permittivity(c.a, c.b, c.c, c.d, f);
     round3(slab_response(eta, thickness, f, 1.0, Polarization::Te).transmission_loss().value())
 }
 
 /// Lower-case, trimmed, `-` and spaces as `_`: how material names compare.
-fn normalized(name: &str) -> String {
+pub(crate) fn normalized(name: &str) -> String {
     name.trim().chars().map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 
@@ -472,7 +480,7 @@ fn unfittable(model: &MaterialModel, f: Frequency) -> Option<String> {
         MaterialModel::Itu { a, b, c, d } => {
             let coefficients = Coefficients { a: *a, b: *b, c: *c, d: *d };
             let o = coefficients.at(f);
-            if !(o.conductivity_s_per_m > 0.0) {
+            if o.conductivity_s_per_m.is_nan() || o.conductivity_s_per_m <= 0.0 {
                 Some("lossless (σ = 0): nothing to fit".to_owned())
             } else if o.loss_db_per_m > params::LOSS_RANGE_DB_PER_M.1 {
                 Some(format!("a conductor ({:.0} dB/m): opaque whatever its numbers, nothing to fit", o.loss_db_per_m))
@@ -481,6 +489,21 @@ fn unfittable(model: &MaterialModel, f: Frequency) -> Option<String> {
             }
         }
     }
+}
+
+/// A `[materials]` key like `wanted` that neither the plan nor the
+/// material library uses yet.
+fn free_key(scene: &Scene, source: &PlanSource, wanted: &str) -> String {
+    let taken = |key: &str| {
+        scene.materials.id(key).is_some() || source.plan.materials.keys().any(|k| normalized(k) == normalized(key))
+    };
+    let mut key = wanted.to_owned();
+    let mut n = 2;
+    while taken(&key) {
+        key = format!("{wanted}_{n}");
+        n += 1;
+    }
+    key
 }
 
 /// Calibrates the plan `source` to `survey` (read against the same plan).
@@ -501,23 +524,28 @@ pub fn calibrate(
     }
     let frequency = survey_frequency(&scene, survey);
 
-    // Every material in use, and which can be fitted.
+    // Every material in use, by role, and the groups that can be fitted.
     let uses = material_uses(&scene);
     let selected = select_materials(&scene, &uses, &config.materials, frequency)?;
     let mut slots = Vec::new();
     let mut slot_of = vec![None; uses.len()];
-    for (k, (id, _)) in uses.iter().enumerate() {
+    for (k, (id, role, _)) in uses.iter().enumerate() {
         let material = scene.materials.get(*id);
         if !selected[k] || unfittable(&material.model, frequency).is_some() {
             continue;
         }
         let MaterialModel::Itu { a, b, c, d } = material.model else { continue };
         let entry = source.plan.materials.iter().find(|(key, _)| normalized(key) == normalized(&material.name));
+        let plan_key = entry.map_or_else(|| material.name.clone(), |(key, _)| key.clone());
+        let shared = *role == Role::Slabs && uses.iter().any(|(m, r, _)| m == id && *r == Role::Walls);
         slot_of[k] = Some(slots.len());
         slots.push(Slot {
-            key: entry.map_or_else(|| material.name.clone(), |(key, _)| key.clone()),
+            name: material.name.clone(),
+            role: *role,
+            key: if shared { free_key(&scene, source, &format!("{plan_key}_slab")) } else { plan_key },
             entry: entry.map(|(_, spec)| spec.clone()),
             prior: Coefficients { a, b, c, d },
+            repoint: shared,
         });
     }
     let evaluator = Evaluator::new(source, config.model, survey, slots);
@@ -526,8 +554,8 @@ pub fn calibrate(
     let measured: Vec<Real> = survey.measurements.iter().map(|m| m.rssi_dbm).collect();
     let robust = Robust { scatter_db: config.scatter_db, k: fit::HUBER_K };
 
-    // Which materials the survey sees: the Jacobian at the plan's values
-    // over both parameters of every candidate.
+    // Which groups the survey sees: the Jacobian at the plan's values over
+    // both parameters of every candidate.
     progress("finding the materials the survey sees");
     let candidates = layout_for(&prior, frequency, &(0..prior.len()).collect::<Vec<_>>());
     let screen = fit::linearise(&evaluator, &candidates, &candidates.prior_theta(), &all)?;
@@ -550,14 +578,32 @@ pub fn calibrate(
     // The fit to the whole survey, rounded as it will be written.
     progress("fitting the materials to the survey");
     let whole = fit::fit(&evaluator, &layout, &all, robust, Some(start_on(&all)))?;
-    let fitted: Vec<Coefficients> =
-        layout.coefficients(&whole.theta).iter().map(|c| c.rounded(DIGITS)).collect::<Vec<_>>();
-    let fitted: Vec<Coefficients> =
-        fitted.iter().zip(&prior).enumerate().map(|(s, (f, p))| if seen.contains(&s) { *f } else { *p }).collect();
+    let mut fitted: Vec<Coefficients> = layout
+        .coefficients(&whole.theta)
+        .iter()
+        .zip(&prior)
+        .enumerate()
+        .map(|(s, (f, p))| if seen.contains(&s) { f.rounded(DIGITS) } else { *p })
+        .collect();
     progress("checking the fitted plan");
-    let after = fit::linearise(&evaluator, &layout, &layout.theta_of(&fitted), &all)?;
+    let at_fit = fit::linearise(&evaluator, &layout, &layout.theta_of(&fitted), &all)?;
     let spread =
-        if layout.coordinates.is_empty() { Vec::new() } else { fit::posterior_sd(&after, &measured, &layout, robust) };
+        if layout.coordinates.is_empty() { Vec::new() } else { fit::posterior_sd(&at_fit, &measured, &layout, robust) };
+    // A group the survey sees but does not determine (neither number's
+    // spread under half the prior's) stays as the plan has it.
+    let mut determined = vec![false; prior.len()];
+    for &s in &seen {
+        let u = uncertainty_of(&layout, &spread, s);
+        determined[s] = u.permittivity_from_survey || u.loss_from_survey;
+        if !determined[s] {
+            fitted[s] = prior[s];
+        }
+    }
+    let after_values = if seen.iter().all(|&s| determined[s]) {
+        at_fit.predictions.clone()
+    } else {
+        evaluator.predict(&fitted, &all)?
+    };
 
     // Cross-validation: each fold predicted by a fit to the others.
     let mut cross = None;
@@ -581,37 +627,56 @@ pub fn calibrate(
 
     // The report.
     let before_values = &screen.predictions;
-    let after_values = &after.predictions;
+    let is_fitted = |slot: Option<usize>| slot.is_some_and(|s| seen.contains(&s) && determined[s]);
     let materials = uses
         .iter()
         .enumerate()
-        .map(|(k, (id, usage))| {
+        .map(|(k, (id, role, usage))| {
             let material = scene.materials.get(*id);
             let slot = slot_of[k];
             let prior_c = slot.map(|s| prior[s]).or(match material.model {
                 MaterialModel::Itu { a, b, c, d } => Some(Coefficients { a, b, c, d }),
                 _ => None,
             });
-            let is_fitted = slot.is_some_and(|s| seen.contains(&s));
-            let fitted_c = slot.filter(|_| is_fitted).map(|s| fitted[s]);
-            let note = match (slot, is_fitted) {
-                (Some(_), true) => format!(
-                    "fitted to {} measurement{}",
-                    survey.measurements.len(),
-                    if survey.measurements.len() == 1 { "" } else { "s" }
-                ),
-                (Some(s), false) => format!(
-                    "not seen by the survey: no surveyed path crosses or reflects off it (an e-fold change moves \
-                     no surveyed value by {SEEN_DB} dB; largest {:.3} dB); unchanged",
+            let fitted_here = is_fitted(slot);
+            let fitted_c = slot.filter(|_| fitted_here).map(|s| fitted[s]);
+            let n = survey.measurements.len();
+            let note = match slot {
+                Some(_) if fitted_here => format!("fitted to {n} measurement{}", if n == 1 { "" } else { "s" }),
+                Some(s) if seen.contains(&s) => format!(
+                    "seen by the survey (an e-fold change moves a surveyed value by up to {:.2} dB) but not \
+                     determined by it (the spread of both numbers stays over half the prior's); unchanged",
                     sensitivity[s]
                 ),
-                (None, _) if !selected[k] => "not selected (--material); unchanged".to_owned(),
-                (None, _) => format!(
+                Some(s) => format!(
+                    "not seen by the survey: no surveyed path crosses or reflects off it (an e-fold change \
+                     moves no surveyed value by {SEEN_DB} dB; largest {:.3} dB); unchanged",
+                    sensitivity[s]
+                ),
+                None if !selected[k] => "not selected (--material); unchanged".to_owned(),
+                None => format!(
                     "{}; unchanged",
                     unfittable(&material.model, frequency).unwrap_or_else(|| "not fitted".to_owned())
                 ),
             };
-            let uncertainty = slot.filter(|_| is_fitted).map(|s| uncertainty_of(&layout, &spread, s));
+            // Where calibrated.toml writes it: a fitted group under its key;
+            // the slabs of a material whose walls were fitted keep the
+            // plan's numbers under a name of their own.
+            let written_as = slot.and_then(|s| {
+                let mine = &evaluator.slots()[s];
+                let sibling_fitted = mine.repoint
+                    && uses.iter().enumerate().any(|(j, (m, r, _))| m == id && *r == Role::Walls && is_fitted(slot_of[j]));
+                (fitted_here || sibling_fitted).then(|| mine.key.clone())
+            });
+            let repoint = slot.is_some_and(|s| evaluator.slots()[s].repoint);
+            let note = match (&written_as, fitted_here, repoint) {
+                (Some(key), false, true) => {
+                    format!("{note}; kept for the floor slabs and roof as material `{key}`, since the walls' `{}` was fitted", material.name)
+                }
+                (Some(key), true, true) => format!("{note}; written as material `{key}`, which the floor slabs and roof now use"),
+                _ => note,
+            };
+            let uncertainty = slot.filter(|_| fitted_here).map(|s| uncertainty_of(&layout, &spread, s));
             let thicknesses = usage
                 .thicknesses
                 .iter()
@@ -627,7 +692,8 @@ pub fn calibrate(
                 .collect();
             MaterialReport {
                 name: material.name.clone(),
-                status: if is_fitted { MaterialStatus::Fitted } else { MaterialStatus::Unchanged },
+                role: *role,
+                status: if fitted_here { MaterialStatus::Fitted } else { MaterialStatus::Unchanged },
                 note,
                 walls: usage.walls,
                 leaves: usage.leaves,
@@ -637,7 +703,8 @@ pub fn calibrate(
                 fitted: fitted_c.map(|c| MaterialParameters::of(c, frequency)),
                 uncertainty,
                 thicknesses,
-                plan_key: slot.filter(|_| is_fitted).map(|s| evaluator.slots()[s].key.clone()),
+                written_as,
+                repoint_slabs: repoint,
             }
         })
         .collect();
@@ -670,7 +737,7 @@ pub fn calibrate(
                 ap: scene.aps[ap].id.clone(),
                 measurements: mine.len(),
                 rmse_before_db: ErrorStats::of(&pick(before_values), &pick(&measured)).rmse_db,
-                rmse_after_db: ErrorStats::of(&pick(after_values), &pick(&measured)).rmse_db,
+                rmse_after_db: ErrorStats::of(&pick(&after_values), &pick(&measured)).rmse_db,
             }
         })
         .collect();
@@ -695,12 +762,13 @@ pub fn calibrate(
         measurements: survey.measurements.len(),
         materials,
         before: ErrorStats::of(before_values, &measured),
-        after: ErrorStats::of(after_values, &measured),
+        after: ErrorStats::of(&after_values, &measured),
         cross_validation,
         aps,
         fit: FitReport {
-            parameters: "per material: relative permittivity and bulk attenuation (dB/m) at the survey frequency; \
-                         the plan's P.2040 frequency exponents b and d kept"
+            parameters: "per material and role (walls, doors and windows; floor slabs and roof): relative \
+                         permittivity and bulk attenuation (dB/m) at the survey frequency; the plan's P.2040 \
+                         frequency exponents b and d kept"
                 .to_owned(),
             loss: format!("Huber (k = {} scatter) with a Gaussian prior on the plan's material", fit::HUBER_K),
             scatter_db: config.scatter_db,
@@ -772,7 +840,7 @@ fn uncertainty_of(layout: &Layout, spread: &[Real], slot: usize) -> Uncertainty 
 /// names that are not in use, or cannot be fitted, are errors.
 fn select_materials(
     scene: &Scene,
-    uses: &[(MaterialId, Use)],
+    uses: &[(MaterialId, Role, Use)],
     names: &[String],
     frequency: Frequency,
 ) -> Result<Vec<bool>> {
@@ -781,7 +849,7 @@ fn select_materials(
     }
     let mut selected = vec![false; uses.len()];
     for name in names {
-        let used: Vec<&str> = uses.iter().map(|(id, _)| scene.materials.get(*id).name.as_str()).collect();
+        let used: Vec<&str> = uses.iter().map(|(id, _, _)| scene.materials.get(*id).name.as_str()).collect();
         let Some(k) = used.iter().position(|u| normalized(u) == normalized(name)) else {
             let hint = match crate::suggest::closest(name, used.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
@@ -794,7 +862,11 @@ fn select_materials(
                 "--material `{name}` cannot be fitted: {why}\n  hint: choose a P.2040 material"
             )));
         }
-        selected[k] = true;
+        for (j, u) in used.iter().enumerate() {
+            if normalized(u) == normalized(name) {
+                selected[j] = true;
+            }
+        }
     }
     Ok(selected)
 }

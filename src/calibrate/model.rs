@@ -18,7 +18,9 @@ use rayon::prelude::*;
 use super::params::Coefficients;
 use super::survey::Survey;
 use crate::error::Result;
-use crate::floorplan::{MaterialSpec, PlanSource};
+use serde::Serialize;
+
+use crate::floorplan::{FloorPlan, MaterialSpec, PlanSource, SlabLayer, SlabSpec};
 use crate::geometry::Point3;
 use crate::pipeline::{self, Model};
 use crate::scene::Scene;
@@ -29,27 +31,52 @@ use crate::units::Real;
 /// where no path reaches).
 pub const PREDICTION_FLOOR_DBM: Real = -200.0;
 
-/// A material whose coefficients a trial may replace.
+/// What a fitted group of a material is made of: its walls (with door and
+/// window leaves, vertical, TE), or its floor slabs and roof (horizontal,
+/// TM). A material used by both is fitted as two groups: a survey on a
+/// storey mostly sees walls, and a wall guessed "concrete" says nothing
+/// about the concrete floor slab (also the default one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Walls, doors and windows.
+    Walls,
+    /// Floor slabs and the roof.
+    Slabs,
+}
+
+/// The slab and roof a plan floor gets when it names none: 0.30 m of
+/// concrete (SPEC.md, "Floor plan file").
+pub const DEFAULT_SLAB: (&str, Real) = ("concrete", 0.30);
+
+/// A group of a material whose coefficients a trial may replace.
 #[derive(Clone, Debug)]
 pub struct Slot {
-    /// The key written under `[materials]`: the plan's own key when the
-    /// plan defines the material, else the built-in's name.
+    /// The material's name in the plan.
+    pub name: String,
+    /// Walls or slabs.
+    pub role: Role,
+    /// The key written under `[materials]`: the plan's own key for the
+    /// material (or the built-in's name); for the slabs of a material
+    /// that walls use too, a key of their own (`concrete_slab`).
     pub key: String,
-    /// The plan's entry, if it has one (kept, with its coefficients
-    /// replaced).
+    /// The plan's entry for the material, if it has one (kept, with its
+    /// coefficients replaced).
     pub entry: Option<MaterialSpec>,
     /// Coefficients in the plan.
     pub prior: Coefficients,
+    /// The slabs and roof of this material are re-pointed to `key`.
+    pub repoint: bool,
 }
 
 impl Slot {
-    /// The `[materials]` entry giving this material `coefficients`.
+    /// The `[materials]` entry giving this group `coefficients`.
     pub fn spec(&self, coefficients: &Coefficients, description: Option<String>) -> MaterialSpec {
         let mut spec = self.entry.clone().unwrap_or_default();
-        if spec.itu.is_none() && self.entry.is_none() {
-            // Overriding a built-in: based on itself, so its typical
-            // thickness and description stay.
-            spec.itu = Some(self.key.clone());
+        if self.entry.is_none() {
+            // A built-in: based on itself, so its typical thickness and
+            // description stay.
+            spec.itu = Some(self.name.clone());
         }
         spec.permittivity = Some([coefficients.a, coefficients.b]);
         spec.conductivity = Some([coefficients.c, coefficients.d]);
@@ -57,6 +84,50 @@ impl Slot {
             spec.description = description;
         }
         spec
+    }
+}
+
+/// Where the plan's floor slabs and roof of material `name` are: (plan
+/// floor index, `"slab"` or `"roof"`, thickness). The roof counts on the
+/// top storey only (elsewhere the storey above is the ceiling); a floor
+/// that names no slab or roof has the default one.
+pub fn slabs_of(plan: &FloorPlan, name: &str) -> Vec<(usize, &'static str, Real)> {
+    let top = plan
+        .floors
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.elevation.total_cmp(&b.1.elevation).then(a.0.cmp(&b.0)))
+        .map(|(i, _)| i);
+    let resolve = |spec: &Option<SlabSpec>| match spec {
+        None => Some((DEFAULT_SLAB.0.to_owned(), DEFAULT_SLAB.1)),
+        Some(SlabSpec::Slab(layer)) => Some((layer.material.clone(), layer.thickness)),
+        Some(SlabSpec::Keyword(_)) => None,
+    };
+    let mut out = Vec::new();
+    for (i, floor) in plan.floors.iter().enumerate() {
+        let mut parts = vec![("slab", &floor.slab)];
+        if Some(i) == top {
+            parts.push(("roof", &floor.roof));
+        }
+        for (what, spec) in parts {
+            if let Some((material, thickness)) = resolve(spec) {
+                if super::normalized(&material) == super::normalized(name) {
+                    out.push((i, what, thickness));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Points the plan's slabs and roof of material `name` to material `key`.
+pub fn repoint_slabs(plan: &mut FloorPlan, name: &str, key: &str) {
+    for (i, what, thickness) in slabs_of(plan, name) {
+        let spec = Some(SlabSpec::Slab(SlabLayer { material: key.to_owned(), thickness }));
+        match what {
+            "slab" => plan.floors[i].slab = spec,
+            _ => plan.floors[i].roof = spec,
+        }
     }
 }
 
@@ -111,6 +182,9 @@ impl<'a> Evaluator<'a> {
         let mut source = self.source.clone();
         for (slot, c) in self.slots.iter().zip(coefficients) {
             source.plan.materials.insert(slot.key.clone(), slot.spec(c, None));
+            if slot.repoint {
+                repoint_slabs(&mut source.plan, &slot.name, &slot.key);
+            }
         }
         source
     }

@@ -19,7 +19,16 @@
 
 use std::fmt::Write as _;
 
-use super::{Calibration, MaterialStatus};
+use super::{Calibration, MaterialReport, MaterialStatus, Role};
+
+/// `concrete (walls)`, `concrete (slabs)`.
+pub fn label(m: &MaterialReport) -> String {
+    let role = match m.role {
+        Role::Walls => "walls",
+        Role::Slabs => "slabs",
+    };
+    format!("{} ({role})", m.name)
+}
 
 /// The calibration as the JSON text of `calibration.json`.
 pub fn json(calibration: &Calibration) -> String {
@@ -116,13 +125,20 @@ pub fn markdown(calibration: &Calibration) -> String {
         );
         let _ = writeln!(
             md,
-            "| `{}` | {status} | {eps} | {loss} | {sigma} | {uncertainty} | {} / {} / {} |",
-            m.name, m.walls, m.leaves, m.slabs
+            "| `{}` ({}) | {status} | {eps} | {loss} | {sigma} | {uncertainty} | {} / {} / {} |",
+            m.name,
+            match m.role {
+                Role::Walls => "walls",
+                Role::Slabs => "slabs",
+            },
+            m.walls,
+            m.leaves,
+            m.slabs
         );
     }
     let _ = writeln!(md);
     for m in &c.materials {
-        let _ = writeln!(md, "* `{}`: {}.", m.name, m.note);
+        let _ = writeln!(md, "* {}: {}.", label(m), m.note);
         for t in &m.thicknesses {
             if m.status == MaterialStatus::Fitted {
                 let _ = writeln!(
@@ -188,12 +204,16 @@ pub fn summary(calibration: &Calibration) -> String {
             (Some(p), Some(f)) => {
                 let _ = writeln!(
                     out,
-                    "  fitted     {:<22} ε′ {:.2} → {:.2}, loss {:.1} → {:.1} dB/m",
-                    m.name, p.permittivity, f.permittivity, p.loss_db_per_m, f.loss_db_per_m
+                    "  fitted     {:<24} ε′ {:.2} → {:.2}, loss {:.1} → {:.1} dB/m",
+                    label(m),
+                    p.permittivity,
+                    f.permittivity,
+                    p.loss_db_per_m,
+                    f.loss_db_per_m
                 );
             }
             _ => {
-                let _ = writeln!(out, "  unchanged  {:<22} {}", m.name, m.note);
+                let _ = writeln!(out, "  unchanged  {:<24} {}", label(m), m.note);
             }
         }
     }

@@ -182,7 +182,12 @@ fn side_lines(calibration: &Calibration) -> Vec<String> {
     let mut lines = vec!["Fitted materials".to_owned()];
     for m in calibration.fitted() {
         if let (Some(p), Some(f)) = (&m.prior, &m.fitted) {
-            lines.push(format!("{}: {:.0} \u{2192} {:.0} dB/m", m.name, p.loss_db_per_m, f.loss_db_per_m));
+            lines.push(format!(
+                "{}: {:.0} \u{2192} {:.0} dB/m",
+                super::report::label(m),
+                p.loss_db_per_m,
+                f.loss_db_per_m
+            ));
             lines.push(format!("   \u{3b5}\u{2032} {:.2} \u{2192} {:.2}", p.permittivity, f.permittivity));
         }
     }
