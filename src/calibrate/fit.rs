@@ -357,19 +357,28 @@ pub fn information(jacobian: &[Vec<Real>], weights: &[Real], layout: &Layout, ro
         .collect()
 }
 
+/// Where a fit starts: coordinates, and the linearisation there over the
+/// fitted points if it is known (it saves its trials).
+#[derive(Clone, Debug)]
+pub struct Start {
+    /// Coordinates `θ`.
+    pub theta: Vec<Real>,
+    /// Predictions and Jacobian at `theta` over the fitted points.
+    pub linearisation: Option<Linearisation>,
+}
+
 /// Fits the coordinates to the measurements `subset` (indices into the
-/// survey, increasing), starting from the prior. `start`, when given, is
-/// the linearisation at the prior over `subset` (it saves its trials).
+/// survey, increasing) from `start`. The objective does not depend on the
+/// start; a start near the optimum only saves iterations.
 pub fn fit(
     evaluator: &Evaluator,
     layout: &Layout,
     subset: &[usize],
     robust: Robust,
-    start: Option<Linearisation>,
+    start: Start,
 ) -> Result<FitResult> {
-    let prior = layout.prior_theta();
     if layout.coordinates.is_empty() || subset.is_empty() {
-        return Ok(FitResult { theta: prior, iterations: 0, converged: true });
+        return Ok(FitResult { theta: start.theta, iterations: 0, converged: true });
     }
     let measured = subset.iter().map(|&i| evaluator.survey().measurements[i].rssi_dbm).collect();
     let objective = Objective {
@@ -381,10 +390,10 @@ pub fn fit(
         cache: Mutex::new(HashMap::new()),
         predictions: Mutex::new(HashMap::new()),
     };
-    let u0: Vec<Real> = layout.coordinates.iter().map(|c| c.bounds.coordinate(c.prior)).collect();
-    if let (Some(start), Ok(mut cache)) = (start, objective.cache.lock()) {
+    let u0: Vec<Real> = layout.coordinates.iter().zip(&start.theta).map(|(c, &t)| c.bounds.coordinate(t)).collect();
+    if let (Some(l), Ok(mut cache)) = (start.linearisation, objective.cache.lock()) {
         // Linearisations are kept per unit of θ, whatever the map to u.
-        cache.insert(key(&u0), Arc::new(start));
+        cache.insert(key(&u0), Arc::new(l));
     }
     let failed = |e: argmin::core::Error| match e.downcast::<Error>() {
         Ok(error) => error,

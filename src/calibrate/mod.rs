@@ -61,7 +61,7 @@ use crate::materials::{complex_permittivity, slab_response, MaterialId, Material
 use crate::pipeline::{self, Model};
 use crate::scene::Scene;
 use crate::units::{Frequency, Real};
-use fit::{Coordinate, Kind, Layout, Linearisation, Robust};
+use fit::{Coordinate, Kind, Layout, Linearisation, Robust, Start};
 pub use model::Role;
 use model::{Evaluator, Slot};
 use params::{Bounded, Coefficients, Optics};
@@ -570,14 +570,17 @@ pub fn calibrate(
     let layout = layout_for(&prior, frequency, &seen);
     let columns: Vec<usize> =
         candidates.coordinates.iter().enumerate().filter(|(_, c)| seen.contains(&c.slot)).map(|(j, _)| j).collect();
-    let start_on = |subset: &[usize]| Linearisation {
-        predictions: subset.iter().map(|&i| screen.predictions[i]).collect(),
-        jacobian: subset.iter().map(|&i| columns.iter().map(|&j| screen.jacobian[i][j]).collect()).collect(),
+    let at_prior = |subset: &[usize]| Start {
+        theta: layout.prior_theta(),
+        linearisation: Some(Linearisation {
+            predictions: subset.iter().map(|&i| screen.predictions[i]).collect(),
+            jacobian: subset.iter().map(|&i| columns.iter().map(|&j| screen.jacobian[i][j]).collect()).collect(),
+        }),
     };
 
     // The fit to the whole survey, rounded as it will be written.
     progress("fitting the materials to the survey");
-    let whole = fit::fit(&evaluator, &layout, &all, robust, Some(start_on(&all)))?;
+    let whole = fit::fit(&evaluator, &layout, &all, robust, at_prior(&all))?;
     let mut fitted: Vec<Coefficients> = layout
         .coefficients(&whole.theta)
         .iter()
@@ -586,7 +589,8 @@ pub fn calibrate(
         .map(|(s, (f, p))| if seen.contains(&s) { f.rounded(DIGITS) } else { *p })
         .collect();
     progress("checking the fitted plan");
-    let at_fit = fit::linearise(&evaluator, &layout, &layout.theta_of(&fitted), &all)?;
+    let fitted_all = fitted.clone();
+    let at_fit = fit::linearise(&evaluator, &layout, &layout.theta_of(&fitted_all), &all)?;
     let spread =
         if layout.coordinates.is_empty() { Vec::new() } else { fit::posterior_sd(&at_fit, &measured, &layout, robust) };
     // A group the survey sees but does not determine (neither number's
@@ -605,7 +609,17 @@ pub fn calibrate(
         evaluator.predict(&fitted, &all)?
     };
 
-    // Cross-validation: each fold predicted by a fit to the others.
+    // Cross-validation: each fold predicted by a fit to the others. The
+    // fold fits start from the whole survey's optimum (their objective
+    // does not see the fold; the start only saves iterations).
+    let theta_fit = layout.theta_of(&fitted_all);
+    let near_fit = |subset: &[usize]| Start {
+        theta: theta_fit.clone(),
+        linearisation: Some(Linearisation {
+            predictions: subset.iter().map(|&i| at_fit.predictions[i]).collect(),
+            jacobian: subset.iter().map(|&i| at_fit.jacobian[i].clone()).collect(),
+        }),
+    };
     let mut cross = None;
     if config.folds >= 2 && survey.measurements.len() >= 2 {
         let folds = fit::folds(survey.measurements.len(), config.folds, config.seed);
@@ -614,7 +628,7 @@ pub fn calibrate(
         for (k, fold) in folds.iter().enumerate() {
             progress(&format!("cross-validation, fold {} of {}", k + 1, folds.len()));
             let train: Vec<usize> = all.iter().copied().filter(|i| fold.binary_search(i).is_err()).collect();
-            let result = fit::fit(&evaluator, &layout, &train, robust, Some(start_on(&train)))?;
+            let result = fit::fit(&evaluator, &layout, &train, robust, near_fit(&train))?;
             let values = evaluator.predict(&layout.coefficients(&result.theta), fold)?;
             let held: Vec<Real> = fold.iter().map(|&i| measured[i]).collect();
             fold_rmse.push(ErrorStats::of(&values, &held).rmse_db);

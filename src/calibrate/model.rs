@@ -210,31 +210,41 @@ impl<'a> Evaluator<'a> {
                 *w = true;
             }
         }
-        let mut values = vec![Real::NAN; self.survey.measurements.len()];
         let model = self.model.propagation();
-        for group in &self.groups {
-            let points: Vec<usize> = group.points.iter().copied().filter(|&i| wanted[i]).collect();
-            let (Some(ap), Some(storey)) = (scene.aps.get(group.ap), scene.floors.get(group.floor)) else { continue };
-            if points.is_empty() {
-                continue;
-            }
-            let z = storey.elevation + scene.settings.receiver_height;
-            // Per-AP work once per group; then every point of it in
-            // parallel, collected in order.
-            let field = model.field(scene, ap, group.floor);
-            let powers: Vec<Real> = points
-                .par_iter()
-                .map(|&i| {
-                    let p = self.survey.measurements[i].point;
-                    let dbm = field.received_power(Point3::new(p.x, p.y, z)).value();
-                    if dbm.is_nan() {
-                        PREDICTION_FLOOR_DBM
-                    } else {
-                        dbm.max(PREDICTION_FLOOR_DBM)
-                    }
-                })
-                .collect();
-            for (&i, power) in points.iter().zip(powers) {
+        // Groups in parallel (per-AP work once per group), and the points
+        // of each in parallel; every value is computed on its own and
+        // collected in order.
+        let computed: Vec<(Vec<usize>, Vec<Real>)> = self
+            .groups
+            .par_iter()
+            .filter_map(|group| {
+                let points: Vec<usize> = group.points.iter().copied().filter(|&i| wanted[i]).collect();
+                let (Some(ap), Some(storey)) = (scene.aps.get(group.ap), scene.floors.get(group.floor)) else {
+                    return None;
+                };
+                if points.is_empty() {
+                    return None;
+                }
+                let z = storey.elevation + scene.settings.receiver_height;
+                let field = model.field(scene, ap, group.floor);
+                let powers = points
+                    .par_iter()
+                    .map(|&i| {
+                        let p = self.survey.measurements[i].point;
+                        let dbm = field.received_power(Point3::new(p.x, p.y, z)).value();
+                        if dbm.is_nan() {
+                            PREDICTION_FLOOR_DBM
+                        } else {
+                            dbm.max(PREDICTION_FLOOR_DBM)
+                        }
+                    })
+                    .collect();
+                Some((points, powers))
+            })
+            .collect();
+        let mut values = vec![Real::NAN; self.survey.measurements.len()];
+        for (points, powers) in computed {
+            for (i, power) in points.into_iter().zip(powers) {
                 values[i] = power;
             }
         }
