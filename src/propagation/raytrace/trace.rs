@@ -366,6 +366,10 @@ struct PlanCrossing {
     enter: Real,
     leave: Real,
     cos: Real,
+    /// Through the whole thickness, away from every opening, of a wall
+    /// that stands floor to ceiling, on a path that stays between them:
+    /// the wall's own slab whatever the vertical pattern.
+    simple: bool,
 }
 
 /// Scratch space for one receiver's paths, reused across nodes.
@@ -426,6 +430,20 @@ struct PathTotals {
     power: Real,
     horizontal_share: Real,
     is_direct: bool,
+}
+
+/// Whether the plan crossing from `enter` to `leave` (points on the
+/// centreline's line) may meet one of the wall's openings.
+#[inline]
+fn passes_opening(wall: &WallOptics, (enter, leave): (Point2, Point2)) -> bool {
+    if wall.openings.is_empty() {
+        return false;
+    }
+    let along = |p: Point2| (p - wall.a).dot(&wall.along) / wall.length;
+    let (u0, u1) = (along(enter), along(leave));
+    let (low, high) = if u0 <= u1 { (u0, u1) } else { (u1, u0) };
+    let slack = 1e-6 / wall.length;
+    wall.openings.iter().any(|o| o.along.0 <= high + slack && o.along.1 >= low - slack)
 }
 
 /// Where the plan segment `a → b` is inside the wall's footprint (entry
@@ -834,8 +852,13 @@ impl TraceContext<'_> {
                 }
                 let optics = &walls[wall as usize];
                 if let Some((enter, leave, cos)) = clip_footprint(optics, a, b) {
-                    scratch.crossings.push(PlanCrossing { wall, enter, leave, cos });
-                    if bounded && plan_length * (leave - enter) * cos >= optics.half * 2.0 - GRAZE_TOLERANCE {
+                    let whole = plan_length * (leave - enter) * cos >= optics.half * 2.0 - GRAZE_TOLERANCE;
+                    let simple = whole
+                        && self.same_storey
+                        && optics.full_height
+                        && !passes_opening(optics, (a + (b - a) * enter, a + (b - a) * leave));
+                    scratch.crossings.push(PlanCrossing { wall, enter, leave, cos, simple });
+                    if bounded && whole {
                         bound *= self.crossing_bound(optics, wall, (a + (b - a) * enter, a + (b - a) * leave), cos);
                         dead = bound < cutoff_mw;
                     }
@@ -1131,7 +1154,21 @@ impl TraceContext<'_> {
             let (first, last) = scratch.legs[plan_leg];
             for crossing in &scratch.crossings[first as usize..last as usize] {
                 let wall = &walls[crossing.wall as usize];
-                let Some((slab, at, opening)) = cross_in_height(wall, crossing, span, (from, to), plan_length) else {
+                let found = if crossing.simple && span.0 <= crossing.enter && crossing.leave <= span.1 {
+                    // Only the angle depends on the vertical pattern.
+                    let at = if explain.is_some() {
+                        let middle = (0.5 * (crossing.enter + crossing.leave) - span.0) / (span.1 - span.0);
+                        from + (to - from) * middle
+                    } else {
+                        from
+                    };
+                    Some((wall.slab, at, false))
+                } else if crossing.simple && (crossing.leave <= span.0 || crossing.enter >= span.1) {
+                    None
+                } else {
+                    cross_in_height(wall, crossing, span, (from, to), plan_length)
+                };
+                let Some((slab, at, opening)) = found else {
                     continue;
                 };
                 let cos = crossing.cos * horizontal_share;
