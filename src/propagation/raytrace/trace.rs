@@ -16,7 +16,8 @@ use super::images::{segment_bound, segments_max, ImageNode, ImageTree};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
 use crate::propagation::crossing::{
-    cross_wall, for_each_slab, index_range, row_interval, Leg, SlabLookup, GRAZE_TOLERANCE, MIN_TRANSMISSION_POWER,
+    cross_wall, for_each_slab, index_range, row_interval, row_interval_strict, Leg, SlabLookup, GRAZE_TOLERANCE,
+    MIN_TRANSMISSION_POWER,
 };
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::propagation::MIN_DISTANCE;
@@ -575,6 +576,7 @@ impl TraceContext<'_> {
     pub fn trace_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let mut active: Vec<(u32, u32, u32)> = Vec::new();
         let mut scratch = PlanScratch::default();
+        let mut own_cones: Vec<u32> = Vec::new();
         for (index, node) in self.tree.nodes.iter().enumerate() {
             let (start, end) = index_range(xs, row_interval(&node.wedge, y));
             if start >= end {
@@ -598,6 +600,7 @@ impl TraceContext<'_> {
                 }
             }
             let mut active_ready = false;
+            let mut own_ready = false;
             let mut cursor = 0;
             for block in (start..end).step_by(PRUNE_BLOCK) {
                 let block_end = (block + PRUNE_BLOCK).min(end);
@@ -621,7 +624,19 @@ impl TraceContext<'_> {
                         continue;
                     }
                     let cutoff = sums[i].cutoff(self.cutoff_mw);
-                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor) {
+                    if prune && !own_ready {
+                        // The last-leg cones that reach this row's span.
+                        own_cones.clear();
+                        for k in node.own.clone() {
+                            let (low, high) =
+                                index_range(xs, row_interval_strict(&self.tree.own[k as usize].planes, y));
+                            if low.max(start) < high.min(end) {
+                                own_cones.push(k);
+                            }
+                        }
+                        own_ready = true;
+                    }
+                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, &own_cones) {
                         continue;
                     }
                     if !active_ready {
@@ -715,6 +730,17 @@ impl TraceContext<'_> {
                 }
             }
         }
+        // Walls certainly crossed behind the last reflection, where the
+        // whole span lies in their region (convex: both ends inside).
+        for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
+            let inside = |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
+            if inside(a) && inside(b) {
+                bound *= cone.bound;
+                if bound < cutoff_mw {
+                    return true;
+                }
+            }
+        }
         false
     }
 
@@ -723,7 +749,7 @@ impl TraceContext<'_> {
     /// crosses, the slabs between storeys and its reflections at their
     /// most favourable angles, is already weaker. Cheapest factors first.
     #[inline]
-    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize) -> bool {
+    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize, own: &[u32]) -> bool {
         let direction = c - node.image;
         let distance = direction.norm();
         let wavelength = self.ap.frequency.wavelength();
@@ -756,7 +782,8 @@ impl TraceContext<'_> {
                 }
             }
         }
-        for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
+        for &k in own {
+            let cone = &self.tree.own[k as usize];
             if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
