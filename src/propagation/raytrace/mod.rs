@@ -53,8 +53,10 @@
 //! path always counts). Per-AP work (faces, tree, facets) is done once per
 //! storey in [`PropagationModel::field`], and cells run in parallel.
 
+pub mod diffraction;
 pub mod images;
 pub mod trace;
+pub mod utd;
 
 use crate::geometry::Point3;
 use crate::propagation::crossing::SlabLookup;
@@ -77,15 +79,30 @@ pub const DEFAULT_MAX_REFLECTIONS: usize = 3;
 /// The ray-tracing model.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RayTrace {
-    /// Maximum reflections per path (0 to [`MAX_ORDER`]).
+    /// Maximum reflections per path (0 to [`MAX_ORDER`]); a diffraction
+    /// counts as one.
     pub max_reflections: usize,
     /// Sum complex amplitudes (phase) instead of powers.
     pub coherent: bool,
+    /// Trace diffraction on vertical edges ([`diffraction`]).
+    pub diffraction: bool,
 }
 
 impl Default for RayTrace {
     fn default() -> Self {
-        RayTrace { max_reflections: DEFAULT_MAX_REFLECTIONS, coherent: false }
+        RayTrace { max_reflections: DEFAULT_MAX_REFLECTIONS, coherent: false, diffraction: true }
+    }
+}
+
+impl RayTrace {
+    /// The default model with `max_reflections` reflections.
+    pub fn with_reflections(max_reflections: usize) -> Self {
+        RayTrace { max_reflections, ..RayTrace::default() }
+    }
+
+    /// Without diffraction: specular paths only.
+    pub fn specular(self) -> Self {
+        RayTrace { diffraction: false, ..self }
     }
 }
 
@@ -156,7 +173,7 @@ impl RayTrace {
                 slabs
             })
             .collect();
-        TraceContext {
+        let mut context = TraceContext {
             scene,
             ap,
             storey,
@@ -176,7 +193,15 @@ impl RayTrace {
             eirp_mw,
             wavenumber: trace::wavenumber(ap),
             coherent: self.coherent,
+            diffraction: None,
+        };
+        // One diffraction per path, counting as an interaction, with at
+        // most one wall reflection besides (before or after it).
+        if self.diffraction && same_storey && max_reflections >= 1 {
+            let reflections = (max_reflections - 1).min(1) as u8;
+            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque));
         }
+        context
     }
 
     /// Every path from `ap` to `receiver` (on storey `floor`), strongest

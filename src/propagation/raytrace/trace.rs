@@ -50,6 +50,13 @@ pub enum Bounce {
     Ceiling,
     /// A facet of a vault.
     Vault,
+    /// A diffraction on a vertical edge of the storey.
+    Edge {
+        /// Index of the edge in its storey's edges.
+        edge: u32,
+        /// What the edge is.
+        kind: crate::scene::optics::EdgeKind,
+    },
 }
 
 /// One reflection along a path.
@@ -184,6 +191,8 @@ pub struct TraceContext<'a> {
     pub wavenumber: Real,
     /// Sum complex amplitudes too (phase costs a sin/cos per path).
     pub coherent: bool,
+    /// Diffraction on the storey's edges, when traced.
+    pub diffraction: Option<super::diffraction::Diffraction>,
 }
 
 /// The sums over all paths at one receiver.
@@ -213,6 +222,13 @@ impl FieldSum {
         absolute_mw.max(self.direct_mw * RELATIVE_CUTOFF).max(self.floor_mw)
     }
 
+    /// The power below which a path is left out (public to the tracer's
+    /// modules).
+    #[inline]
+    pub(super) fn cutoff_mw(&self, absolute_mw: Real) -> Real {
+        self.cutoff(absolute_mw)
+    }
+
     /// An empty sum that leaves out paths under `floor_mw`.
     pub fn above(floor_mw: Real) -> FieldSum {
         FieldSum { floor_mw, ..FieldSum::default() }
@@ -227,7 +243,7 @@ const RELATIVE_CUTOFF: Real = 1e-5;
 /// The product of a path's coefficients: powers (`|R|²`, `|T|²`) for an
 /// incoherent sum, complex amplitudes for a coherent one. The tracing code
 /// is written once over both.
-trait Amplitude: Copy {
+pub(super) trait Amplitude: Copy {
     const ONE: Self;
     fn power(self) -> Real;
     fn reflect(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
@@ -362,15 +378,15 @@ impl Route {
 /// footprint begins and ends, and the cosine of the plan angle of
 /// incidence. Shared by every vertical pattern of the plan path.
 #[derive(Clone, Copy, Debug)]
-struct PlanCrossing {
-    wall: u32,
-    enter: Real,
-    leave: Real,
-    cos: Real,
+pub(super) struct PlanCrossing {
+    pub(super) wall: u32,
+    pub(super) enter: Real,
+    pub(super) leave: Real,
+    pub(super) cos: Real,
     /// Through the whole thickness, away from every opening, of a wall
     /// that stands floor to ceiling, on a path that stays between them:
     /// the wall's own slab whatever the vertical pattern.
-    simple: bool,
+    pub(super) simple: bool,
 }
 
 /// Scratch space for one receiver's paths, reused across nodes.
@@ -413,7 +429,7 @@ struct PlanPath {
     depth: usize,
 }
 
-type Explain<'e> = Option<&'e mut dyn FnMut(PathRecord)>;
+pub(super) type Explain<'e> = Option<&'e mut dyn FnMut(PathRecord)>;
 
 /// One node's plan path to one receiver, and which last-leg walls the
 /// receiver can be behind.
@@ -451,7 +467,7 @@ fn passes_opening(wall: &WallOptics, (enter, leave): (Point2, Point2)) -> bool {
 /// and exit as fractions of the segment) and the cosine of its plan angle
 /// of incidence: the along- and across-wall slabs of the prism test.
 #[inline]
-fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real, Real)> {
+pub(super) fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real, Real)> {
     // Quick rejection (no division): both ends on one side of the band.
     let (across_a, across_b) = ((a - wall.a).dot(&wall.normal), (b - wall.a).dot(&wall.normal));
     if (across_a > wall.half && across_b > wall.half) || (across_a < -wall.half && across_b < -wall.half) {
@@ -494,7 +510,7 @@ fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real
 /// the thickness really crossed, or a leaf), where, and whether a leaf.
 /// The same rules as [`cross_wall`] on the 3D leg.
 #[inline]
-fn cross_in_height(
+pub(super) fn cross_in_height(
     wall: &WallOptics,
     crossing: &PlanCrossing,
     span: (Real, Real),
@@ -566,6 +582,7 @@ impl TraceContext<'_> {
                 self.vault_path(view, receiver, &mut sum, &mut explain);
             }
         }
+        self.diffract_point(receiver, &mut sum, &mut explain);
         sum
     }
 
@@ -667,6 +684,7 @@ impl TraceContext<'_> {
                 }
             }
         }
+        self.diffract_row(y, xs, z, skip, sums);
     }
 
     /// The last-leg walls of `node` whose shadow covers some of the cells
@@ -1281,7 +1299,13 @@ impl TraceContext<'_> {
     /// steep): the slab's, or a leaf's or a hole's where the crossing may
     /// pass an opening, at that angle or any more grazing one.
     #[inline]
-    fn crossing_bound(&self, wall: &WallOptics, index: u32, (enter, leave): (Point2, Point2), cos: Real) -> Real {
+    pub(super) fn crossing_bound(
+        &self,
+        wall: &WallOptics,
+        index: u32,
+        (enter, leave): (Point2, Point2),
+        cos: Real,
+    ) -> Real {
         if !wall.full_height {
             return 1.0;
         }
@@ -1302,7 +1326,7 @@ impl TraceContext<'_> {
     /// cosine `cos` or any more grazing one... down to `cos`: the running
     /// maximum towards normal incidence over its slab and leaves.
     #[inline]
-    fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
+    pub(super) fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
         self.reflectors[segment as usize]
             .iter()
             .map(|slab| self.lookup.max_reflection_power_from(slab, cos))
