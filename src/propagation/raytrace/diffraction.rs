@@ -80,7 +80,7 @@ pub struct Source {
     pub length: Real,
     /// Angle of the incident direction (towards the AP) from the 0-face.
     pub phi_incident: Real,
-    /// Wall crossings of each incident leg, ranges of [`Diffraction::crossings`].
+    /// Wall crossings of each incident leg, ranges of the incident crossings.
     pub legs: [(u32, u32); 2],
     /// Wall reflections allowed after the edge (0 or 1).
     pub after: u8,

@@ -73,7 +73,7 @@ pub fn fresnel_tail(z: Real) -> Complex64 {
 /// The UTD transition function `F(x) = 2j √x e^{jx} ∫_{√x}^∞ e^{−jτ²} dτ`
 /// for `x ≥ 0`: 0 at 0, → 1 for large `x`.
 ///
-/// PERF: the hot path of diffraction. Below [`ASYMPTOTIC_FROM`] it is
+/// PERF: the hot path of diffraction. Below x = 30 it is
 /// interpolated in a table over `√x` (F is smooth there; the error is under
 /// 1e-7), above it the asymptotic series (Kouyoumjian & Pathak 1974,
 /// eq. 25) `1 + j/(2x) − 3/(4x²) − 15j/(8x³) + 105/(16x⁴)`, whose next
