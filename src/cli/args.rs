@@ -156,6 +156,9 @@ pub struct ModelArgs {
     /// corners (raytrace; on by default).
     #[arg(long)]
     pub no_diffraction: bool,
+    /// Trace no diffuse scattering from walls (raytrace; on by default).
+    #[arg(long)]
+    pub no_scattering: bool,
 }
 
 /// `wifiplan plan`.

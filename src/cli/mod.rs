@@ -92,6 +92,7 @@ impl args::ModelArgs {
                 max_reflections: self.max_reflections as usize,
                 coherent: self.coherent,
                 diffraction: !self.no_diffraction,
+                scattering: !self.no_scattering,
             }),
         }
     }

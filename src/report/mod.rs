@@ -213,6 +213,19 @@ pub fn path_reports(
                     Bounce::Floor => "floor".to_owned(),
                     Bounce::Ceiling => "ceiling".to_owned(),
                     Bounce::Vault => "vault".to_owned(),
+                    Bounce::Scatter { wall, side } => {
+                        let segment = &storey.walls[wall as usize];
+                        let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
+                        let facing = crate::scene::optics::wall_normal(segment.a, segment.b) * side as Real;
+                        return format!(
+                            "diffuse scattering from {name} ({} face) at ({:.2}, {:.2}, {:.2}), leaving at {:.0}°",
+                            compass(facing.x, facing.y),
+                            r.point.x,
+                            r.point.y,
+                            r.point.z,
+                            r.incidence_deg
+                        );
+                    }
                     Bounce::Edge { edge, kind } => {
                         let what = match kind {
                             crate::scene::optics::EdgeKind::Jamb => "jamb of an opening in",

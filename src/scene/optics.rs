@@ -242,6 +242,9 @@ pub struct Edge {
     pub n: Real,
     /// The screen's slab (TE key): its faces reflect, it transmits.
     pub slab: KeyedSlab,
+    /// What fills the aperture beside the edge: a door or window leaf, or
+    /// nothing (`None`: air, a free end or an empty opening).
+    pub aperture: Option<KeyedSlab>,
     /// What it is.
     pub kind: EdgeKind,
 }
@@ -301,6 +304,7 @@ fn edges(walls: &[WallOptics], offset: usize) -> Vec<Edge> {
                     sense: 1.0,
                     n: 2.0,
                     slab: wall.slab,
+                    aperture: None,
                     kind: EdgeKind::WallEnd,
                 }),
                 &[(j, along)] if i < j => {
@@ -328,6 +332,7 @@ fn edges(walls: &[WallOptics], offset: usize) -> Vec<Edge> {
                         sense,
                         n: exterior / std::f64::consts::PI,
                         slab: wall.slab,
+                        aperture: None,
                         kind: EdgeKind::Corner,
                     });
                 }
@@ -358,6 +363,7 @@ fn edges(walls: &[WallOptics], offset: usize) -> Vec<Edge> {
                     sense: 1.0,
                     n: 2.0,
                     slab: wall.slab,
+                    aperture: opening.leaf,
                     kind: EdgeKind::Jamb,
                 });
             }

@@ -278,6 +278,9 @@ impl<'a> TraceContext<'a> {
     /// ones are summed: the cutoff is relative to them).
     pub(super) fn diffract_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let Some(diffraction) = &self.diffraction else { return };
+        for sum in sums.iter_mut() {
+            sum.specular_mw = sum.power_mw;
+        }
         let wavelength = self.ap.frequency.wavelength();
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
@@ -331,6 +334,7 @@ impl<'a> TraceContext<'a> {
     /// Every diffracted path to one receiver.
     pub(super) fn diffract_point(&self, receiver: Point3, sum: &mut FieldSum, explain: &mut Explain) {
         let Some(diffraction) = &self.diffraction else { return };
+        sum.specular_mw = sum.power_mw;
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
             for &m in &source.nodes {
@@ -434,10 +438,15 @@ impl<'a> TraceContext<'a> {
         let cos0 = geometry.phi_incident.sin().abs() * sin_beta;
         let cosn = (edge.n * pi - geometry.phi).sin().abs() * sin_beta;
         let incident_face = self.lookup.response(&edge.slab, cos0, Polarization::Te);
+        // The direct field beside the edge: through the aperture's leaf (or
+        // nothing), against through the wall.
+        let aperture = edge
+            .aperture
+            .map_or(Complex64::new(1.0, 0.0), |leaf| self.lookup.transmission(&leaf, cos0, Polarization::Te));
         let faces = WedgeFaces {
             r0: incident_face.reflection,
             rn: self.lookup.response(&edge.slab, cosn, Polarization::Te).reflection,
-            transmission: incident_face.transmission,
+            transmission: aperture - incident_face.transmission,
         };
         let d = coefficient(&geometry, &faces);
         let phase = Complex64::from_polar(1.0, -k * (s_in + s_out));
@@ -467,15 +476,16 @@ impl<'a> TraceContext<'a> {
         if source.reflections == 1 {
             let first = (source.points[1] - source.points[0]).norm();
             let Some((r, record)) = reflect(source.face, source.points[1], source.points[0], first) else { return };
-            amplitude *= r;
+            amplitude *= r * self.specular_share.sqrt();
             if explain.is_some() {
                 reflections.push(record);
             }
         }
         let edge_point = Point3::new(edge.point.x, edge.point.y, edge_z);
         if explain.is_some() {
-            let free_d = (wavelength / (4.0 * pi * (s_in + s_out))).powi(2);
-            let diffracted = (d / spread).norm_sqr() / free_d;
+            // The diffraction's own loss: the diffracted power over the free-
+            // space power of the unfolded length s + s′.
+            let diffracted = (d / spread).norm_sqr() * (s_in + s_out).powi(2);
             reflections.push(Reflection {
                 bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
                 point: edge_point,
@@ -486,7 +496,7 @@ impl<'a> TraceContext<'a> {
         if node.depth == 1 {
             let at_distance = source.length + (out_points[1] - edge.point).norm();
             let Some((r, record)) = reflect(node.face, out_points[1], edge.point, at_distance) else { return };
-            amplitude *= r;
+            amplitude *= r * self.specular_share.sqrt();
             if explain.is_some() {
                 reflections.push(record);
             }
@@ -587,15 +597,18 @@ impl<'a> TraceContext<'a> {
             let difference = k * (s_in + s_out - direct);
             let weight = ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0);
             if weight > 0.0 {
-                let through = if lit { Complex64::new(1.0, 0.0) } else { faces.transmission };
+                let through = if lit { aperture } else { incident_face.transmission };
                 // Everything but the edge is common to both paths.
                 let common = if d.norm() > 0.0 { amplitude * spread / (d * phase) } else { Complex64::new(0.0, 0.0) };
                 let companion = common * through * Complex64::from_polar(1.0 / direct, -k * direct);
                 let cross = 2.0 * free * (companion.conj() * amplitude).re * weight;
-                added = (power + cross).max(-0.999 * free * companion.norm_sqr());
+                added = power + cross;
             }
         }
-        sum.power_mw += added;
+        // The interference term can only take back part of what the
+        // specular paths brought (at a shadow boundary the field is half
+        // the direct one): never below a quarter of their sum.
+        sum.power_mw = (sum.power_mw + added).max(0.25 * sum.specular_mw);
         sum.paths += 1;
         if self.coherent {
             sum.amplitude += amplitude * free.sqrt();

@@ -55,6 +55,7 @@
 
 pub mod diffraction;
 pub mod images;
+pub mod scattering;
 pub mod trace;
 pub mod utd;
 
@@ -86,11 +87,13 @@ pub struct RayTrace {
     pub coherent: bool,
     /// Trace diffraction on vertical edges ([`diffraction`]).
     pub diffraction: bool,
+    /// Trace diffuse scattering from walls ([`scattering`]).
+    pub scattering: bool,
 }
 
 impl Default for RayTrace {
     fn default() -> Self {
-        RayTrace { max_reflections: DEFAULT_MAX_REFLECTIONS, coherent: false, diffraction: true }
+        RayTrace { max_reflections: DEFAULT_MAX_REFLECTIONS, coherent: false, diffraction: true, scattering: true }
     }
 }
 
@@ -100,9 +103,9 @@ impl RayTrace {
         RayTrace { max_reflections, ..RayTrace::default() }
     }
 
-    /// Without diffraction: specular paths only.
+    /// Without diffraction and diffuse scattering: specular paths only.
     pub fn specular(self) -> Self {
-        RayTrace { diffraction: false, ..self }
+        RayTrace { diffraction: false, scattering: false, ..self }
     }
 }
 
@@ -194,12 +197,19 @@ impl RayTrace {
             wavenumber: trace::wavenumber(ap),
             coherent: self.coherent,
             diffraction: None,
+            scattering: None,
+            specular_share: 1.0,
         };
         // One diffraction per path, counting as an interaction, with at
         // most one wall reflection besides (before or after it).
         if self.diffraction && same_storey && max_reflections >= 1 {
             let reflections = (max_reflections - 1).min(1) as u8;
             context.diffraction = Some(context.prepare_diffraction(reflections, &opaque));
+        }
+        if self.scattering && same_storey && max_reflections >= 1 {
+            let s = scattering::SCATTERING_COEFFICIENT;
+            context.specular_share = 1.0 - s * s;
+            context.scattering = Some(context.prepare_scattering(&opaque));
         }
         context
     }

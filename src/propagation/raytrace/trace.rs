@@ -50,6 +50,13 @@ pub enum Bounce {
     Ceiling,
     /// A facet of a vault.
     Vault,
+    /// Diffuse scattering on a strip of a wall face.
+    Scatter {
+        /// Wall segment index in the storey.
+        wall: u32,
+        /// Which face.
+        side: i8,
+    },
     /// A diffraction on a vertical edge of the storey.
     Edge {
         /// Index of the edge in its storey's edges.
@@ -193,6 +200,11 @@ pub struct TraceContext<'a> {
     pub coherent: bool,
     /// Diffraction on the storey's edges, when traced.
     pub diffraction: Option<super::diffraction::Diffraction>,
+    /// Lit wall strips that scatter diffusely, when traced.
+    pub scattering: Option<Vec<super::scattering::Tile>>,
+    /// The share of power a wall's specular reflection keeps (1 − S² with
+    /// diffuse scattering, else 1).
+    pub specular_share: Real,
 }
 
 /// The sums over all paths at one receiver.
@@ -209,6 +221,9 @@ pub struct FieldSum {
     /// Paths weaker than this, mW, are left out (the relevance floor,
     /// [`crate::propagation::RELEVANCE_DB`]; 0 for none).
     pub floor_mw: Real,
+    /// Σ power of the specular paths (and vaults), mW, once diffraction
+    /// starts.
+    pub specular_mw: Real,
 }
 
 impl FieldSum {
@@ -249,6 +264,8 @@ pub(super) trait Amplitude: Copy {
     fn reflect(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
     fn transmit(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
     fn complex(self) -> Complex64;
+    /// Times a power factor.
+    fn scale(self, power: Real) -> Self;
 }
 
 impl Amplitude for Real {
@@ -268,6 +285,10 @@ impl Amplitude for Real {
     #[inline]
     fn complex(self) -> Complex64 {
         Complex64::new(self.sqrt(), 0.0)
+    }
+    #[inline]
+    fn scale(self, power: Real) -> Real {
+        self * power
     }
 }
 
@@ -301,6 +322,10 @@ impl Amplitude for Complex64 {
     #[inline]
     fn complex(self) -> Complex64 {
         self
+    }
+    #[inline]
+    fn scale(self, power: Real) -> Complex64 {
+        self * power.sqrt()
     }
 }
 
@@ -583,6 +608,7 @@ impl TraceContext<'_> {
             }
         }
         self.diffract_point(receiver, &mut sum, &mut explain);
+        self.scatter_point(receiver, &mut sum, &mut explain);
         sum
     }
 
@@ -685,6 +711,7 @@ impl TraceContext<'_> {
             }
         }
         self.diffract_row(y, xs, z, skip, sums);
+        self.scatter_row(y, xs, z, skip, sums);
     }
 
     /// The last-leg walls of `node` whose shadow covers some of the cells
@@ -1076,7 +1103,7 @@ impl TraceContext<'_> {
                 let Some(slab) = wall.material_at(along, z) else { return };
                 let incoming = (points2[wall_slot + 1] - points2[wall_slot]).normalize();
                 let cos = horizontal_share * incoming.dot(&face.normal).abs();
-                amplitude = amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te);
+                amplitude = amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te).scale(self.specular_share);
                 let bounce = Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab };
                 let loss = reflection_loss(&self.lookup, &slab, cos, Polarization::Te, explain);
                 route.push(Point3::new(p2.x, p2.y, z), (bounce, cos, loss), wall_slot, 1.0);

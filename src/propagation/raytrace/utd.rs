@@ -12,7 +12,7 @@
 //! both measured from the lit "0-face" across the exterior,
 //!
 //! ```text
-//! D = −e^{−jπ/4} / (2n √(2πk) sin β₀) · [ (1 − T)(d₁ + d₂) + R₀ d₄ + Rₙ d₃ ]
+//! D = −e^{−jπ/4} / (2n √(2πk) sin β₀) · [ J (d₁ + d₂) + R₀ d₄ + Rₙ d₃ ]
 //! d₁,₂ = cot((π ± (φ − φ′)) / 2n) · F(kL a±(φ − φ′))
 //! d₃,₄ = cot((π ± (φ + φ′)) / 2n) · F(kL a±(φ + φ′))
 //! a±(β) = 2 cos²((2nπN± − β) / 2),  N± the integer nearest (β ± π)/(2nπ)
@@ -20,12 +20,13 @@
 //!
 //! `R₀` and `Rₙ` are the faces' reflection coefficients (Luebbers; −1 and
 //! −1 give the perfectly conducting soft wedge), `L = s s′ sin²β₀ / (s + s′)`
-//! for spherical waves. The factor `(1 − T)` on the incident shadow
-//! boundary terms makes a screen that lets `T` of the field through only
-//! compensate the part of the direct field it removes (Burnside & Burgener,
-//! IEEE Trans. AP-31(1), 1983, for thin dielectric half-planes), so the
-//! total field stays continuous across that boundary for a penetrable wall
-//! too; for an opaque wall (T = 0) it is Luebbers' coefficient.
+//! for spherical waves. The factor `J` on the incident shadow boundary
+//! terms is the jump of the direct field there: `1 − T` for a screen that
+//! lets `T` of the field through (Burnside & Burgener, IEEE Trans. AP-31(1),
+//! 1983, for thin dielectric half-planes), `T_leaf − T` beside a door or
+//! window leaf, so the total field stays continuous across that boundary
+//! for penetrable walls and apertures too; for an opaque wall beside air
+//! (J = 1) it is Luebbers' coefficient.
 
 use num_complex::Complex64;
 
@@ -161,8 +162,11 @@ pub struct WedgeFaces {
     pub r0: Complex64,
     /// Reflection coefficient of the n-face at the diffracted ray's angle.
     pub rn: Complex64,
-    /// Transmission through the wall along the incident ray (0 for an
-    /// opaque wedge).
+    /// The jump of the direct field across the incident shadow boundary,
+    /// as a share of the field without any wall: `1` for an opaque wedge
+    /// beside air, `T_aperture − T_wall` where the wall lets `T_wall`
+    /// through and the aperture beside the edge (a door leaf, say) lets
+    /// `T_aperture` through.
     pub transmission: Complex64,
 }
 
@@ -177,13 +181,13 @@ pub fn coefficient(geometry: &WedgeGeometry, faces: &WedgeFaces) -> Complex64 {
     let d3 = term(plus, n, 1.0, kl);
     let d4 = term(plus, n, -1.0, kl);
     let prefactor = -Complex64::from_polar(1.0, -PI / 4.0) / (2.0 * n * (2.0 * PI * k).sqrt() * sin_beta.max(1e-9));
-    prefactor * ((1.0 - faces.transmission) * (d1 + d2) + faces.r0 * d4 + faces.rn * d3)
+    prefactor * (faces.transmission * (d1 + d2) + faces.r0 * d4 + faces.rn * d3)
 }
 
 /// An upper bound of `|D|` without the transition functions: each term
 /// `cot(x)·F(kLa)` is at most `1.2·|cot x|` (|F| ≤ 1.2) and at most its
 /// limit on the boundary, `1.2·n√(2πkL)`; `coefficients` bounds the
-/// magnitudes of `(1 − T)`, `R₀` and `Rₙ`.
+/// magnitudes of `J`, `R₀` and `Rₙ`.
 pub fn coefficient_bound(geometry: &WedgeGeometry, coefficients: (Real, Real, Real)) -> Real {
     let WedgeGeometry { n, phi_incident, phi, sin_beta, distance, k } = *geometry;
     let ceiling = 1.2 * n * (2.0 * PI * k * distance).sqrt();
@@ -297,7 +301,7 @@ mod tests {
         let faces = WedgeFaces {
             r0: Complex64::new(-1.0, 0.0),
             rn: Complex64::new(-1.0, 0.0),
-            transmission: Complex64::new(0.0, 0.0),
+            transmission: Complex64::new(1.0, 0.0),
         };
         let mut worst: Real = 0.0;
         for degrees in (2..359).step_by(3) {
@@ -332,7 +336,7 @@ mod tests {
         let faces = WedgeFaces {
             r0: Complex64::new(-0.5, 0.1),
             rn: Complex64::new(-0.4, 0.0),
-            transmission: Complex64::new(0.1, 0.05),
+            transmission: Complex64::new(0.9, -0.05),
         };
         for (phi, phi_incident) in [(PI + PI / 4.0, PI / 4.0), (PI - PI / 3.0, PI / 3.0), (1.5 * PI, 0.5 * PI)] {
             for n in [2.0, 1.5] {
