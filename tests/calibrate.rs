@@ -45,7 +45,11 @@ fn gaussian(rng: &mut SplitMix64) -> f64 {
 /// `n` points spread over both rooms (0.4 m clear of the walls) with the
 /// true received power of AP-A there plus Gaussian noise, all from `seed`.
 fn readings(seed: u64, n: usize) -> Vec<(f64, f64, f64)> {
-    let scene = scene_of(&truth_text());
+    readings_of(&scene_of(&truth_text()), 0, seed, n)
+}
+
+/// Like [`readings`], for AP number `ap` of `scene`.
+fn readings_of(scene: &Scene, ap: usize, seed: u64, n: usize) -> Vec<(f64, f64, f64)> {
     let model = RayTrace::default();
     let mut rng = SplitMix64::new(seed);
     (0..n)
@@ -55,7 +59,7 @@ fn readings(seed: u64, n: usize) -> Vec<(f64, f64, f64)> {
             let y = 0.55 + (6.45 - 0.55) * rng.next_unit();
             // Millimetre coordinates, as a survey tool writes them.
             let (x, y) = ((x * 1000.0).round() / 1000.0, (y * 1000.0).round() / 1000.0);
-            let truth = model.received_power(&scene, &scene.aps[0], 0, Point3::new(x, y, 1.0)).value();
+            let truth = model.received_power(scene, &scene.aps[ap], 0, Point3::new(x, y, 1.0)).value();
             let reading = truth + NOISE_DB * gaussian(&mut rng);
             (x, y, (reading * 10.0).round() / 10.0)
         })
@@ -63,10 +67,14 @@ fn readings(seed: u64, n: usize) -> Vec<(f64, f64, f64)> {
 }
 
 fn csv(points: &[(f64, f64, f64)], comment: &str) -> String {
+    csv_of("AP-A", points, comment)
+}
+
+fn csv_of(ap: &str, points: &[(f64, f64, f64)], comment: &str) -> String {
     let mut text = String::from(comment);
     text.push_str("x,y,floor,ap,rssi_dbm\n");
     for (x, y, rssi) in points {
-        text.push_str(&format!("{x},{y},rdc,AP-A,{rssi}\n"));
+        text.push_str(&format!("{x},{y},rdc,{ap},{rssi}\n"));
     }
     text
 }
@@ -248,6 +256,92 @@ fn cli_writes_the_calibrated_plan_report_and_maps() {
     ]);
     // The calibrated far room is brighter: no regression.
     assert_eq!(compare.status.code(), Some(0), "{}", transcript(&compare));
+}
+
+/// Two survey files, two APs (AP-B added in the far room): every reading is
+/// used and located, both APs are fitted together, and the calibrated plan
+/// goes through `plan`.
+#[test]
+fn several_files_and_several_aps_are_fitted_together() {
+    let ap_b = "\n[[aps]]\nid = \"AP-B\"\nfloor = \"rdc\"\nposition = [13.0, 3.5]\nchannel = 149\ntx_power_dbm = 17\n";
+    let truth = scene_of(&(truth_text() + ap_b));
+    let dir = temp_dir();
+    let plan = dir.path().join("two_aps.toml");
+    std::fs::write(&plan, example_text(GUESS) + ap_b).unwrap();
+    let (a, b) = (dir.path().join("walk-a.csv"), dir.path().join("walk-b.csv"));
+    std::fs::write(&a, csv_of("AP-A", &readings_of(&truth, 0, 5, 30), "")).unwrap();
+    // The second file mixes both APs, as a scanner logging every BSSID does.
+    let mut mixed = readings_of(&truth, 1, 6, 20);
+    let tail = readings_of(&truth, 0, 7, 10);
+    let mut text = csv_of("AP-B", &mixed, "# second walk\n");
+    for (x, y, rssi) in &tail {
+        text.push_str(&format!("{x},{y},rdc,AP-A,{rssi}\n"));
+    }
+    mixed.extend(tail);
+    std::fs::write(&b, text).unwrap();
+
+    let out = dir.path().join("cal");
+    let run = wifiplan(&[
+        "calibrate",
+        plan.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", transcript(&run));
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["measurements"], 60);
+    let surveys = json["surveys"].as_array().unwrap();
+    assert_eq!(surveys.len(), 2);
+    assert_eq!((surveys[0]["measurements"].clone(), surveys[1]["measurements"].clone()), (30.into(), 30.into()));
+    let aps = json["aps"].as_array().unwrap();
+    let per_ap: Vec<(String, u64, f64)> = aps
+        .iter()
+        .map(|ap| {
+            let id = ap["ap"].as_str().unwrap().to_string();
+            (id, ap["measurements"].as_u64().unwrap(), ap["rmse_after_db"].as_f64().unwrap())
+        })
+        .collect();
+    assert_eq!(per_ap.iter().map(|(id, n, _)| (id.as_str(), *n)).collect::<Vec<_>>(), [("AP-A", 40), ("AP-B", 20)]);
+    // Both APs are predicted within the noise after the fit (AP-B's room is
+    // the one the guess got right, AP-A's far side the one it got wrong).
+    for (id, _, after) in &per_ap {
+        assert!(*after < 3.5, "{id}: RMSE after {after:.2} dB");
+    }
+    assert!(json["before"]["rmse_db"].as_f64().unwrap() > 10.0, "{}", json["before"]);
+    // Each point keeps its file and line: the second file's first reading
+    // is on its line 3 (a comment, then the header).
+    let points = json["points"].as_array().unwrap();
+    let first_b = points.iter().find(|p| p["file"].as_str().unwrap().ends_with("walk-b.csv")).unwrap();
+    assert_eq!((first_b["line"].clone(), first_b["ap"].clone()), (3.into(), "AP-B".into()));
+    assert_eq!(first_b["measured_dbm"].as_f64().unwrap(), mixed[0].2);
+    let materials = json["materials"].as_array().unwrap();
+    assert!(materials.iter().any(|m| m["name"] == "concrete" && m["role"] == "walls" && m["status"] == "fitted"));
+
+    // `plan` takes the calibrated plan like any other.
+    let calibrated = out.join("calibrated.toml");
+    let planned = wifiplan(&[
+        "plan",
+        calibrated.to_str().unwrap(),
+        "--model",
+        "multiwall",
+        "--resolution",
+        "0.5",
+        "--max-aps",
+        "3",
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        dir.path().join("plan").to_str().unwrap(),
+    ]);
+    assert!(matches!(planned.status.code(), Some(0 | 1)), "{}", transcript(&planned));
+    let report: serde_json::Value = serde_json::from_slice(&planned.stdout).unwrap();
+    assert!(report.is_object(), "{report}");
 }
 
 #[test]
