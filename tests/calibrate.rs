@@ -199,6 +199,11 @@ fn cli_writes_the_calibrated_plan_report_and_maps() {
         serde_json::from_str(&std::fs::read_to_string(out.join("calibration.json")).unwrap()).unwrap();
     assert_eq!(json["measurements"], 60);
     assert_eq!(json["model"], "raytrace");
+    // The model `simulate` uses by default: diffraction and scattering on.
+    assert_eq!(
+        (json["model_parameters"]["diffraction"].clone(), json["model_parameters"]["scattering"].clone()),
+        (true.into(), true.into())
+    );
     let materials = json["materials"].as_array().unwrap();
     let status = |name: &str, role: &str| {
         materials.iter().find(|m| m["name"] == name && m["role"] == role).map(|m| m["status"].clone())
@@ -212,6 +217,7 @@ fn cli_writes_the_calibrated_plan_report_and_maps() {
     assert_eq!(json["residual_maps"][0], "rdc-residuals.png");
     let markdown = std::fs::read_to_string(out.join("calibration.md")).unwrap();
     assert!(markdown.contains("cross-validated"), "{markdown}");
+    assert!(markdown.contains("with diffraction, with diffuse scattering"), "{markdown}");
 
     // The calibrated plan keeps the original's comments, cites the survey
     // and is a plan like any other.

@@ -762,11 +762,18 @@ pub fn calibrate(
         fold_rmse_db,
     });
     let model = config.model;
+    // The ray tracer's parameters with the path kinds it traced, so the
+    // report says which model the materials were fitted under.
+    let mut model_parameters = model.parameters();
+    if let (Model::RayTrace(raytrace), Some(map)) = (model, model_parameters.as_object_mut()) {
+        map.insert("diffraction".into(), raytrace.diffraction.into());
+        map.insert("scattering".into(), raytrace.scattering.into());
+    }
     Ok(Calibration {
         plan: scene.name.clone(),
         file: source.file.clone(),
         model: model.propagation().name().to_owned(),
-        model_parameters: model.parameters(),
+        model_parameters,
         frequency_ghz: round4(frequency.ghz()),
         surveys: survey
             .files

@@ -44,15 +44,29 @@ pub fn markdown(calibration: &Calibration) -> String {
     let c = calibration;
     let mut md = String::new();
     let _ = writeln!(md, "# Survey calibration: {}\n", c.plan);
-    let surveys: Vec<String> = c.surveys.iter().map(|s| format!("`{}` ({})", s.file, s.measurements)).collect();
+    let surveys: Vec<String> = if c.surveys.len() == 1 {
+        c.surveys.iter().map(|s| format!("`{}`", s.file)).collect()
+    } else {
+        c.surveys.iter().map(|s| format!("`{}` ({})", s.file, s.measurements)).collect()
+    };
+    let flag = |key: &str| c.model_parameters.get(key).and_then(|v| v.as_bool());
+    let paths = match (flag("diffraction"), flag("scattering")) {
+        (Some(d), Some(s)) => format!(
+            " ({}, {})",
+            if d { "with diffraction" } else { "no diffraction" },
+            if s { "with diffuse scattering" } else { "no scattering" }
+        ),
+        _ => String::new(),
+    };
     let _ = writeln!(
         md,
-        "Plan `{}`, survey {}: {} measurements. Model: {}, material parameters at {} GHz. Errors are \
+        "Plan `{}`, {} measurements from {}. Model: {}{}, material parameters at {} GHz. Errors are \
          predicted − measured.\n",
         c.file,
-        surveys.join(", "),
         c.measurements,
+        surveys.join(", "),
         c.model,
+        paths,
         c.frequency_ghz
     );
     let _ = writeln!(md, "## Errors on the survey\n");
