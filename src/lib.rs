@@ -24,11 +24,16 @@
 //! [`synthetic`] generates large plans (a multi-wing school) for the
 //! benches and the performance table.
 //!
+//! [`requirement`] is the one definition of what a plan must reach (signal,
+//! SINR, clients per AP) that every command judges by; [`regulatory`] holds
+//! the channel and power rules per country.
+//!
 //! Support: [`units`] (dBm/dB/frequency newtypes), [`radio`] (channels),
 //! [`geometry`], [`output`] (atomic writes), [`error`], [`suggest`].
 
 #![warn(missing_docs)]
 
+pub mod capacity;
 pub mod check;
 pub mod cli;
 pub mod compare;
@@ -44,8 +49,10 @@ pub mod output;
 pub mod pipeline;
 pub mod propagation;
 pub mod radio;
+pub mod regulatory;
 pub mod render;
 pub mod report;
+pub mod requirement;
 pub mod scene;
 pub mod suggest;
 pub mod synthetic;

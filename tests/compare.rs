@@ -113,8 +113,13 @@ fn identical_plans_give_an_all_zero_difference_map() {
     use wifiplan::pipeline::{Model, SimulationConfig};
     let dir = temp_dir();
     let plan = write(dir.path(), "plan.toml", BASE);
-    let config =
-        SimulationConfig { model: Model::MultiWall, resolution: Some(0.5), probes: Vec::new(), explain_paths: false };
+    let config = SimulationConfig {
+        model: Model::MultiWall,
+        resolution: Some(0.5),
+        probes: Vec::new(),
+        explain_paths: false,
+        requirement: Default::default(),
+    };
     let runs = simulate_pair(&plan, &plan, None, &config, &|_, _| {}).unwrap();
     assert_eq!(runs.deltas.len(), 1);
     let map = &runs.deltas[0].map;

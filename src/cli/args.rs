@@ -89,6 +89,31 @@ pub struct PlanInputs {
     pub shard: Option<String>,
 }
 
+/// The requirement and the regulatory rules, shared by the commands that
+/// judge a plan (the plan's `[defaults]` otherwise).
+#[derive(Debug, Args)]
+pub struct RequirementArgs {
+    /// Requirement preset: voice (-67 dBm, SINR 25 dB), data (-70 dBm,
+    /// 20 dB) or iot (-75 dBm, 10 dB) [default: the plan's threshold, 20 dB].
+    #[arg(long, value_name = "PRESET")]
+    pub requirement: Option<String>,
+    /// Minimum SINR at the serving AP, dB (overrides the preset and the
+    /// plan's min_sinr_db; rooms may set their own).
+    #[arg(long, value_name = "DB")]
+    pub min_sinr: Option<f64>,
+    /// Most clients one AP may serve [default: the plan's
+    /// max_clients_per_ap, else 30].
+    #[arg(long, value_name = "N")]
+    pub max_clients_per_ap: Option<u32>,
+    /// Country whose channel and power rules apply (ISO 3166 alpha-2, e.g.
+    /// FR, GB, US; overrides the plan's country).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Let `plan` use DFS (radar detection) channels.
+    #[arg(long)]
+    pub dfs: bool,
+}
+
 /// `wifiplan simulate`.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -115,9 +140,25 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The requirement and the country's rules.
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+    /// Maps to draw.
+    #[command(flatten)]
+    pub maps: MapArgs,
     /// Output format and verbosity.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Optional maps.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Also draw `<floor>-classes.png`: every cell good (meets signal and
+    /// SINR), marginal (within 5 dB of the threshold, or the SINR short) or
+    /// poor.
+    #[arg(long)]
+    pub class_map: bool,
 }
 
 /// `wifiplan validate`.
@@ -182,9 +223,6 @@ pub struct PlanArgs {
     /// Require two APs above threshold on every counted cell (roaming).
     #[arg(long)]
     pub secondary: bool,
-    /// Most clients one AP may serve.
-    #[arg(long, default_value_t = 30)]
-    pub max_clients_per_ap: u32,
     /// Never place more APs than this (fixed APs included).
     #[arg(long)]
     pub max_aps: Option<usize>,
@@ -202,12 +240,22 @@ pub struct PlanArgs {
     /// on the machine's speed; the report says so).
     #[arg(long, default_value_t = 120.0)]
     pub time_limit: f64,
+    /// Make this AP of the plan a proposal the optimiser may move or drop
+    /// (as `fixed = false` would); `all` for every AP. Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub movable: Vec<String>,
     /// Report the signal at an exact point of the planned building. Repeatable.
     #[arg(long, value_name = "X,Y[,FLOOR]")]
     pub probe: Vec<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The requirement and the country's rules.
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+    /// Maps to draw.
+    #[command(flatten)]
+    pub maps: MapArgs,
     /// Output format and verbosity.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -228,6 +276,12 @@ pub struct SimulationArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The requirement and the country's rules.
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+    /// Maps to draw.
+    #[command(flatten)]
+    pub maps: MapArgs,
 }
 
 /// Output format of `compare`.
@@ -251,14 +305,19 @@ pub struct CompareArgs {
     /// file names without their extensions].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Largest drop of a median RSSI (storey or room) that is not a
-    /// regression, dB.
-    #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_DB, value_name = "DB")]
-    pub tolerance_db: f64,
-    /// Largest drop of a coverage percentage (building, storey or room)
+    /// Judge median RSSI too: a drop of a room's or storey's median by more
+    /// than this is a regression, dB [default: medians are shown, not
+    /// judged].
+    #[arg(long, value_name = "DB")]
+    pub tolerance_db: Option<f64>,
+    /// Largest drop of a room's coverage (signal, or signal with SINR)
     /// that is not a regression, percentage points.
     #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_PCT, value_name = "PCT")]
     pub tolerance_pct: f64,
+    /// How many more APs the candidate may have before that is a
+    /// regression.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub tolerance_aps: usize,
     /// Model and grid.
     #[command(flatten)]
     pub simulation: SimulationArgs,

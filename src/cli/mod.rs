@@ -95,6 +95,19 @@ impl args::ModelArgs {
     }
 }
 
+impl args::RequirementArgs {
+    /// The checked requirement and regulatory options.
+    pub fn options(&self) -> Result<crate::requirement::Options> {
+        crate::requirement::Options::new(
+            self.requirement.as_deref(),
+            self.min_sinr,
+            self.max_clients_per_ap,
+            self.country.as_deref(),
+            self.dfs,
+        )
+    }
+}
+
 /// A progress bar that shows the current stage as its message.
 pub(crate) fn stage_bar(quiet: bool) -> ProgressBar {
     let bar = progress_bar(quiet);
@@ -112,6 +125,7 @@ pub(crate) fn simulate_config(args: &SimulateArgs) -> Result<SimulationConfig> {
         resolution: args.resolution,
         probes: args.probe.clone(),
         explain_paths: args.paths,
+        requirement: args.requirement.options()?,
     })
 }
 
@@ -123,7 +137,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
     let config = simulate_config(&args)?;
-    let (source, scene) = pipeline::load_scene(&args.inputs.plans[0], band)?;
+    let (source, scene) = pipeline::load_scene_with(&args.inputs.plans[0], band, &config.requirement)?;
     let bar = progress_bar(args.output.quiet);
     bar.set_message(format!("simulating {}", scene.name));
     let progress = |done: u64, total: u64| {
@@ -133,7 +147,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     let outcome = pipeline::simulate(&source, scene, &config, &progress)?;
     bar.finish_and_clear();
     let out_dir = args.inputs.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.inputs.plans[0]));
-    let images = pipeline::write_outputs(&outcome, &out_dir)?;
+    let images = pipeline::write_outputs(&outcome, &out_dir, &maps(&args.maps))?;
     match args.output.format {
         OutputFormat::Json => println!("{}", pipeline::report_json(&outcome.report)),
         OutputFormat::Text => {
@@ -148,6 +162,11 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The optional maps asked for.
+pub(crate) fn maps(args: &args::MapArgs) -> pipeline::MapOptions {
+    pipeline::MapOptions { class_map: args.class_map }
 }
 
 fn validate(args: ValidateArgs) -> Result<ExitCode> {

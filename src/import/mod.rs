@@ -268,6 +268,7 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
         materials: BTreeMap::new(),
         floors: vec![Floor {
             id: "rdc".into(),
+            name: None,
             elevation: 0.0,
             height: options.height,
             slab: None,

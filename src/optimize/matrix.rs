@@ -163,6 +163,11 @@ impl CoverageMatrix {
             .sum()
     }
 
+    /// Clients of every requirement that must be covered.
+    pub fn total_clients(&self) -> u64 {
+        self.requirements.iter().filter(|r| r.need > 0).map(|r| r.clients as u64).sum()
+    }
+
     /// Number of columns (fixed APs and candidates).
     pub fn len(&self) -> usize {
         self.aps.len()
