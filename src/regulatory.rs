@@ -512,12 +512,14 @@ pub fn plan_problems(plan: &FloorPlan) -> Vec<Problem> {
         let gain = ap.antenna_gain_dbi.unwrap_or(d.antenna_gain_dbi);
         let eirp = power + gain;
         if eirp.is_finite() && eirp > rule.max_eirp_dbm + 1e-9 {
+            // Point at what the AP itself sets: its power, its antenna,
+            // else its channel (a channel with a low limit).
             let path = if ap.tx_power_dbm.is_some() {
                 format!("aps[{i}].tx_power_dbm")
             } else if ap.antenna_gain_dbi.is_some() {
                 format!("aps[{i}].antenna_gain_dbi")
             } else {
-                format!("aps[{i}].id")
+                channel_path
             };
             problems.push((
                 path,

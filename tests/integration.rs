@@ -32,3 +32,6 @@ mod plan;
 mod raytrace;
 /// No input panics: example plans mutated line by line.
 mod robustness;
+/// Verdicts a planner can trust: country rules, one requirement with SINR
+/// and capacity, each AP's reason, the hall of issue 15, per-band maps.
+mod verdicts;

@@ -195,35 +195,36 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
             && config.max_aps.is_none_or(|m| aps.len() < m)
             && sinr_added.len() < sinr::MAX_ADDED
         {
-            let Some((column, channel)) =
-                sinr::best_addition(scene, &matrix, &chosen, &aps, &simulated, &shortfall, &choices)
-            else {
-                break;
-            };
-            let mut trial = aps.clone();
-            let mut ap = matrix.aps[column].clone();
-            counter[ap.floor] += 1;
-            ap.id = format!("AP-{}-{}", scene.floors[ap.floor].id, counter[ap.floor]);
-            ap.channel = channel;
-            ap.frequency = crate::radio::centre_frequency(ap.band, channel);
-            trial.push(ap);
-            let trial_simulated = simulate_planned(scene, &trial, config.resolution)?;
-            let trial_overlap = overlap_areas(&trial, &trial_simulated);
-            let mut keep = fixed_channel.clone();
-            keep.push(false);
-            channels::assign(&mut trial, &trial_overlap, &keep, &choices);
-            let trial_shortfall = sinr::shortfall(scene, &trial, &trial_simulated, requirement, config.band);
-            if trial_shortfall.missing >= shortfall.missing {
-                counter[trial[trial.len() - 1].floor] -= 1;
+            let mut improved = false;
+            for (column, channel) in
+                sinr::best_additions(scene, &matrix, &chosen, &aps, &simulated, &shortfall, &choices)
+            {
+                let mut trial = aps.clone();
+                let mut ap = matrix.aps[column].clone();
+                ap.id = format!("AP-{}-{}", scene.floors[ap.floor].id, counter[ap.floor] + 1);
+                ap.channel = channel;
+                ap.frequency = crate::radio::centre_frequency(ap.band, channel);
+                trial.push(ap);
+                let trial_simulated = simulate_planned(scene, &trial, config.resolution)?;
+                // The others keep their channels: the estimate assumed them.
+                let trial_overlap = overlap_areas(&trial, &trial_simulated);
+                let trial_shortfall = sinr::shortfall(scene, &trial, &trial_simulated, requirement, config.band);
+                if trial_shortfall.missing < shortfall.missing {
+                    counter[trial[trial.len() - 1].floor] += 1;
+                    aps = trial;
+                    simulated = trial_simulated;
+                    overlap = trial_overlap;
+                    fixed_channel.push(false);
+                    chosen.push(column);
+                    sinr_added.push(column);
+                    shortfall = trial_shortfall;
+                    improved = true;
+                    break;
+                }
+            }
+            if !improved {
                 break;
             }
-            aps = trial;
-            simulated = trial_simulated;
-            overlap = trial_overlap;
-            fixed_channel.push(false);
-            chosen.push(column);
-            sinr_added.push(column);
-            shortfall = trial_shortfall;
         }
         sinr_met = shortfall.missing == 0;
     }

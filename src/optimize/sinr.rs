@@ -81,10 +81,15 @@ pub fn shortfall(
     result
 }
 
-/// The candidate column (not in `chosen`) and channel that would lift the
-/// most short cells by becoming their server with enough SINR, or `None`
-/// when none would lift any.
-pub fn best_addition(
+/// Candidate columns worth trying, fewest first: how many are tried
+/// before the repair gives up.
+pub const TRIES: usize = 6;
+
+/// The candidate columns (not in `chosen`) that would lift the most short
+/// cells by becoming their server with enough SINR, each on its best
+/// channel, most lifted first (at most [`TRIES`]); empty when none would
+/// lift any.
+pub fn best_additions(
     scene: &Scene,
     matrix: &CoverageMatrix,
     chosen: &[usize],
@@ -92,11 +97,11 @@ pub fn best_addition(
     simulated: &Coverage,
     shortfall: &Shortfall,
     choices: &dyn Fn(&AccessPoint) -> Vec<u32>,
-) -> Option<(usize, u32)> {
-    let template = matrix.aps.get(matrix.fixed)?;
+) -> Vec<(usize, u32)> {
+    let Some(template) = matrix.aps.get(matrix.fixed) else { return Vec::new() };
     let channels = choices(template);
     if channels.is_empty() || shortfall.cells.is_empty() {
-        return None;
+        return Vec::new();
     }
     // Matrix cell of each short cell.
     let mut index_of = std::collections::HashMap::new();
@@ -141,7 +146,7 @@ pub fn best_addition(
             Some(Short { cell, strongest, interference_mw, min_sinr })
         })
         .collect();
-    let mut best: Option<(usize, usize, u32)> = None;
+    let mut ranked: Vec<(usize, usize, u32)> = Vec::new();
     for c in matrix.fixed..matrix.len() {
         if chosen.contains(&c) {
             continue;
@@ -160,11 +165,12 @@ pub fn best_addition(
                 }
             }
         }
-        for (ch, &count) in lifted.iter().enumerate() {
-            if count > 0 && best.is_none_or(|(n, _, _)| count > n) {
-                best = Some((count, c, channels[ch]));
-            }
+        // The first channel (in preference order) that lifts the most.
+        let best = lifted.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)));
+        if let Some((ch, &count)) = best.filter(|(_, &n)| n > 0) {
+            ranked.push((count, c, channels[ch]));
         }
     }
-    best.map(|(_, c, ch)| (c, ch))
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().take(TRIES).map(|(_, c, ch)| (c, ch)).collect()
 }
