@@ -575,6 +575,9 @@ fn class_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &RenderO
         if v.is_nan() {
             return VOID;
         }
+        if info.outside.get(i).copied().unwrap_or(false) {
+            return VOID;
+        }
         let room = info.room.get(i).copied().unwrap_or(NO_ROOM);
         let min_sinr = options.room_min_sinr_db.get(room as usize).copied().unwrap_or(options.min_sinr_db);
         let sinr = value_at(&coverage.sinr, i) as f64;
@@ -1114,6 +1117,95 @@ channel = 44
         assert_eq!(options.pixels_per_metre, 8.0);
         let image = server_map(&scene, &coverage.floors[0], &options);
         assert!(image.width() <= 2400 && image.height() <= 2400);
+    }
+
+    #[test]
+    fn an_ap_keeps_its_colour_on_every_storey() {
+        // Two storeys, 14 APs: more than the 12 palette colours, so colours
+        // chosen per image would differ between storeys.
+        let mut text = String::from("format = 1\n[defaults]\nresolution = 0.5\n");
+        for (level, id) in ["f0", "f1"].iter().enumerate() {
+            text += &format!(
+                "[[floors]]\nid = \"{id}\"\nelevation = {}\nheight = 3.0\nwalls = [{{ points = [[0, 0], [42, 0], [42, 6], [0, 6], [0, 0]], material = \"brick\", thickness = 0.2 }}]\n",
+                3.3 * level as f64
+            );
+        }
+        for i in 0..14 {
+            let floor = if i < 7 { "f0" } else { "f1" };
+            let x = 3.0 + 6.0 * (i % 7) as f64 + if i < 7 { 0.0 } else { 1.0 };
+            text += &format!("[[aps]]\nid = \"A{i}\"\nfloor = \"{floor}\"\nposition = [{x}, 3.0]\ntx_power_dbm = 5\n");
+        }
+        let (scene, coverage) = simulated(&text);
+        let colours = ap_colours(&scene, &coverage);
+        for fc in &coverage.floors {
+            let mut options = RenderOptions::for_floor(&scene, fc.floor, "t");
+            options.ap_colours = colours.clone();
+            let image = server_map(&scene, fc, &options);
+            let (_, view) = rssi_view(&scene, fc, &options);
+            for (a, ap) in scene.aps.iter().enumerate().filter(|(_, ap)| ap.floor == fc.floor) {
+                // A cell beside the AP (the marker covers the AP itself).
+                let p = centre_near(&fc.rssi.grid, Point2::new(ap.position.x, ap.position.y - 2.0));
+                let cell = fc.rssi.grid.cell_of(p).map(|(c, r)| r * fc.rssi.grid.width + c).unwrap();
+                assert_eq!(fc.server[cell] as usize, a, "{} serves beside itself", ap.id);
+                assert_eq!(pixel(&image, &view, p), colours[a], "{} on {}", ap.id, scene.floors[fc.floor].id);
+            }
+        }
+        // APs whose areas touch on any storey differ.
+        let mut touching = vec![Vec::new(); scene.aps.len()];
+        for fc in &coverage.floors {
+            touching_servers(&fc.server, fc.rssi.grid, &mut touching);
+        }
+        for (a, list) in touching.iter().enumerate() {
+            assert!(list.iter().all(|&b| colours[a] != colours[b]), "A{a} shares a colour with a neighbour");
+        }
+    }
+
+    #[test]
+    fn three_classes_follow_the_requirement() {
+        assert_eq!(cell_class(-60.0, 25.0, -67.0, 20.0), 0);
+        assert_eq!(cell_class(-60.0, 12.0, -67.0, 20.0), 1, "signal but SINR short: marginal");
+        assert_eq!(cell_class(-70.0, 30.0, -67.0, 20.0), 1, "3 dB short: marginal");
+        assert_eq!(cell_class(-75.0, 30.0, -67.0, 20.0), 2);
+        let (scene, coverage) = simulated(PLAN);
+        let fc = &coverage.floors[0];
+        let options = RenderOptions::for_floor(&scene, 0, "t");
+        let image = class_map(&scene, fc, &options);
+        let (_, view) = rssi_view(&scene, fc, &options);
+        let near_a = centre_near(&fc.rssi.grid, Point2::new(2.0, 2.0));
+        assert_eq!(pixel(&image, &view, near_a), CLASS_COLOURS[0]);
+    }
+
+    #[test]
+    fn labels_never_overlap_each_other_or_the_markers() {
+        // Four APs a metre apart in one small room, and a room name where
+        // they are: every label finds its own place.
+        let mut text = PLAN.replace("id = \"B\"\nposition = [10, 4.5]", "id = \"B\"\nposition = [4, 3]");
+        for (i, x) in [(3, 3.5), (4, 2.5)] {
+            text += &format!("[[aps]]\nid = \"Long-name-AP-{i}\"\nposition = [{x}, 3.2]\nchannel = 40\n");
+        }
+        let scene = scene_from(&text);
+        let floor = &scene.floors[0];
+        let options = RenderOptions::for_floor(&scene, 0, "t");
+        let frame =
+            rssi_frame(&scene, &simulate(&scene, &MultiWall, 0.25, &|_, _| {}).unwrap().floors[0], &options).unwrap();
+        let view = frame.layout(&options).view;
+        let aps = overlay::ApMarks::layout(&scene, 0, &view);
+        let marks = vec![Some(RoomMark { text: "100 % ok".into(), met: true }); floor.rooms.len()];
+        let rooms = overlay::room_labels(&view, floor, &aps, &marks);
+        let mut boxes: Vec<overlay::PixelBox> = aps.label_boxes();
+        boxes.extend(rooms.iter().map(|r| r.bbox));
+        let apart = |a: overlay::PixelBox, b: overlay::PixelBox| a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+        for (i, &a) in boxes.iter().enumerate() {
+            for &b in &boxes[i + 1..] {
+                assert!(apart(a, b), "{a:?} overlaps {b:?}");
+            }
+        }
+        // No label covers a marker but its own.
+        let markers: Vec<overlay::PixelBox> = aps.boxes().step_by(2).collect();
+        for label in rooms.iter().map(|r| r.bbox).chain(aps.label_boxes()) {
+            assert!(markers.iter().all(|&m| apart(label, m)), "{label:?} covers a marker");
+        }
+        assert!(rooms.iter().all(|r| r.mark.as_ref().is_some_and(|(t, _)| t.contains('%'))));
     }
 
     #[test]
