@@ -470,6 +470,12 @@ pub fn plan(
     for (ap, reasons) in simulation.report.aps.iter_mut().zip(&planned.reasons) {
         ap.needed_for = reasons.clone();
     }
+    for ap in planned.aps.iter().filter(|ap| ap.fixed && ap.band != plan_config.band) {
+        simulation.report.notes.push(format!(
+            "fixed AP `{}` is on {}: it is kept, but serves no {} client, so it counts for nothing in this plan",
+            ap.id, ap.band, plan_config.band
+        ));
+    }
     simulation.report.result = Some(planned.result);
     simulation.report.run_time_s = report::round2(started.elapsed().as_secs_f64());
     Ok(PlanOutcome { simulation, planned: plan_file })

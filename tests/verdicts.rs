@@ -449,6 +449,45 @@ fn a_mixed_band_plan_gets_per_band_maps_and_verdicts() {
     assert!(text.contains("2.4 GHz alone: 1 AP") && text.contains("5 GHz alone: 2 APs"), "{text}");
 }
 
+/// `plan` judges the band it plans for, as `simulate` does: the office's
+/// 2.4 GHz AP in the meeting room is kept but does not count for 5 GHz
+/// coverage. Before, `plan` called its 3 fixed APs optimal with the
+/// requirement met, and its own simulation of them then said NOT met.
+#[test]
+fn plan_and_simulate_judge_a_mixed_band_plan_alike() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let plan = example("office_small.toml");
+    let (code, stdout, log) = run(&[
+        "plan",
+        plan.to_str().unwrap(),
+        "--model",
+        "multiwall",
+        "--resolution",
+        "0.5",
+        "--format",
+        "json",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{log}");
+    let report = json(&stdout);
+    assert_eq!(report["result"]["requirement_met"], true, "{}", report["result"]);
+    assert_eq!(report["requirement_met"], true, "the plan's own simulation agrees: {report}");
+    assert!(report["result"]["needed_for"]["coverage"].as_u64().unwrap() >= 1, "{}", report["result"]);
+    let meeting_ap = report["aps"].as_array().unwrap().iter().find(|ap| ap["id"] == "AP-REUNION").unwrap();
+    assert_eq!(meeting_ap["needed_for"][0], "fixed");
+    assert!(
+        report["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("`AP-REUNION` is on 2.4 GHz")),
+        "{report}"
+    );
+    let planned = out.join("planned.toml");
+    let (code, _, log) =
+        run(&["check", planned.to_str().unwrap(), "--model", "multiwall", "--resolution", "0.5", "--quiet"]);
+    assert_eq!(code, Some(0), "{log}");
+}
+
 /// Storey names reach the reports; the contract's core keys are still
 /// there.
 #[test]
