@@ -116,21 +116,26 @@ pub fn primary_band(scene: &Scene) -> Option<Band> {
 }
 
 /// Notes on the APs' channels: outside what is allowed everywhere (no
-/// country), or on DFS channels.
+/// country), or on DFS channels (one note for all of them: a planned
+/// stone building may have a dozen).
 fn channel_notes(scene: &Scene, requirement: &Requirement) -> Vec<String> {
     let mut notes = Vec::new();
+    let mut on_dfs: Vec<String> = Vec::new();
     for ap in &scene.aps {
         match requirement.rules.channel(ap.band, ap.channel, ap.channel_width) {
             None if requirement.rules.code().is_none() => notes.push(format!(
                 "AP `{}` is on {} channel {} ({} MHz), which is not allowed in every country: set `country` to check it",
                 ap.id, ap.band, ap.channel, ap.channel_width
             )),
-            Some(rule) if rule.dfs => notes.push(format!(
-                "AP `{}` is on DFS channel {}: it must leave the channel when it detects a radar (and waits a minute before using it)",
-                ap.id, ap.channel
-            )),
+            Some(rule) if rule.dfs => on_dfs.push(format!("`{}` ({})", ap.id, ap.channel)),
             _ => {}
         }
+    }
+    let radar = "must leave the channel when it detects a radar (and waits a minute before using it)";
+    match on_dfs.as_slice() {
+        [] => {}
+        [one] => notes.push(format!("AP {one} is on a DFS channel: it {radar}")),
+        many => notes.push(format!("{} APs are on DFS channels, {}: each {radar}", many.len(), many.join(", "))),
     }
     notes
 }
