@@ -391,6 +391,32 @@ fn the_hall_needs_three_aps_proved_optimal() {
     assert_eq!(json(&stdout)["met"], true);
 }
 
+/// The assignment keeps `--secondary` (every required cell heard by two
+/// APs above the threshold): in the hall, where one AP covers everything,
+/// 10 clients need 1 AP, 2 with `--secondary`; 90 clients need 3 either
+/// way (two of them already give every cell a second AP). Each count is
+/// proved by the bound.
+#[test]
+fn secondary_coverage_and_the_client_assignment_together() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    for (clients, secondary, expected) in [(10, false, 1), (10, true, 2), (90, false, 3), (90, true, 3)] {
+        let hall = write(dir.path(), "hall.toml", &HALL.replace("clients = 90", &format!("clients = {clients}")));
+        let mut args = vec!["plan", hall.as_str(), "--model", "multiwall", "--format", "json", "--quiet"];
+        args.extend(["--resolution", "0.5", "--out", out.to_str().unwrap()]);
+        if secondary {
+            args.push("--secondary");
+        }
+        let (code, stdout, log) = run(&args);
+        assert_eq!(code, Some(0), "{log}");
+        let result = json(&stdout)["result"].clone();
+        let case = format!("{clients} clients, secondary {secondary}: {result}");
+        assert_eq!(result["ap_count"], expected, "{case}");
+        assert_eq!(result["lower_bound"], expected, "{case}");
+        assert_eq!(result["optimal"], true, "{case}");
+    }
+}
+
 // ---------------------------------------------------------------- part 6
 
 /// Issue 16, part 6: a plan with 2.4 and 5 GHz APs is judged per band, with

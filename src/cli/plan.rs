@@ -46,9 +46,10 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
                 let bound =
                     result.lower_bound.map_or_else(|| "none (requirement unreachable)".to_owned(), |b| b.to_string());
                 println!(
-                    "{}: {} APs ({} fixed), lower bound {bound}{}; {}",
+                    "{}: {} AP{} ({} fixed), lower bound {bound}{}; {}",
                     report.plan,
                     result.ap_count,
+                    if result.ap_count == 1 { "" } else { "s" },
                     result.fixed_aps,
                     if result.optimal { ", proved optimal" } else { "" },
                     if result.requirement_met { "requirement met" } else { "requirement NOT met" }

@@ -128,14 +128,18 @@ impl<'a> State<'a> {
         }
     }
 
-    /// How many missing cells adding `j` would cover (capped per
-    /// requirement at what it still needs). `scratch` is a zeroed buffer of
-    /// one entry per requirement, left zeroed.
+    /// How much closer adding `j` brings the requirements: the cells it
+    /// covers that still lack an AP of the depth (one step each), capped
+    /// per requirement at its missing cells times the depth. With depth 1
+    /// that is the missing cells it covers. Counting only cells one AP
+    /// short, as before, gave every AP a gain of 0 on an empty plan with
+    /// `--secondary`, and the greedy stopped at 0 APs. `scratch` is a
+    /// zeroed buffer of one entry per requirement, left zeroed.
     pub fn gain(&self, j: usize, scratch: &mut [usize]) -> usize {
-        let wanted = self.rules.coverage_depth - 1;
+        let depth = self.rules.coverage_depth;
         let mut touched: Vec<usize> = Vec::new();
         for &(cell, _) in &self.matrix.columns[j] {
-            if self.depth[cell as usize] == wanted {
+            if self.depth[cell as usize] < depth {
                 let r = self.matrix.cells[cell as usize].requirement;
                 if scratch[r] == 0 {
                     touched.push(r);
@@ -145,7 +149,7 @@ impl<'a> State<'a> {
         }
         let mut gain = 0;
         for r in touched {
-            gain += scratch[r].min(self.deficit_of(r));
+            gain += scratch[r].min(self.deficit_of(r) * depth as usize);
             scratch[r] = 0;
         }
         gain
