@@ -271,7 +271,16 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
             let named = requirement.room_min.iter().rev().find(|(name, _)| name == &room.name).map(|&(_, v)| v);
             let required = named.or(requirement.min_coverage).unwrap_or(room.target_coverage_pct);
             let skipped = room.excluded && named.is_none();
-            let busiest = None;
+            // The busiest AP serving the room, as a share of the limit: the
+            // same capacity headroom the simulation report judged, so both
+            // name the same limiting part.
+            let limit = report.requirement.max_clients_per_ap.max(1) as Real;
+            let busiest = room
+                .clients_per_ap
+                .iter()
+                .filter_map(|share| report.aps.iter().find(|ap| ap.id == share.ap))
+                .map(|ap| ap.clients / limit)
+                .fold(None, |most: Option<Real>, share| Some(most.map_or(share, |m| m.max(share))));
             let verdict = crate::requirement::Verdict::judge(
                 room.coverage_pct,
                 room.met_pct,
@@ -370,9 +379,12 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
     }
 }
 
-/// ` — limited by SINR (signal alone 99.0%)` for a failure.
+/// ` — limited by SINR (signal alone 99.0%)` for a failure; for a pass,
+/// the part with the least headroom when it is capacity (signal is what a
+/// reader assumes).
 fn limit_text(passed: bool, part: crate::requirement::Part, signal_pct: Real) -> String {
     match (passed, part) {
+        (true, crate::requirement::Part::Capacity) => " — closest to its limit: capacity".to_owned(),
         (true, _) => String::new(),
         (false, crate::requirement::Part::Sinr) => format!(" — limited by SINR (signal alone {signal_pct:.1}%)"),
         (false, part) => format!(" — limited by {}", part.name()),

@@ -340,6 +340,33 @@ fn plan_says_why_each_ap_is_there_and_how_many_clients_it_serves() {
     assert_eq!(json(&stdout)["result"]["ap_count"], 2);
 }
 
+/// `simulate` and `check` name the same limiting part for every room:
+/// the office's open plan has 40 clients on two APs of 30 (a third of the
+/// limit free) and 100 % coverage against a 95 % target, so capacity is
+/// what limits it in both.
+#[test]
+fn simulate_and_check_name_the_same_limiting_part() {
+    let dir = temp_dir();
+    let plan = example("office_small.toml");
+    let plan = plan.to_str().unwrap();
+    let out = dir.path().join("out");
+    let common = ["--model", "multiwall", "--resolution", "0.5", "--format", "json", "--quiet"];
+    let mut args = vec!["simulate", plan, "--out", out.to_str().unwrap()];
+    args.extend(common);
+    let report = json(&run(&args).1);
+    let mut args = vec!["check", plan];
+    args.extend(common);
+    let check = json(&run(&args).1);
+    let mut compared = 0;
+    for case in check["cases"].as_array().unwrap().iter().filter(|c| c["kind"] == "room" && c["outcome"] != "skipped") {
+        let name = case["name"].as_str().unwrap();
+        assert_eq!(case["limited_by"], room(&report, name)["limited_by"], "{name}: {case}");
+        compared += 1;
+    }
+    assert_eq!(compared, 4);
+    assert_eq!(room(&report, "Plateau")["limited_by"], "capacity");
+}
+
 /// `--movable` makes a first-guess AP a proposal the optimiser may drop.
 #[test]
 fn a_first_guess_ap_can_be_marked_movable() {

@@ -5,7 +5,7 @@
 //! not known until they are assigned. Where a room has the signal but its
 //! SINR falls short (too few channels for the APs that hear each other),
 //! an AP placed where it becomes the strongest server, on a channel its
-//! neighbours do not use, lifts those cells. [`best_addition`] estimates,
+//! neighbours do not use, lifts those cells. [`best_additions`] estimates,
 //! for every candidate and channel, how many short cells it would lift
 //! (from the candidate's power in the coverage matrix and the other APs'
 //! power in the multiwall simulation); the caller adds the best, assigns

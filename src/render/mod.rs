@@ -262,17 +262,17 @@ fn server_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &Render
         },
         format_db(options.threshold_dbm as f32),
     );
-    categorical_frame(scene, coverage, options, colours, legend, footer)
+    categorical_frame(scene, coverage, options, colours, ("Serving AP", legend), footer)
 }
 
 /// A map of storey cells coloured by their serving AP's colour in
-/// `colours` (one per AP), with `legend` as the key.
+/// `colours` (one per AP), with `legend` (heading, entries) as the key.
 fn categorical_frame<'a>(
     scene: &'a Scene,
     coverage: &FloorCoverage,
     options: &RenderOptions,
     colours: Vec<Rgb>,
-    legend: Vec<(String, Rgb)>,
+    legend: (&'static str, Vec<(String, Rgb)>),
     footer: String,
 ) -> Option<Frame<'a>> {
     let floor = scene.floors.get(coverage.floor)?;
@@ -301,7 +301,7 @@ fn categorical_frame<'a>(
         floor_index: coverage.floor,
         grid,
         paints,
-        panel: Panel::Servers(legend),
+        panel: Panel::Servers(legend.0, legend.1),
         keys,
         footer,
         ap_dots: colours,
@@ -314,7 +314,7 @@ fn categorical_frame<'a>(
 pub fn channel_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptions) -> RgbImage {
     let (colours, legend) = channel_colours(scene);
     let footer = "Each colour is the channel of the AP received strongest there; two areas of one colour that touch share a channel (co-channel interference). Hatched, darker cells are below their room's threshold.".to_owned();
-    categorical_frame(scene, coverage, options, colours, legend, footer)
+    categorical_frame(scene, coverage, options, colours, ("Channel", legend), footer)
         .map_or_else(|| blank(options), |frame| frame.draw(options))
 }
 
@@ -654,8 +654,9 @@ fn plan_key(scene: &Scene, floor: &SceneFloor, info: &CellInfo) -> Vec<KeyEntry>
 enum Panel {
     /// A colour bar.
     Bar(ColorScale),
-    /// Serving APs: label and colour.
-    Servers(Vec<(String, Rgb)>),
+    /// Serving APs (or their channels): the key's heading, and each
+    /// entry's label and colour.
+    Servers(&'static str, Vec<(String, Rgb)>),
     /// The classes of [`class_map`]: label and colour.
     Classes(Vec<(String, Rgb)>),
 }
@@ -726,7 +727,7 @@ impl Frame<'_> {
                 y += height + 24;
                 (Some(bar), 0)
             }
-            Panel::Servers(list) | Panel::Classes(list) => {
+            Panel::Servers(_, list) | Panel::Classes(list) => {
                 let top = y;
                 let rows = list.len().min(MAX_AP_ROWS) + usize::from(list.len() > MAX_AP_ROWS);
                 y += rows.max(1) as i32 * ROW + 24;
@@ -795,7 +796,7 @@ impl Frame<'_> {
             overlay::paint_heatmap(&mut raster, &view, &grid, &self.paints);
             match (&self.panel, &layout.bar) {
                 (Panel::Bar(scale), Some(bar)) => legend::paint_colour_bar(&mut raster, bar, scale),
-                (Panel::Servers(list) | Panel::Classes(list), _) => {
+                (Panel::Servers(_, list) | Panel::Classes(list), _) => {
                     legend::paint_key(&mut raster, layout.panel_x, layout.servers_top, &server_entries(list));
                 }
                 _ => {}
@@ -836,9 +837,9 @@ impl Frame<'_> {
                 let entries = server_entries(list);
                 legend::draw_key(&area, layout.panel_x, layout.servers_top, "Class", &entries, PANEL_WIDTH);
             }
-            (Panel::Servers(list), _) => {
+            (Panel::Servers(heading, list), _) => {
                 let entries = server_entries(list);
-                legend::draw_key(&area, layout.panel_x, layout.servers_top, "Serving AP", &entries, PANEL_WIDTH);
+                legend::draw_key(&area, layout.panel_x, layout.servers_top, heading, &entries, PANEL_WIDTH);
                 if list.len() > MAX_AP_ROWS {
                     let y = layout.servers_top + MAX_AP_ROWS as i32 * ROW + ROW / 2;
                     let more = format!("\u{2026} and {} more", list.len() - MAX_AP_ROWS);
