@@ -444,6 +444,40 @@ fn secondary_coverage_and_the_client_assignment_together() {
     }
 }
 
+/// The assignment and the reasons give the same plan on any number of
+/// threads: planned.toml byte for byte, report.json but its run time.
+#[test]
+fn the_planned_hall_is_the_same_on_one_thread_and_four() {
+    let dir = temp_dir();
+    let hall = write(dir.path(), "hall.toml", HALL);
+    let outputs: Vec<(Vec<u8>, Value)> = ["1", "4"]
+        .iter()
+        .map(|threads| {
+            let out = dir.path().join(format!("out-{threads}"));
+            let (code, _, log) = run(&[
+                "plan",
+                &hall,
+                "--model",
+                "multiwall",
+                "--resolution",
+                "0.5",
+                "--threads",
+                threads,
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(code, Some(0), "{log}");
+            let mut report = json(&std::fs::read_to_string(out.join("report.json")).unwrap());
+            report.as_object_mut().unwrap().remove("run_time_s");
+            (std::fs::read(out.join("planned.toml")).unwrap(), report)
+        })
+        .collect();
+    assert!(outputs[0].0 == outputs[1].0, "planned.toml differs between 1 and 4 threads");
+    assert_eq!(outputs[0].1, outputs[1].1);
+    assert_eq!(outputs[0].1["result"]["ap_count"], 3);
+}
+
 // ---------------------------------------------------------------- part 6
 
 /// Issue 16, part 6: a plan with 2.4 and 5 GHz APs is judged per band, with
