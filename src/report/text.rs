@@ -46,7 +46,12 @@ pub fn summary_table(report: &Report) -> String {
         let below: Vec<String> = band
             .floors
             .iter()
-            .flat_map(|f| f.rooms.iter().filter(|r| !r.meets_target).map(move |r| format!("{}/{}", f.id, r.name)))
+            .flat_map(|f| {
+                f.rooms
+                    .iter()
+                    .filter(|r| !r.meets_target)
+                    .map(move |r| format!("{}/{} ({})", f.id, r.name, r.limited_by.name()))
+            })
             .collect();
         let _ = writeln!(
             out,
