@@ -17,12 +17,18 @@
 //! **Continuity.** In a sum of powers, a diffracted ray and the direct ray
 //! whose shadow boundary it smooths are not independent near that
 //! boundary: UTD makes their *fields* continuous, their powers jump. So
-//! each diffracted path without reflection adds its power plus the
-//! interference term with its direct companion `2·Re(E_GO*·E_d)`, weighted
-//! from 1 inside the transition region (path difference under half a
-//! wavelength) down to 0 two wavelengths out, beyond which the two are
-//! treated as independent like every other pair of paths. The coherent sum
-//! needs no such care.
+//! each diffracted path adds its power plus the interference term with
+//! its companion `2·Re(E_GO*·E_d)` (the direct or specularly reflected
+//! path whose boundary the edge lies on), weighted down to 0 away from the
+//! boundary, beyond which the two are treated as independent like every
+//! other pair of paths. On the lit side the weight is 1 while the path
+//! difference is under half a wavelength and reaches 0 at one and a half
+//! (the first Fresnel ripple of a knife edge is kept). On the shadow side
+//! the companion is the field through the wall, whose interference with
+//! the diffracted field is fading an incoherent sum averages out: the
+//! weight falls from 1 on the boundary to 0 at a quarter wavelength, so the
+//! term restores continuity without a ripple. The coherent sum needs no
+//! such care.
 //!
 //! **Cost.** Diffraction matters where the specular field is weak: edges
 //! of walls that let at least 10 dB less through than they would without
@@ -773,11 +779,24 @@ impl<'a> TraceContext<'a> {
         // The interference with the direct companion near its shadow
         // boundary (incoherent sum only; see the module doc).
         let mut added = power;
-        if !self.coherent && node.depth == 0 {
-            let direct_plan = (c - source.image).norm();
+        if !self.coherent {
+            // The companion of a path with a reflection after the edge
+            // reaches the receiver's image in that face (as the reflection
+            // before the edge is in the source's image): reciprocity.
+            let seen = if node.depth == 0 {
+                c
+            } else {
+                let face = &self.optics.faces[node.face as usize];
+                c - face.normal * (2.0 * (c - face.p0).dot(&face.normal))
+            };
+            let direct_plan = (seen - source.image).norm();
             let direct = (direct_plan * direct_plan + rise * rise).sqrt();
             let difference = k * (s_in + s_out - direct);
-            let weight = ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0);
+            let weight = if lit {
+                ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0)
+            } else {
+                (1.0 - difference / (pi / 2.0)).clamp(0.0, 1.0)
+            };
             if weight > 0.0 {
                 let through = if lit { aperture } else { incident_face.transmission };
                 // Everything but the edge is common to both paths.
