@@ -59,7 +59,9 @@
 //! resolves defaults, materials and geometry after [`validate`] has accepted
 //! the plan.
 
+mod mistakes;
 mod parse;
+pub mod ranges;
 mod source_map;
 pub mod validate;
 
