@@ -13,6 +13,9 @@ mod ci_plans;
 mod cli;
 /// `compare`: regressions, improvements, zero deltas, what the plans share.
 mod compare;
+/// Extreme numbers (huge, tiny, non-finite) through parse, validate and
+/// both models: errors, never panics (proptest).
+mod extremes;
 /// `report.html`: opened in headless Chromium (skipped without it outside
 /// CI), no script error, every storey and room, hovered values equal the
 /// grids; no network reference in any page.
