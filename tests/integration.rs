@@ -25,6 +25,9 @@ mod html;
 mod import;
 /// Many plans at once: directories, summaries, combined exit codes, shards.
 mod many;
+/// Mistakes that used to pass silently: no APs, schema errors one at a
+/// time, CSVs and drawings given as plans, `validate DIR` and its JSON.
+mod mistakes;
 /// Closed-form physics: Friis, slab losses through the engine, symmetry,
 /// monotonicity, and the field experience on the two lycée plans.
 mod physics;

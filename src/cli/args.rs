@@ -123,12 +123,27 @@ pub struct SimulateArgs {
 /// `wifiplan validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Plan files to check.
-    #[arg(required = true)]
+    /// Plan files to check, or directories of them (every *.toml and *.json
+    /// inside).
+    #[arg(required = true, value_name = "PLAN")]
     pub plans: Vec<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
     /// Print nothing when a plan is valid.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Output format of `validate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// One line per valid plan on stdout; problems on stderr as
+    /// file:line:column with a hint.
+    #[default]
+    Text,
+    /// Every plan and its problems as one JSON document on stdout.
+    Json,
 }
 
 /// `wifiplan materials`.

@@ -62,6 +62,8 @@
 mod mistakes;
 mod parse;
 pub mod ranges;
+mod schema;
+mod sniff;
 mod source_map;
 pub mod validate;
 
