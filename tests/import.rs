@@ -483,3 +483,151 @@ fn bad_inputs_exit_2_naming_the_file() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("lycee_moderne_rdc.svg") && stderr.contains("unobtainium"), "{stderr}");
 }
+
+/// Pixels per metre of the stone lycée's scan.
+const STONE_PX_PER_M: f64 = 40.0;
+/// A wall as drawn: centreline ends and thickness, m.
+type DrawnWall = ([f64; 2], [f64; 2], f64);
+
+/// White margin around the stone lycée's scan, m.
+const STONE_MARGIN: f64 = 2.0;
+
+/// The stone lycée's ground floor (`lycee_darche.toml`, storey `rdc`)
+/// drawn as a scan at 40 px/m: every wall a solid band of its thickness
+/// (1.2 m facade and corridor walls, 0.5 m partitions) with square ends,
+/// so bands meet and fill the corners as on a real drawing; plus what a
+/// scan also holds and must not become walls: room labels, hatching in
+/// the corridor and 1 px door swings, with a 2 m white margin (the image's
+/// bottom-left corner is the imported plan's origin, so imported walls
+/// stand 2 m east and north of the plan's). Returns the image and the
+/// plan's walls as (a, b, thickness).
+fn stone_lycee_scan() -> (image::RgbImage, Vec<DrawnWall>) {
+    let source =
+        floorplan::parse_str("lycee_darche.toml", &crate::util::example_text("lycee_darche.toml"), PlanFormat::Toml)
+            .unwrap();
+    let floor = source.plan.floors.iter().find(|f| f.id == "rdc").unwrap();
+    let walls: Vec<([f64; 2], [f64; 2], f64)> =
+        floor.walls.iter().flat_map(|w| w.points.windows(2).map(move |p| (p[0], p[1], w.thickness))).collect();
+    const MARGIN: f64 = STONE_MARGIN;
+    let (x_max, y_max) = (38.2, 22.6);
+    let px = STONE_PX_PER_M;
+    let (width, height) = (((x_max + 2.0 * MARGIN) * px) as u32, ((y_max + 2.0 * MARGIN) * px) as u32);
+    let mut image = image::RgbImage::from_pixel(width, height, image::Rgb([255, 255, 255]));
+    // Pixel centre → plan metres.
+    let to_plan = |x: u32, y: u32| [(x as f64 + 0.5) / px - MARGIN, y_max + MARGIN - (y as f64 + 0.5) / px];
+    for y in 0..height {
+        for x in 0..width {
+            let p = to_plan(x, y);
+            let inside = walls.iter().any(|&(a, b, t)| {
+                let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                let length = dx.hypot(dy);
+                let (ux, uy) = (dx / length, dy / length);
+                let (rx, ry) = (p[0] - a[0], p[1] - a[1]);
+                let along = rx * ux + ry * uy;
+                let across = (rx * uy - ry * ux).abs();
+                across <= t / 2.0 && along >= -t / 2.0 && along <= length + t / 2.0
+            });
+            if inside {
+                image.put_pixel(x, y, image::Rgb([25, 25, 25]));
+            }
+        }
+    }
+    let mut ink = |p: [f64; 2]| {
+        let (x, y) = (((p[0] + MARGIN) * px) as i64, ((y_max + MARGIN - p[1]) * px) as i64);
+        if (0..width as i64).contains(&x) && (0..height as i64).contains(&y) {
+            image.put_pixel(x as u32, y as u32, image::Rgb([0, 0, 0]));
+        }
+    };
+    // Labels: four letters of 0.25 × 0.35 m in each classroom.
+    for x in [3.9, 11.6, 19.1, 26.6, 34.3] {
+        for y in [4.6, 18.0] {
+            for k in 0..4 {
+                for i in 0..10 {
+                    for j in 0..14 {
+                        ink([x - 0.5 + 0.3 * k as f64 + i as f64 / px, y + j as f64 / px]);
+                    }
+                }
+            }
+        }
+    }
+    // Hatching in the corridor: 1 px diagonals, 2 m long.
+    for k in 0..12 {
+        for i in 0..80 {
+            ink([2.0 + 0.3 * k as f64 + i as f64 / px, 10.2 + i as f64 / 2.0 / px]);
+        }
+    }
+    // Door swings: a 1 m quarter circle, 1 px wide, at each classroom door.
+    for x in [6.1, 13.6, 21.1, 28.6, 36.1] {
+        for (y, side) in [(8.6, -1.0), (14.0, 1.0)] {
+            for step in 0..=160 {
+                let angle = std::f64::consts::FRAC_PI_2 * step as f64 / 160.0;
+                ink([x + angle.cos(), y + side * angle.sin()]);
+            }
+        }
+    }
+    (image, walls)
+}
+
+#[test]
+fn a_scan_of_the_stone_lycee_gives_its_thick_walls() {
+    let (image, truth) = stone_lycee_scan();
+    let dir = temp_dir();
+    let path = dir.path().join("lycee_darche_rdc.png");
+    image.save(&path).unwrap();
+    let preview = dir.path().join("preview.png");
+    let walls = import(&[path.to_str().unwrap(), "--scale", "40", "--preview", preview.to_str().unwrap()], dir.path());
+    let true_length: f64 = truth.iter().map(|(a, b, _)| (b[0] - a[0]).hypot(b[1] - a[1])).sum();
+    let length = total_length(&walls);
+    eprintln!(
+        "stone lycée scan: {} walls, {length:.2} m of walls (plan: {} walls, {true_length:.2} m)",
+        walls.len(),
+        truth.len()
+    );
+    // Each wall of the plan is found once, on its centreline, as thick as
+    // drawn (within 0.1 m), ending at the corners.
+    assert_eq!(walls.len(), truth.len(), "{walls:#?}");
+    for (a, b, thickness) in &truth {
+        let found = walls.iter().find(|w| {
+            let (p, q) = (w.points[0], w.points[1]);
+            let close =
+                |u: [f64; 2], v: &[f64; 2]| (u[0] - STONE_MARGIN - v[0]).hypot(u[1] - STONE_MARGIN - v[1]) < 0.15;
+            (close(p, a) && close(q, b)) || (close(p, b) && close(q, a))
+        });
+        let found = found.unwrap_or_else(|| panic!("no wall from {a:?} to {b:?} in {walls:#?}"));
+        eprintln!("  {a:?} → {b:?}: {thickness} m drawn, {} m found", found.thickness);
+        assert!((found.thickness - thickness).abs() <= 0.1, "{a:?} → {b:?}: {} m vs {thickness} m", found.thickness);
+    }
+    assert!((length - true_length).abs() <= 0.05 * true_length, "total length {length} vs {true_length}");
+    assert!(non_empty(&preview));
+    // The same scan saved as a JPEG, with its compression artefacts.
+    let jpeg = dir.path().join("lycee_darche_rdc.jpg");
+    image.save(&jpeg).unwrap();
+    std::fs::remove_file(dir.path().join("imported.toml")).unwrap();
+    let walls = import(&[jpeg.to_str().unwrap(), "--scale", "40"], dir.path());
+    let length = total_length(&walls);
+    eprintln!("as a JPEG: {} walls, {length:.2} m", walls.len());
+    assert_eq!(walls.len(), truth.len(), "{walls:#?}");
+    assert!(walls.iter().all(|w| [1.2, 0.5].iter().any(|t| (w.thickness - t).abs() <= 0.1)), "{walls:#?}");
+    assert!((length - true_length).abs() <= 0.05 * true_length, "total length {length} vs {true_length}");
+}
+
+#[test]
+fn a_10000_line_dxf_imports_into_its_grid_of_walls() {
+    // 50 × 50 rooms of 4 m, 0.2 m walls drawn as doubled outlines broken
+    // at every crossing: 10,200 LINEs. The pairwise steps (collinear
+    // merging, outline pairing, end snapping) used to compare every pair,
+    // some repeatedly; `cargo bench --bench import` times this drawing.
+    let (columns, rows) = (50, 50);
+    let lines = wifiplan::import::sample::room_grid_lines(columns, rows);
+    assert!(lines >= 10_000, "{lines}");
+    let dir = temp_dir();
+    let path = dir.path().join("grid.dxf");
+    wifiplan::import::sample::room_grid_dxf(columns, rows, 4.0, 0.2).save_file(&path).unwrap();
+    let walls = import(&[path.to_str().unwrap()], dir.path());
+    // Each grid line is one wall, on its centreline, 0.2 m thick.
+    assert_eq!(walls.len(), (columns + 1) + (rows + 1), "{}", walls.len());
+    assert!(walls.iter().all(|w| (w.thickness - 0.2).abs() < 1e-6), "{walls:#?}");
+    let length = total_length(&walls);
+    let expected = ((columns + 1) * rows + (rows + 1) * columns) as f64 * 4.0;
+    assert!((length - expected).abs() < 1e-6 * expected, "{length} m vs {expected} m");
+}

@@ -82,14 +82,16 @@ impl Kind {
 /// found (`first`, with serde's own position). Falls back to `first` alone
 /// when the text is not a document at all (a syntax error).
 pub(super) fn problems(file: &str, text: &str, format: PlanFormat, first: Diagnostic) -> Vec<Diagnostic> {
-    let (document, map) = match format {
-        PlanFormat::Toml => match toml::from_str::<toml::Table>(text) {
-            Ok(table) => (serde_json::to_value(table).ok(), SourceMap::from_toml(text)),
-            Err(_) => (None, SourceMap::new(text)),
-        },
-        PlanFormat::Json => (serde_json::from_str::<Value>(text).ok(), SourceMap::from_json(text)),
+    // Only a well-formed document is walked (and mapped).
+    let document = match format {
+        PlanFormat::Toml => toml::from_str::<toml::Table>(text).ok().and_then(|t| serde_json::to_value(t).ok()),
+        PlanFormat::Json => serde_json::from_str::<Value>(text).ok(),
     };
     let Some(Value::Object(root)) = document else { return vec![first] };
+    let map = match format {
+        PlanFormat::Toml => SourceMap::from_toml(text),
+        PlanFormat::Json => SourceMap::from_json(text),
+    };
     let mut walk = Walk { file, map: &map, found: Vec::new() };
     walk.table("", Kind::Plan, &root);
     let mut all = vec![first];
@@ -246,6 +248,16 @@ mod tests {
         };
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [2, 3, 4], "{problems:#?}");
+    }
+
+    #[test]
+    fn broken_json_is_one_syntax_error_and_returns() {
+        // Found by the fuzzer: a `}` where an array item should be once
+        // sent the JSON source map into an endless loop.
+        let text = "{\"format\": 1, \"aps\": [{\"position\": [4.0, \"x\": 0.2 }],\n \"5\", }";
+        assert!(matches!(parse_str("p.json", text, PlanFormat::Json), Err(Error::Parse(_))));
+        let map = super::SourceMap::from_json("[1, }, 2]");
+        assert_eq!(map.locate("[0]").line, 1);
     }
 
     #[test]

@@ -257,7 +257,7 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
         drawing.walls.extend(merged);
         drawing.walls.extend(single);
     }
-    drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls));
+    drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls), walls::SNAP_SLACK);
     drawing.openings = opening_groups
         .into_iter()
         .map(|((_, is_door), points)| OpeningSpan {

@@ -17,10 +17,12 @@
 //! * [`raster`]: PNG/JPEG scans, horizontal and vertical ink bands,
 //!   thickness classes to materials.
 //! * [`preview`]: the walls found, drawn over the source.
+//! * [`sample`]: synthetic drawings for the benches and tests.
 
 pub mod dxf;
 pub mod preview;
 pub mod raster;
+pub mod sample;
 pub mod svg;
 pub mod walls;
 
