@@ -351,9 +351,11 @@ fn check_sample(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// Runs the import and returns the written plan's walls.
+/// Runs the import into `dir/imported.toml` (removing an earlier one:
+/// import does not overwrite) and returns the written plan's walls.
 fn import(args: &[&str], dir: &Path) -> Vec<floorplan::Wall> {
     let output_path = dir.join("imported.toml");
+    let _ = std::fs::remove_file(&output_path);
     let mut full = vec!["import"];
     full.extend_from_slice(args);
     full.extend_from_slice(&["--output", output_path.to_str().unwrap()]);
@@ -477,8 +479,16 @@ fn bad_inputs_exit_2_naming_the_file() {
     }
     let svg = root().join("floorplans/sources/lycee_moderne_rdc.svg");
     let out = dir.path().join("x.toml");
-    let output =
-        wifiplan(&["import", svg.to_str().unwrap(), "--map", "facade=unobtainium", "--output", out.to_str().unwrap()]);
+    let output = wifiplan(&[
+        "import",
+        svg.to_str().unwrap(),
+        "--scale",
+        "0.01",
+        "--map",
+        "facade=unobtainium",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("lycee_moderne_rdc.svg") && stderr.contains("unobtainium"), "{stderr}");
@@ -602,7 +612,6 @@ fn a_scan_of_the_stone_lycee_gives_its_thick_walls() {
     // The same scan saved as a JPEG, with its compression artefacts.
     let jpeg = dir.path().join("lycee_darche_rdc.jpg");
     image.save(&jpeg).unwrap();
-    std::fs::remove_file(dir.path().join("imported.toml")).unwrap();
     let walls = import(&[jpeg.to_str().unwrap(), "--scale", "40"], dir.path());
     let length = total_length(&walls);
     eprintln!("as a JPEG: {} walls, {length:.2} m", walls.len());

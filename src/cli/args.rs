@@ -370,4 +370,9 @@ pub struct ImportArgs {
     /// 0.3=concrete; each wall takes the nearest class. Repeatable.
     #[arg(long, value_name = "M=MATERIAL")]
     pub thickness_class: Vec<String>,
+    /// Overwrite an existing --output, and import drawings that do not look
+    /// like a building (walls spanning under 3 m or over 1 km, walls
+    /// metres thick, DXF blocks that would become walls).
+    #[arg(long)]
+    pub force: bool,
 }

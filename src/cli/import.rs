@@ -18,6 +18,12 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     let Some(output) = &args.output else {
         return Err(Error::usage("import needs --output PLAN.toml"));
     };
+    if output.exists() && !args.force {
+        return Err(Error::usage(format!(
+            "`{}` exists: import does not overwrite a plan\n  hint: give another --output, or --force to replace it",
+            output.display()
+        )));
+    }
     let imported = import::import_file(&args.file, &options)?;
     write_atomic(output, imported.toml.as_bytes())?;
     if let Some(preview) = &args.preview {
@@ -100,6 +106,7 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         min_length,
         calibrate,
         thickness_classes,
+        force: args.force,
     })
 }
 

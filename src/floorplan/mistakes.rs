@@ -16,7 +16,8 @@ const MIN_OVERLAP_M2: f64 = 0.1;
 /// Smallest overlap reported, as a share of the smaller room.
 const MIN_OVERLAP_SHARE: f64 = 0.01;
 /// A room with less than this share of its area within the box of its
-/// storey's walls lies outside the building.
+/// storey's walls, and covering less than this share of that box, lies
+/// outside the building.
 const MIN_INSIDE_SHARE: f64 = 0.5;
 
 /// The mistakes of a plan (see the module documentation).
@@ -122,7 +123,10 @@ fn room_problems(source: &PlanSource, path: &str, floor: &Floor, problems: &mut 
         let Some((shape, _)) = &shapes[r] else { continue };
         let area = shape.unsigned_area();
         let inside = shape.intersection(&walls_box.to_polygon()).unsigned_area();
-        if inside < MIN_INSIDE_SHARE * area {
+        // A room drawn around the whole building (a site, the open area
+        // of a test scene) holds the walls rather than lying beside them.
+        let holds_the_walls = inside >= MIN_INSIDE_SHARE * walls_box.to_polygon().unsigned_area();
+        if inside < MIN_INSIDE_SHARE * area && !holds_the_walls {
             let (lo, hi) = (walls_box.min(), walls_box.max());
             problems.push(source.diagnostic(
                 &format!("{path}.rooms[{r}].polygon"),

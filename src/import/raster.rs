@@ -32,6 +32,7 @@ use std::path::Path;
 
 use image::RgbImage;
 
+use super::sanity::{Scale, ScaleSource};
 use super::walls::{self, WallSegment};
 use super::{import_error, Drawing, ImportOptions, DEFAULT_MATERIAL};
 use crate::error::Result;
@@ -373,6 +374,9 @@ pub fn from_image(image: RgbImage, px_per_m: f64, options: &ImportOptions) -> Dr
             material: String::new(),
         });
     }
+    let mut measured: Vec<f64> = found.iter().map(|w| w.thickness).collect();
+    measured.sort_by(f64::total_cmp);
+    let drawn_thickness = measured.get(measured.len() / 2).copied();
     // Ends reach into their neighbour's outer face; a pixel or two of
     // drawing error is allowed on top of the usual slack.
     let mut walls = walls::snap_ends(found, (2.0 / px_per_m).max(0.02));
@@ -389,9 +393,13 @@ pub fn from_image(image: RgbImage, px_per_m: f64, options: &ImportOptions) -> Dr
             None => wall.material = DEFAULT_MATERIAL.to_owned(),
         }
     }
-    let mut drawing = Drawing { walls, ..Default::default() };
-    drawing.background = Some(Background { image, px_per_m });
-    drawing
+    Drawing {
+        walls,
+        background: Some(Background { image, px_per_m }),
+        scale: Some(Scale { value: px_per_m, source: ScaleSource::Pixels }),
+        drawn_thickness,
+        ..Default::default()
+    }
 }
 
 /// Straight bars of ink at any angle among the pixels left over: each
