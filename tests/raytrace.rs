@@ -30,7 +30,7 @@ fn open_plan(walls: &str, ap: (f64, f64)) -> String {
 }
 
 fn raytrace(max_reflections: usize) -> RayTrace {
-    RayTrace { max_reflections, coherent: false }
+    RayTrace::with_reflections(max_reflections).specular()
 }
 
 fn power(scene: &Scene, model: &dyn PropagationModel, x: f64, y: f64) -> f64 {
@@ -301,7 +301,7 @@ fn a_concrete_floor_gives_the_tm_ground_reflection() {
 fn the_coherent_sum_shows_two_ray_interference() {
     let scene = scene_from_toml(&open_plan(LONG_WALL, (-3.0, 0.0)));
     let k = 2.0 * std::f64::consts::PI * F / C;
-    let model = RayTrace { max_reflections: 1, coherent: true };
+    let model = RayTrace { coherent: true, ..RayTrace::with_reflections(1).specular() };
     let mut values = Vec::new();
     for i in 0..40 {
         // Receivers every λ/8 along a line parallel to the wall.

@@ -44,7 +44,7 @@ fn run(text: &str) {
     let scene = Scene::build(&source, materials);
     // A coarse grid keeps this fast; an oversized grid is a usage error.
     let _ = engine::simulate(&scene, &MultiWall, 1.0, &|_, _| {});
-    let _ = engine::simulate(&scene, &RayTrace { max_reflections: 1, coherent: false }, 2.0, &|_, _| {});
+    let _ = engine::simulate(&scene, &RayTrace::with_reflections(1), 2.0, &|_, _| {});
 }
 
 #[test]

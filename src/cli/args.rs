@@ -167,6 +167,13 @@ pub struct ModelArgs {
     /// instead of adding powers (raytrace).
     #[arg(long)]
     pub coherent: bool,
+    /// Trace no diffraction round door and window jambs, wall ends and
+    /// corners (raytrace; on by default).
+    #[arg(long)]
+    pub no_diffraction: bool,
+    /// Trace no diffuse scattering from walls (raytrace; on by default).
+    #[arg(long)]
+    pub no_scattering: bool,
 }
 
 /// `wifiplan plan`.

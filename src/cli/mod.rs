@@ -89,9 +89,12 @@ impl args::ModelArgs {
     pub fn model(&self) -> Model {
         match self.model {
             ModelChoice::Multiwall => Model::MultiWall,
-            ModelChoice::Raytrace => {
-                Model::RayTrace(RayTrace { max_reflections: self.max_reflections as usize, coherent: self.coherent })
-            }
+            ModelChoice::Raytrace => Model::RayTrace(RayTrace {
+                max_reflections: self.max_reflections as usize,
+                coherent: self.coherent,
+                diffraction: !self.no_diffraction,
+                scattering: !self.no_scattering,
+            }),
         }
     }
 }

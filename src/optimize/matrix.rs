@@ -126,26 +126,47 @@ impl CoverageMatrix {
             aps.push(ap);
         }
 
-        let receivers: Vec<Point3> = cells
-            .iter()
-            .map(|cell| {
-                let mask = &masks[cell.floor];
-                let p = mask.grid.cell_centre(cell.index % mask.grid.width, cell.index / mask.grid.width);
-                Point3::new(p.x, p.y, scene.floors[cell.floor].elevation + scene.settings.receiver_height)
-            })
-            .collect();
+        // Each candidate's power over the required cells of every storey
+        // it can reach, a grid row at a time (the models share work along a
+        // row), keeping the cells at or above their threshold.
+        let skips: Vec<Vec<bool>> = masks.iter().map(|mask| mask.required.iter().map(|&r| !r).collect()).collect();
+        let mut cell_index: Vec<Vec<u32>> = masks.iter().map(|mask| vec![u32::MAX; mask.grid.len()]).collect();
+        for (i, cell) in cells.iter().enumerate() {
+            cell_index[cell.floor][cell.index] = i as u32;
+        }
         let thresholds: Vec<f32> = cells.iter().map(|c| requirements[c.requirement].threshold_dbm as f32).collect();
+        let weakest = thresholds.iter().copied().fold(f32::INFINITY, f32::min) as Real;
         let columns = aps
             .par_iter()
             .map(|ap| {
-                let fields: Vec<_> = (0..scene.floors.len()).map(|f| MultiWall.field(scene, ap, f)).collect();
                 let mut column = Vec::new();
-                for (i, (cell, receiver)) in cells.iter().zip(&receivers).enumerate() {
-                    let power = fields[cell.floor].received_power(*receiver).value() as f32;
-                    if power >= thresholds[i] {
-                        column.push((i as u32, power));
+                for (floor, mask) in masks.iter().enumerate() {
+                    if !may_reach(scene, ap, floor, weakest) {
+                        continue;
+                    }
+                    let field = MultiWall.field(scene, ap, floor);
+                    let grid = mask.grid;
+                    let receiver_z = scene.floors[floor].elevation + scene.settings.receiver_height;
+                    let xs: Vec<Real> = (0..grid.width).map(|c| grid.cell_centre(c, 0).x).collect();
+                    let floors = vec![f32::NEG_INFINITY; grid.width];
+                    let mut row_values = vec![f32::NAN; grid.width];
+                    for row in 0..grid.height {
+                        let span = row * grid.width..(row + 1) * grid.width;
+                        let skip = &skips[floor][span.clone()];
+                        if skip.iter().all(|&s| s) {
+                            continue;
+                        }
+                        let y = grid.cell_centre(0, row).y;
+                        field.received_power_row(y, &xs, receiver_z, skip, &floors, &mut row_values);
+                        for (column_index, &value) in row_values.iter().enumerate() {
+                            let i = cell_index[floor][span.start + column_index];
+                            if i != u32::MAX && !skip[column_index] && value >= thresholds[i as usize] {
+                                column.push((i, value));
+                            }
+                        }
                     }
                 }
+                column.sort_by_key(|&(i, _)| i);
                 column
             })
             .collect();
@@ -172,6 +193,24 @@ impl CoverageMatrix {
     pub fn is_empty(&self) -> bool {
         self.aps.is_empty()
     }
+}
+
+/// Whether `ap` can reach `threshold_dbm` anywhere on storey `floor`: on
+/// another storey, its free-space power over the height between them,
+/// through the floor slabs between them at their most transparent angle,
+/// must reach it (floor slabs rarely let a candidate cover the storey
+/// above; this saves evaluating those storeys at all).
+fn may_reach(scene: &Scene, ap: &AccessPoint, floor: usize, threshold_dbm: Real) -> bool {
+    if ap.floor == floor {
+        return true;
+    }
+    let receiver_z = scene.floors[floor].elevation + scene.settings.receiver_height;
+    let rise = (receiver_z - ap.position.z).abs();
+    let lookup = crate::propagation::crossing::SlabLookup::for_ap(scene, ap);
+    let slabs = crate::propagation::raytrace::trace::SlabsBetween::new(scene, ap.position.z, receiver_z);
+    let best = ap.eirp_dbm() - crate::propagation::free_space_loss(rise, ap.frequency).value();
+    let through = slabs.slabs.iter().map(|slab| lookup.max_transmission_power(slab)).product::<Real>();
+    best + 10.0 * through.max(1e-300).log10() >= threshold_dbm
 }
 
 /// Cells that must be covered for a target in %: ⌈target/100 · cells⌉,

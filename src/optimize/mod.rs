@@ -111,8 +111,11 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
     );
     let mut scene = scene.clone();
     scene.aps.retain(|ap| ap.fixed);
+    let template = template_ap(&scene, config);
+    // Candidates radiate at the template's frequency: tabulate it, so the
+    // coverage matrix never computes a slab the slow way.
+    scene.tabulate_slabs_with(&[template.frequency]);
     let scene = &scene;
-    let template = template_ap(scene, config);
     progress("computing candidate coverage (multiwall)");
     let matrix =
         CoverageMatrix::build(scene, &candidate_points, &template, scene.settings.ap_height, config.resolution, None)?;

@@ -213,6 +213,36 @@ pub fn path_reports(
                     Bounce::Floor => "floor".to_owned(),
                     Bounce::Ceiling => "ceiling".to_owned(),
                     Bounce::Vault => "vault".to_owned(),
+                    Bounce::Scatter { wall, side } => {
+                        let segment = &storey.walls[wall as usize];
+                        let name = storey.wall_names.get(segment.wall_index).map_or("wall", String::as_str);
+                        let facing = crate::scene::optics::wall_normal(segment.a, segment.b) * side as Real;
+                        return format!(
+                            "diffuse scattering from {name} ({} face) at ({:.2}, {:.2}, {:.2}), leaving at {:.0}°",
+                            compass(facing.x, facing.y),
+                            r.point.x,
+                            r.point.y,
+                            r.point.z,
+                            r.incidence_deg
+                        );
+                    }
+                    Bounce::Edge { edge, kind } => {
+                        let what = match kind {
+                            crate::scene::optics::EdgeKind::Jamb => "jamb of an opening in",
+                            crate::scene::optics::EdgeKind::WallEnd => "end of",
+                            crate::scene::optics::EdgeKind::Corner => "corner of",
+                        };
+                        let name = scene.optics.floors[floor]
+                            .edges
+                            .get(edge as usize)
+                            .and_then(|e| scene.optics.walls.get(e.wall as usize))
+                            .and_then(|w| storey.wall_names.get(w.wall_index))
+                            .map_or("a wall", String::as_str);
+                        return format!(
+                            "diffraction at the {what} {name} ({:.2}, {:.2}, {:.2}), incidence {:.0}° from the face, −{:.1} dB",
+                            r.point.x, r.point.y, r.point.z, r.incidence_deg, r.loss.value()
+                        );
+                    }
                 };
                 format!(
                     "reflection on {surface} at ({:.2}, {:.2}, {:.2}), {:.0}°, −{:.1} dB",

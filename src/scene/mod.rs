@@ -414,6 +414,12 @@ impl Scene {
     /// APs' frequencies, and the [`Scene::optics`] that refer to them; call
     /// after changing the APs.
     pub fn tabulate_slabs(&mut self) {
+        self.tabulate_slabs_with(&[]);
+    }
+
+    /// [`Scene::tabulate_slabs`], also tabulating `extra` frequencies (those
+    /// of APs the caller will build, such as `plan`'s candidates).
+    pub fn tabulate_slabs_with(&mut self, extra: &[Frequency]) {
         let mut slabs = Vec::new();
         for floor in &self.floors {
             for wall in &floor.walls {
@@ -425,7 +431,7 @@ impl Scene {
                 slabs.push((slab, Polarization::Tm));
             }
         }
-        let frequencies: Vec<Frequency> = self.aps.iter().map(|ap| ap.frequency).collect();
+        let frequencies: Vec<Frequency> = self.aps.iter().map(|ap| ap.frequency).chain(extra.iter().copied()).collect();
         self.slab_tables = SlabTables::build(&self.materials, &slabs, &frequencies);
         self.optics = SceneOptics::build(self);
     }

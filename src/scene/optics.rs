@@ -156,6 +156,9 @@ pub struct FloorOptics {
     pub facets: Vec<Facet>,
     /// Its floor slab with the TM key (what a path between storeys crosses).
     pub slab: Option<KeyedSlab>,
+    /// The vertical edges that diffract: free wall ends, door and window
+    /// jambs, convex corners.
+    pub edges: Vec<Edge>,
 }
 
 /// The optics of the whole scene.
@@ -184,6 +187,7 @@ impl SceneOptics {
                     .enumerate()
                     .map(|(segment, wall)| WallOptics::new(wall, storey, (index, segment), volume, tables)),
             );
+            let edges = edges(&walls[start..], start);
             floors.push(FloorOptics {
                 walls: start..walls.len(),
                 volume,
@@ -191,6 +195,7 @@ impl SceneOptics {
                 planes: planes(scene, index),
                 facets: vault_facets(scene, index),
                 slab: storey.slab.map(tm),
+                edges,
             });
         }
         SceneOptics { walls, floors }
@@ -200,6 +205,171 @@ impl SceneOptics {
     pub fn floor_walls(&self, floor: usize) -> &[WallOptics] {
         &self.walls[self.floors[floor].walls.clone()]
     }
+}
+
+/// What a diffracting edge is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// The free end of a wall.
+    WallEnd,
+    /// A side of a door, window or opening.
+    Jamb,
+    /// The outside of a corner where two walls meet.
+    Corner,
+}
+
+/// A vertical edge that diffracts, idealised as the edge of thin screens
+/// on the walls' centrelines (the walls of the external reference ray
+/// tracer are single surfaces too): a free end or jamb is a half-plane
+/// (exterior angle 2π, n = 2), a convex corner of two walls meeting at
+/// angle α is a wedge with n = (2π − α)/π.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Edge {
+    /// Where it is on the plan.
+    pub point: Point2,
+    /// Its bottom and top, absolute z, m.
+    pub z: (Real, Real),
+    /// The wall (index into [`SceneOptics::walls`]) whose screen it ends.
+    pub wall: u32,
+    /// The other wall of a corner.
+    pub other: Option<u32>,
+    /// Unit direction of the 0-face's screen from the edge.
+    pub face0: Vector2,
+    /// `+1` when the exterior is swept counter-clockwise from the 0-face,
+    /// `−1` clockwise.
+    pub sense: Real,
+    /// Exterior angle over π.
+    pub n: Real,
+    /// The screen's slab (TE key): its faces reflect, it transmits.
+    pub slab: KeyedSlab,
+    /// What fills the aperture beside the edge: a door or window leaf, or
+    /// nothing (`None`: air, a free end or an empty opening).
+    pub aperture: Option<KeyedSlab>,
+    /// What it is.
+    pub kind: EdgeKind,
+}
+
+impl Edge {
+    /// The angle of direction `v` from the 0-face, measured across the
+    /// exterior, in `[0, 2π)`; the direction is in the exterior when the
+    /// angle is at most `nπ`.
+    #[inline]
+    pub fn angle(&self, v: Vector2) -> Real {
+        let angle = (self.sense * self.face0.perp(&v)).atan2(self.face0.dot(&v));
+        if angle < 0.0 {
+            angle + 2.0 * std::f64::consts::PI
+        } else {
+            angle
+        }
+    }
+}
+
+/// Distance, m, within which wall ends meet.
+const JOINT_TOLERANCE: Real = 1e-3;
+
+/// The diffracting edges of one storey's walls (`offset`: index of the
+/// first in the scene's wall list): free ends (no other wall there), jambs
+/// of openings, and convex corners of two walls meeting at an end (T and
+/// cross junctions, straight continuations and concave corners do not
+/// diffract).
+fn edges(walls: &[WallOptics], offset: usize) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for (i, wall) in walls.iter().enumerate() {
+        for (point, into_wall) in [(wall.a, wall.along), (wall.b, -wall.along)] {
+            let mut touching = Vec::new();
+            let mut through = false;
+            for (j, other) in walls.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                if (other.a - point).norm() <= JOINT_TOLERANCE {
+                    touching.push((j, other.along));
+                } else if (other.b - point).norm() <= JOINT_TOLERANCE {
+                    touching.push((j, -other.along));
+                } else if crate::geometry::point_segment_distance(point, other.a, other.b).0 <= JOINT_TOLERANCE {
+                    through = true;
+                }
+            }
+            if through {
+                continue;
+            }
+            let z = wall.z;
+            match touching.as_slice() {
+                [] => out.push(Edge {
+                    point,
+                    z,
+                    wall: (offset + i) as u32,
+                    other: None,
+                    face0: into_wall,
+                    sense: 1.0,
+                    n: 2.0,
+                    slab: wall.slab,
+                    aperture: None,
+                    kind: EdgeKind::WallEnd,
+                }),
+                &[(j, along)] if i < j => {
+                    // The counter-clockwise angle from this wall to the
+                    // other: the exterior is the side wider than π.
+                    let mut theta = into_wall.perp(&along).atan2(into_wall.dot(&along));
+                    if theta < 0.0 {
+                        theta += 2.0 * std::f64::consts::PI;
+                    }
+                    if (theta - std::f64::consts::PI).abs() < 1e-3 {
+                        continue;
+                    }
+                    let (sense, exterior) = if theta > std::f64::consts::PI {
+                        (1.0, theta)
+                    } else {
+                        (-1.0, 2.0 * std::f64::consts::PI - theta)
+                    };
+                    let other = &walls[j];
+                    out.push(Edge {
+                        point,
+                        z: (z.0.max(other.z.0), z.1.min(other.z.1)),
+                        wall: (offset + i) as u32,
+                        other: Some((offset + j) as u32),
+                        face0: into_wall,
+                        sense,
+                        n: exterior / std::f64::consts::PI,
+                        slab: wall.slab,
+                        aperture: None,
+                        kind: EdgeKind::Corner,
+                    });
+                }
+                _ => {}
+            }
+        }
+        // Jambs: where an opening ends inside the segment, the wall goes on.
+        for opening in &wall.openings {
+            for (along, into_wall) in [(opening.along.0, -wall.along), (opening.along.1, wall.along)] {
+                if along <= 1e-6 || along >= 1.0 - 1e-6 {
+                    continue;
+                }
+                // Not a jamb if another opening continues the gap there.
+                if wall.openings.iter().any(|o| o != opening && o.along.0 <= along + 1e-6 && o.along.1 >= along - 1e-6)
+                {
+                    continue;
+                }
+                let z = (opening.z.0.max(wall.z.0), opening.z.1.min(wall.z.1));
+                if z.1 <= z.0 {
+                    continue;
+                }
+                out.push(Edge {
+                    point: wall.a + wall.along * (along * wall.length),
+                    z,
+                    wall: (offset + i) as u32,
+                    other: None,
+                    face0: into_wall,
+                    sense: 1.0,
+                    n: 2.0,
+                    slab: wall.slab,
+                    aperture: opening.leaf,
+                    kind: EdgeKind::Jamb,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// One face of a wall: the wall's side at ±thickness/2 from its

@@ -365,7 +365,7 @@ pub struct OwnCone {
 
 /// The two half-planes of the cone from `apex` between the rays through
 /// `low` and `high` (counter-clockwise from `low`), shrunk by a margin.
-fn cone_sides(apex: Point2, low: Point2, high: Point2) -> [[Real; 3]; 2] {
+pub(crate) fn cone_sides(apex: Point2, low: Point2, high: Point2) -> [[Real; 3]; 2] {
     let (d_low, d_high) = ((low - apex).normalize(), (high - apex).normalize());
     [
         [-d_low.y, d_low.x, d_low.y * apex.x - d_low.x * apex.y - CERTAIN_MARGIN],
@@ -503,7 +503,7 @@ fn solid_spans(wall: &WallOptics) -> Vec<(Real, Real)> {
 const CERTAIN_MARGIN: Real = 1e-6;
 
 /// The half-plane beyond `wall`'s far face as seen from `source`.
-fn far_side(wall: &WallOptics, source: Point2) -> [Real; 3] {
+pub(crate) fn far_side(wall: &WallOptics, source: Point2) -> [Real; 3] {
     let side = (source - wall.a).dot(&wall.normal).signum();
     let away = -wall.normal * side;
     let far_point = wall.a - wall.normal * (wall.half * side);
@@ -515,7 +515,7 @@ fn far_side(wall: &WallOptics, source: Point2) -> [Real; 3] {
 /// cones through that span of both faces), keeping to the part of the
 /// wall wholly in front of each face in `fronts`. Each cone is given by a
 /// point on each of its boundary rays.
-fn certain_cones(wall: &WallOptics, source: Point2, fronts: &[Option<&Face>]) -> Vec<(Point2, Point2)> {
+pub(crate) fn certain_cones(wall: &WallOptics, source: Point2, fronts: &[Option<&Face>]) -> Vec<(Point2, Point2)> {
     let across = (source - wall.a).dot(&wall.normal);
     if across.abs() <= wall.half + CERTAIN_MARGIN {
         return Vec::new();

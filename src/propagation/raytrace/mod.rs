@@ -53,8 +53,11 @@
 //! path always counts). Per-AP work (faces, tree, facets) is done once per
 //! storey in [`PropagationModel::field`], and cells run in parallel.
 
+pub mod diffraction;
 pub mod images;
+pub mod scattering;
 pub mod trace;
+pub mod utd;
 
 use crate::geometry::Point3;
 use crate::propagation::crossing::SlabLookup;
@@ -77,15 +80,32 @@ pub const DEFAULT_MAX_REFLECTIONS: usize = 3;
 /// The ray-tracing model.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RayTrace {
-    /// Maximum reflections per path (0 to [`MAX_ORDER`]).
+    /// Maximum reflections per path (0 to [`MAX_ORDER`]); a diffraction
+    /// counts as one.
     pub max_reflections: usize,
     /// Sum complex amplitudes (phase) instead of powers.
     pub coherent: bool,
+    /// Trace diffraction on vertical edges ([`diffraction`]).
+    pub diffraction: bool,
+    /// Trace diffuse scattering from walls ([`scattering`]).
+    pub scattering: bool,
 }
 
 impl Default for RayTrace {
     fn default() -> Self {
-        RayTrace { max_reflections: DEFAULT_MAX_REFLECTIONS, coherent: false }
+        RayTrace { max_reflections: DEFAULT_MAX_REFLECTIONS, coherent: false, diffraction: true, scattering: true }
+    }
+}
+
+impl RayTrace {
+    /// The default model with `max_reflections` reflections.
+    pub fn with_reflections(max_reflections: usize) -> Self {
+        RayTrace { max_reflections, ..RayTrace::default() }
+    }
+
+    /// Without diffraction and diffuse scattering: specular paths only.
+    pub fn specular(self) -> Self {
+        RayTrace { diffraction: false, scattering: false, ..self }
     }
 }
 
@@ -156,7 +176,7 @@ impl RayTrace {
                 slabs
             })
             .collect();
-        TraceContext {
+        let mut context = TraceContext {
             scene,
             ap,
             storey,
@@ -176,7 +196,22 @@ impl RayTrace {
             eirp_mw,
             wavenumber: trace::wavenumber(ap),
             coherent: self.coherent,
+            diffraction: None,
+            scattering: None,
+            specular_share: 1.0,
+        };
+        // One diffraction per path, counting as an interaction, with at
+        // most one wall reflection besides (before or after it).
+        if self.diffraction && same_storey && max_reflections >= 1 {
+            let reflections = (max_reflections - 1).min(1) as u8;
+            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque));
         }
+        if self.scattering && same_storey && max_reflections >= 1 {
+            let s = scattering::SCATTERING_COEFFICIENT;
+            context.specular_share = 1.0 - s * s;
+            context.scattering = Some(context.prepare_scattering(&opaque));
+        }
+        context
     }
 
     /// Every path from `ap` to `receiver` (on storey `floor`), strongest

@@ -16,7 +16,8 @@ use super::images::{segment_bound, segments_max, ImageNode, ImageTree};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
 use crate::propagation::crossing::{
-    cross_wall, for_each_slab, index_range, row_interval, Leg, SlabLookup, GRAZE_TOLERANCE, MIN_TRANSMISSION_POWER,
+    cross_wall, for_each_slab, index_range, row_interval, row_interval_strict, Leg, SlabLookup, GRAZE_TOLERANCE,
+    MIN_TRANSMISSION_POWER,
 };
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::propagation::MIN_DISTANCE;
@@ -49,6 +50,20 @@ pub enum Bounce {
     Ceiling,
     /// A facet of a vault.
     Vault,
+    /// Diffuse scattering on a strip of a wall face.
+    Scatter {
+        /// Wall segment index in the storey.
+        wall: u32,
+        /// Which face.
+        side: i8,
+    },
+    /// A diffraction on a vertical edge of the storey.
+    Edge {
+        /// Index of the edge in its storey's edges.
+        edge: u32,
+        /// What the edge is.
+        kind: crate::scene::optics::EdgeKind,
+    },
 }
 
 /// One reflection along a path.
@@ -183,6 +198,13 @@ pub struct TraceContext<'a> {
     pub wavenumber: Real,
     /// Sum complex amplitudes too (phase costs a sin/cos per path).
     pub coherent: bool,
+    /// Diffraction on the storey's edges, when traced.
+    pub diffraction: Option<super::diffraction::Diffraction>,
+    /// Lit wall strips that scatter diffusely, when traced.
+    pub scattering: Option<Vec<super::scattering::Tile>>,
+    /// The share of power a wall's specular reflection keeps (1 − S² with
+    /// diffuse scattering, else 1).
+    pub specular_share: Real,
 }
 
 /// The sums over all paths at one receiver.
@@ -199,6 +221,9 @@ pub struct FieldSum {
     /// Paths weaker than this, mW, are left out (the relevance floor,
     /// [`crate::propagation::RELEVANCE_DB`]; 0 for none).
     pub floor_mw: Real,
+    /// Σ power of the specular paths (and vaults), mW, once diffraction
+    /// starts.
+    pub specular_mw: Real,
 }
 
 impl FieldSum {
@@ -210,6 +235,13 @@ impl FieldSum {
     #[inline]
     fn cutoff(&self, absolute_mw: Real) -> Real {
         absolute_mw.max(self.direct_mw * RELATIVE_CUTOFF).max(self.floor_mw)
+    }
+
+    /// The power below which a path is left out (public to the tracer's
+    /// modules).
+    #[inline]
+    pub(super) fn cutoff_mw(&self, absolute_mw: Real) -> Real {
+        self.cutoff(absolute_mw)
     }
 
     /// An empty sum that leaves out paths under `floor_mw`.
@@ -226,12 +258,14 @@ const RELATIVE_CUTOFF: Real = 1e-5;
 /// The product of a path's coefficients: powers (`|R|²`, `|T|²`) for an
 /// incoherent sum, complex amplitudes for a coherent one. The tracing code
 /// is written once over both.
-trait Amplitude: Copy {
+pub(super) trait Amplitude: Copy {
     const ONE: Self;
     fn power(self) -> Real;
     fn reflect(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
     fn transmit(self, lookup: &SlabLookup, slab: &KeyedSlab, cos: Real, polarization: Polarization) -> Self;
     fn complex(self) -> Complex64;
+    /// Times a power factor.
+    fn scale(self, power: Real) -> Self;
 }
 
 impl Amplitude for Real {
@@ -251,6 +285,10 @@ impl Amplitude for Real {
     #[inline]
     fn complex(self) -> Complex64 {
         Complex64::new(self.sqrt(), 0.0)
+    }
+    #[inline]
+    fn scale(self, power: Real) -> Real {
+        self * power
     }
 }
 
@@ -284,6 +322,10 @@ impl Amplitude for Complex64 {
     #[inline]
     fn complex(self) -> Complex64 {
         self
+    }
+    #[inline]
+    fn scale(self, power: Real) -> Complex64 {
+        self * power.sqrt()
     }
 }
 
@@ -361,11 +403,15 @@ impl Route {
 /// footprint begins and ends, and the cosine of the plan angle of
 /// incidence. Shared by every vertical pattern of the plan path.
 #[derive(Clone, Copy, Debug)]
-struct PlanCrossing {
-    wall: u32,
-    enter: Real,
-    leave: Real,
-    cos: Real,
+pub(super) struct PlanCrossing {
+    pub(super) wall: u32,
+    pub(super) enter: Real,
+    pub(super) leave: Real,
+    pub(super) cos: Real,
+    /// Through the whole thickness, away from every opening, of a wall
+    /// that stands floor to ceiling, on a path that stays between them:
+    /// the wall's own slab whatever the vertical pattern.
+    pub(super) simple: bool,
 }
 
 /// Scratch space for one receiver's paths, reused across nodes.
@@ -408,7 +454,7 @@ struct PlanPath {
     depth: usize,
 }
 
-type Explain<'e> = Option<&'e mut dyn FnMut(PathRecord)>;
+pub(super) type Explain<'e> = Option<&'e mut dyn FnMut(PathRecord)>;
 
 /// One node's plan path to one receiver, and which last-leg walls the
 /// receiver can be behind.
@@ -428,11 +474,25 @@ struct PathTotals {
     is_direct: bool,
 }
 
+/// Whether the plan crossing from `enter` to `leave` (points on the
+/// centreline's line) may meet one of the wall's openings.
+#[inline]
+fn passes_opening(wall: &WallOptics, (enter, leave): (Point2, Point2)) -> bool {
+    if wall.openings.is_empty() {
+        return false;
+    }
+    let along = |p: Point2| (p - wall.a).dot(&wall.along) / wall.length;
+    let (u0, u1) = (along(enter), along(leave));
+    let (low, high) = if u0 <= u1 { (u0, u1) } else { (u1, u0) };
+    let slack = 1e-6 / wall.length;
+    wall.openings.iter().any(|o| o.along.0 <= high + slack && o.along.1 >= low - slack)
+}
+
 /// Where the plan segment `a → b` is inside the wall's footprint (entry
 /// and exit as fractions of the segment) and the cosine of its plan angle
 /// of incidence: the along- and across-wall slabs of the prism test.
 #[inline]
-fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real, Real)> {
+pub(super) fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real, Real)> {
     // Quick rejection (no division): both ends on one side of the band.
     let (across_a, across_b) = ((a - wall.a).dot(&wall.normal), (b - wall.a).dot(&wall.normal));
     if (across_a > wall.half && across_b > wall.half) || (across_a < -wall.half && across_b < -wall.half) {
@@ -475,7 +535,7 @@ fn clip_footprint(wall: &WallOptics, a: Point2, b: Point2) -> Option<(Real, Real
 /// the thickness really crossed, or a leaf), where, and whether a leaf.
 /// The same rules as [`cross_wall`] on the 3D leg.
 #[inline]
-fn cross_in_height(
+pub(super) fn cross_in_height(
     wall: &WallOptics,
     crossing: &PlanCrossing,
     span: (Real, Real),
@@ -547,6 +607,8 @@ impl TraceContext<'_> {
                 self.vault_path(view, receiver, &mut sum, &mut explain);
             }
         }
+        self.diffract_point(receiver, &mut sum, &mut explain);
+        self.scatter_point(receiver, &mut sum, &mut explain);
         sum
     }
 
@@ -557,6 +619,7 @@ impl TraceContext<'_> {
     pub fn trace_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let mut active: Vec<(u32, u32, u32)> = Vec::new();
         let mut scratch = PlanScratch::default();
+        let mut own_cones: Vec<u32> = Vec::new();
         for (index, node) in self.tree.nodes.iter().enumerate() {
             let (start, end) = index_range(xs, row_interval(&node.wedge, y));
             if start >= end {
@@ -580,6 +643,7 @@ impl TraceContext<'_> {
                 }
             }
             let mut active_ready = false;
+            let mut own_ready = false;
             let mut cursor = 0;
             for block in (start..end).step_by(PRUNE_BLOCK) {
                 let block_end = (block + PRUNE_BLOCK).min(end);
@@ -603,7 +667,19 @@ impl TraceContext<'_> {
                         continue;
                     }
                     let cutoff = sums[i].cutoff(self.cutoff_mw);
-                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor) {
+                    if prune && !own_ready {
+                        // The last-leg cones that reach this row's span.
+                        own_cones.clear();
+                        for k in node.own.clone() {
+                            let (low, high) =
+                                index_range(xs, row_interval_strict(&self.tree.own[k as usize].planes, y));
+                            if low.max(start) < high.min(end) {
+                                own_cones.push(k);
+                            }
+                        }
+                        own_ready = true;
+                    }
+                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, &own_cones) {
                         continue;
                     }
                     if !active_ready {
@@ -634,6 +710,8 @@ impl TraceContext<'_> {
                 }
             }
         }
+        self.diffract_row(y, xs, z, skip, sums);
+        self.scatter_row(y, xs, z, skip, sums);
     }
 
     /// The last-leg walls of `node` whose shadow covers some of the cells
@@ -697,6 +775,17 @@ impl TraceContext<'_> {
                 }
             }
         }
+        // Walls certainly crossed behind the last reflection, where the
+        // whole span lies in their region (convex: both ends inside).
+        for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
+            let inside = |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
+            if inside(a) && inside(b) {
+                bound *= cone.bound;
+                if bound < cutoff_mw {
+                    return true;
+                }
+            }
+        }
         false
     }
 
@@ -705,7 +794,7 @@ impl TraceContext<'_> {
     /// crosses, the slabs between storeys and its reflections at their
     /// most favourable angles, is already weaker. Cheapest factors first.
     #[inline]
-    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize) -> bool {
+    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize, own: &[u32]) -> bool {
         let direction = c - node.image;
         let distance = direction.norm();
         let wavelength = self.ap.frequency.wavelength();
@@ -738,7 +827,8 @@ impl TraceContext<'_> {
                 }
             }
         }
-        for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
+        for &k in own {
+            let cone = &self.tree.own[k as usize];
             if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
@@ -834,8 +924,13 @@ impl TraceContext<'_> {
                 }
                 let optics = &walls[wall as usize];
                 if let Some((enter, leave, cos)) = clip_footprint(optics, a, b) {
-                    scratch.crossings.push(PlanCrossing { wall, enter, leave, cos });
-                    if bounded && plan_length * (leave - enter) * cos >= optics.half * 2.0 - GRAZE_TOLERANCE {
+                    let whole = plan_length * (leave - enter) * cos >= optics.half * 2.0 - GRAZE_TOLERANCE;
+                    let simple = whole
+                        && self.same_storey
+                        && optics.full_height
+                        && !passes_opening(optics, (a + (b - a) * enter, a + (b - a) * leave));
+                    scratch.crossings.push(PlanCrossing { wall, enter, leave, cos, simple });
+                    if bounded && whole {
                         bound *= self.crossing_bound(optics, wall, (a + (b - a) * enter, a + (b - a) * leave), cos);
                         dead = bound < cutoff_mw;
                     }
@@ -1008,7 +1103,7 @@ impl TraceContext<'_> {
                 let Some(slab) = wall.material_at(along, z) else { return };
                 let incoming = (points2[wall_slot + 1] - points2[wall_slot]).normalize();
                 let cos = horizontal_share * incoming.dot(&face.normal).abs();
-                amplitude = amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te);
+                amplitude = amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te).scale(self.specular_share);
                 let bounce = Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab };
                 let loss = reflection_loss(&self.lookup, &slab, cos, Polarization::Te, explain);
                 route.push(Point3::new(p2.x, p2.y, z), (bounce, cos, loss), wall_slot, 1.0);
@@ -1131,7 +1226,21 @@ impl TraceContext<'_> {
             let (first, last) = scratch.legs[plan_leg];
             for crossing in &scratch.crossings[first as usize..last as usize] {
                 let wall = &walls[crossing.wall as usize];
-                let Some((slab, at, opening)) = cross_in_height(wall, crossing, span, (from, to), plan_length) else {
+                let found = if crossing.simple && span.0 <= crossing.enter && crossing.leave <= span.1 {
+                    // Only the angle depends on the vertical pattern.
+                    let at = if explain.is_some() {
+                        let middle = (0.5 * (crossing.enter + crossing.leave) - span.0) / (span.1 - span.0);
+                        from + (to - from) * middle
+                    } else {
+                        from
+                    };
+                    Some((wall.slab, at, false))
+                } else if crossing.simple && (crossing.leave <= span.0 || crossing.enter >= span.1) {
+                    None
+                } else {
+                    cross_in_height(wall, crossing, span, (from, to), plan_length)
+                };
+                let Some((slab, at, opening)) = found else {
                     continue;
                 };
                 let cos = crossing.cos * horizontal_share;
@@ -1217,7 +1326,13 @@ impl TraceContext<'_> {
     /// steep): the slab's, or a leaf's or a hole's where the crossing may
     /// pass an opening, at that angle or any more grazing one.
     #[inline]
-    fn crossing_bound(&self, wall: &WallOptics, index: u32, (enter, leave): (Point2, Point2), cos: Real) -> Real {
+    pub(super) fn crossing_bound(
+        &self,
+        wall: &WallOptics,
+        index: u32,
+        (enter, leave): (Point2, Point2),
+        cos: Real,
+    ) -> Real {
         if !wall.full_height {
             return 1.0;
         }
@@ -1238,7 +1353,7 @@ impl TraceContext<'_> {
     /// cosine `cos` or any more grazing one... down to `cos`: the running
     /// maximum towards normal incidence over its slab and leaves.
     #[inline]
-    fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
+    pub(super) fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
         self.reflectors[segment as usize]
             .iter()
             .map(|slab| self.lookup.max_reflection_power_from(slab, cos))

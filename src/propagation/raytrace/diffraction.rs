@@ -1,0 +1,638 @@
+//! Diffracted paths: light that bends round door and window jambs, wall
+//! ends and corners.
+//!
+//! A path has at most one diffraction, on a vertical edge of the receiver's
+//! own storey ([`crate::scene::optics::Edge`]), with up to one wall
+//! reflection before it (R→D) or after it (D→R), the diffraction counting
+//! as one of the path's interactions. The edge's geometry is that of thin
+//! screens on the walls' centrelines; the coefficient is the UTD wedge
+//! coefficient with the walls' P.2040 reflection and transmission
+//! coefficients ([`super::utd`]).
+//!
+//! The vertical profile is the straight unfolded line from the AP to the
+//! receiver (no floor or ceiling bounce on a diffracted path): for a
+//! vertical edge Keller's cone puts the diffraction point at the height of
+//! that line where it meets the edge, `β₀` follows from its slope.
+//!
+//! **Continuity.** In a sum of powers, a diffracted ray and the direct ray
+//! whose shadow boundary it smooths are not independent near that
+//! boundary: UTD makes their *fields* continuous, their powers jump. So
+//! each diffracted path without reflection adds its power plus the
+//! interference term with its direct companion `2·Re(E_GO*·E_d)`, weighted
+//! from 1 inside the transition region (path difference under half a
+//! wavelength) down to 0 two wavelengths out, beyond which the two are
+//! treated as independent like every other pair of paths. The coherent sum
+//! needs no such care.
+//!
+//! **Cost.** Diffraction matters where the specular field is weak: edges
+//! of walls that let at least 10 dB less through than they would without
+//! them ([`SCREEN_LOSS`]), receivers where the diffracted path can reach
+//! within [`RELATIVE_DB`] of the field already found, and on the lit side
+//! only near a shadow or reflection boundary.
+
+use num_complex::Complex64;
+
+use super::images::{self, ImageTree, OwnCone, TreeInputs};
+use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
+use super::utd::{coefficient, coefficient_bound, WedgeFaces, WedgeGeometry};
+use super::TraceContext;
+use crate::geometry::{segment_intersection, Point2, Point3};
+use crate::materials::Polarization;
+use crate::propagation::crossing::{index_range, row_interval, Shadow};
+use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
+use crate::propagation::MIN_DISTANCE;
+use crate::scene::optics::Edge;
+use crate::units::{Db, Real};
+
+/// Edges of walls whose slab keeps more than this share of the power at
+/// normal incidence (10 dB) do not diffract: the field behind them is the
+/// field through them, the shadow boundary a step of under 10 dB.
+pub const SCREEN_LOSS: Real = 0.1;
+
+/// Diffracted paths this far under the field already found at a receiver
+/// (specular paths and vaults) are left out: even ten of them add under
+/// 0.05 dB.
+pub const RELATIVE_DB: Real = 30.0;
+const RELATIVE: Real = 1e-3;
+
+/// `|D|² ≤ BOUND · s s′/(s + s′)`: each of the four terms is at most its
+/// boundary limit `n √(2πkL)` (with margin), which bounds the diffracted
+/// power by `BOUND` times the free-space power over `s + s′`.
+const BOUND: Real = 8.0;
+
+/// Cells of a row tested together.
+const BLOCK: usize = 16;
+
+/// An incident path to an edge: the AP's image and the plan points.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Index of the edge in its storey's [`crate::scene::optics::FloorOptics::edges`].
+    pub edge: u32,
+    /// Wall reflections before the edge (0 or 1).
+    pub reflections: u8,
+    /// The face of the reflection (storey face index).
+    pub face: u32,
+    /// AP, reflection point (if any), edge, on the plan.
+    pub points: [Point2; 3],
+    /// The AP's image as the edge sees it.
+    pub image: Point2,
+    /// Unfolded plan length from the AP to the edge, m.
+    pub length: Real,
+    /// Angle of the incident direction (towards the AP) from the 0-face.
+    pub phi_incident: Real,
+    /// Wall crossings of each incident leg, ranges of the incident crossings.
+    pub legs: [(u32, u32); 2],
+    /// Wall reflections allowed after the edge (0 or 1).
+    pub after: u8,
+    /// The most power the incident path keeps through the walls it
+    /// certainly crosses whole (any height and angle).
+    pub through: Real,
+    /// The nodes of the edge's tree this incident path continues through:
+    /// the root, and the reflections after the edge whose face the
+    /// diffracted field can reach in a direction worth computing.
+    pub nodes: Vec<u32>,
+}
+
+/// Everything about diffraction fixed for one AP and storey.
+#[derive(Clone, Debug, Default)]
+pub struct Diffraction {
+    /// Incident paths to the edges.
+    pub sources: Vec<Source>,
+    /// Per storey edge: the image tree of the edge as a source (its root's
+    /// candidates are the walls a diffracted leg may cross; depth-1 nodes
+    /// are reflections after the edge), for edges some source uses.
+    pub trees: Vec<Option<ImageTree>>,
+    /// Per storey edge: the cones from the edge where a leg certainly
+    /// crosses an opaque wall (for pruning).
+    pub cones: Vec<Vec<OwnCone>>,
+    /// Incident wall crossings of every source.
+    pub(super) crossings: Vec<PlanCrossing>,
+}
+
+impl<'a> TraceContext<'a> {
+    /// Finds the incident paths of every diffracting edge of the storey and
+    /// prepares the edges' own trees. `reflections`: the most wall
+    /// reflections a diffracted path may have (0 or 1).
+    pub(super) fn prepare_diffraction(&self, reflections: u8, opaque: &[Real]) -> Diffraction {
+        let mut out = Diffraction::default();
+        let edges = &self.optics.edges;
+        out.trees = vec![None; edges.len()];
+        out.cones = vec![Vec::new(); edges.len()];
+        let walls = &self.scene.optics.walls;
+        let wavelength = self.ap.frequency.wavelength();
+        for (e, edge) in edges.iter().enumerate() {
+            if self.lookup.power(&edge.slab, 1.0, Polarization::Te).1 > SCREEN_LOSS {
+                continue;
+            }
+            let excluded = |w: u32| w == edge.wall || Some(w) == edge.other;
+            let mut after_needed: Option<u8> = None;
+            for (index, node) in self.tree.nodes.iter().enumerate() {
+                if node.depth > reflections || !node.may_see(edge.point) {
+                    continue;
+                }
+                // Walk back from the edge through the node's face.
+                let mut points = [self.ap.position.xy(), edge.point, edge.point];
+                if node.depth == 1 {
+                    let face = &self.optics.faces[node.face as usize];
+                    match segment_intersection(node.image, edge.point, face.p0, face.p1) {
+                        Some((t, _)) if t > 0.0 && t < 1.0 => points[1] = node.image + (edge.point - node.image) * t,
+                        _ => continue,
+                    }
+                }
+                let previous = points[node.depth as usize];
+                let phi_incident = edge.angle(previous - edge.point);
+                if phi_incident <= 1e-9 || phi_incident >= edge.n * std::f64::consts::PI - 1e-9 {
+                    continue;
+                }
+                let length = (edge.point - node.image).norm();
+                // The strongest diffracted power anywhere (at the edge).
+                let best = BOUND
+                    * self.eirp_mw
+                    * (wavelength / (4.0 * std::f64::consts::PI * length.max(MIN_DISTANCE))).powi(2);
+                if best < self.cutoff_mw {
+                    continue;
+                }
+                // Incident crossings, plan level.
+                let mut legs = [(0u32, 0u32); 2];
+                for leg in 0..=node.depth as usize {
+                    let (a, b) = (points[leg], if leg == node.depth as usize { edge.point } else { points[leg + 1] });
+                    let start = out.crossings.len() as u32;
+                    let mut add = |wall: u32| {
+                        if excluded(wall) && leg == node.depth as usize {
+                            return;
+                        }
+                        if let Some((enter, leave, cos)) = clip_footprint(&walls[wall as usize], a, b) {
+                            out.crossings.push(PlanCrossing { wall, enter, leave, cos, simple: false });
+                        }
+                    };
+                    if leg < node.depth as usize {
+                        let span = node.aperture.1 - node.aperture.0;
+                        let u = (b - node.aperture.0).dot(&span) / span.norm_squared();
+                        for &(wall, low, high) in
+                            &self.tree.incoming[node.incoming.start as usize..node.incoming.end as usize]
+                        {
+                            if low <= u && u <= high {
+                                add(wall);
+                            }
+                        }
+                    } else {
+                        for &(wall, shadow) in
+                            &self.tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize]
+                        {
+                            if shadow.contains(edge.point) {
+                                add(wall);
+                            }
+                        }
+                    }
+                    legs[leg] = (start, out.crossings.len() as u32);
+                }
+                // What the incident legs certainly lose in walls crossed
+                // whole, floor to ceiling, away from openings.
+                let mut through: Real = 1.0;
+                for leg in 0..=node.depth as usize {
+                    let (a, b) = (points[leg], if leg == node.depth as usize { edge.point } else { points[leg + 1] });
+                    let plan_length = (b - a).norm();
+                    let (first, last) = legs[leg];
+                    for pc in &out.crossings[first as usize..last as usize] {
+                        let wall = &walls[pc.wall as usize];
+                        let whole = plan_length * (pc.leave - pc.enter) * pc.cos >= 2.0 * wall.half - 1e-6;
+                        if whole {
+                            let (enter, leave) = (a + (b - a) * pc.enter, a + (b - a) * pc.leave);
+                            through *= self.crossing_bound(wall, pc.wall, (enter, leave), pc.cos);
+                        }
+                    }
+                }
+                if best * through < self.cutoff_mw {
+                    out.crossings.truncate(legs[0].0 as usize);
+                    continue;
+                }
+                let after = reflections - node.depth;
+                after_needed = Some(after_needed.map_or(after, |a: u8| a.max(after)));
+                out.sources.push(Source {
+                    edge: e as u32,
+                    reflections: node.depth,
+                    face: node.face,
+                    points,
+                    image: node.image,
+                    length,
+                    phi_incident,
+                    legs,
+                    after,
+                    through,
+                    nodes: Vec::new(),
+                });
+                let _ = index;
+            }
+            let Some(depth) = after_needed else { continue };
+            // The edge as a source: its direct candidates and first-order
+            // reflections, its own walls left out (it is their tip).
+            let storey_walls = self.optics.walls.clone();
+            let first_leg: Vec<u32> = storey_walls.clone().map(|w| w as u32).filter(|&w| !excluded(w)).collect();
+            let direct: Vec<(u32, Shadow)> =
+                first_leg.iter().map(|&w| (w, Shadow::of(&walls[w as usize], edge.point))).collect();
+            out.trees[e] = Some(images::build(TreeInputs {
+                source: edge.point,
+                faces: &self.optics.faces,
+                walls,
+                storey_walls,
+                first_leg_walls: &first_leg,
+                direct,
+                max_depth: depth,
+                wall_bounds: &self.wall_bounds,
+                opaque,
+                same_storey: true,
+                cutoff: None,
+                slab_bound: &|_| 1.0,
+            }));
+            out.cones[e] = first_leg
+                .iter()
+                .filter(|&&w| opaque.get(w as usize).is_some_and(|&b| b < images::OPAQUE))
+                .flat_map(|&w| {
+                    let wall = &walls[w as usize];
+                    let far = images::far_side(wall, edge.point);
+                    images::certain_cones(wall, edge.point, &[])
+                        .into_iter()
+                        .map(move |(low, high)| {
+                            let [left, right] = images::cone_sides(edge.point, low, high);
+                            OwnCone { planes: [left, right, far], bound: opaque[w as usize] }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        }
+        // Which nodes of its edge's tree each incident path goes on to.
+        for source in &mut out.sources {
+            let Some(tree) = &out.trees[source.edge as usize] else { continue };
+            source.nodes = tree
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, node)| node.depth <= source.after)
+                .map(|(m, _)| m as u32)
+                .collect();
+        }
+        out
+    }
+
+    /// Every diffracted path to the receivers of a row (after the specular
+    /// ones are summed: the cutoff is relative to them).
+    pub(super) fn diffract_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+        let Some(diffraction) = &self.diffraction else { return };
+        for sum in sums.iter_mut() {
+            sum.specular_mw = sum.power_mw;
+        }
+        let wavelength = self.ap.frequency.wavelength();
+        for source in &diffraction.sources {
+            let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
+            let cones = &diffraction.cones[source.edge as usize];
+            for &m in &source.nodes {
+                let (m, node) = (m as usize, &tree.nodes[m as usize]);
+                let (start, end) = index_range(xs, row_interval(&node.wedge, y));
+                // Straight from the edge: only the shadow and the bands
+                // along the shadow and reflection boundaries can matter.
+                let spans = [(start, end)];
+                let blocks = spans.iter().flat_map(|&(low, high)| {
+                    (low..high).step_by(BLOCK).map(move |block| (block, (block + BLOCK).min(high)))
+                });
+                for (block, block_end) in blocks {
+                    let cutoff = (block..block_end)
+                        .filter(|&i| !skip[i])
+                        .map(|i| cutoff(&sums[i], self.cutoff_mw))
+                        .fold(Real::INFINITY, Real::min);
+                    if cutoff.is_infinite() {
+                        continue;
+                    }
+                    let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y));
+                    let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
+                    let total = source.length + nearest;
+                    let mut bound = BOUND
+                        * source.through
+                        * self.eirp_mw
+                        * (wavelength / (4.0 * std::f64::consts::PI * total.max(MIN_DISTANCE))).powi(2);
+                    if m == 0 {
+                        for cone in cones {
+                            let inside =
+                                |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
+                            if inside(a) && inside(b) {
+                                bound *= cone.bound;
+                            }
+                        }
+                    }
+                    if bound < cutoff {
+                        continue;
+                    }
+                    for i in block..block_end {
+                        if !skip[i] {
+                            self.diffract(source, tree, m, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every diffracted path to one receiver.
+    pub(super) fn diffract_point(&self, receiver: Point3, sum: &mut FieldSum, explain: &mut Explain) {
+        let Some(diffraction) = &self.diffraction else { return };
+        sum.specular_mw = sum.power_mw;
+        for source in &diffraction.sources {
+            let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
+            for &m in &source.nodes {
+                if tree.nodes[m as usize].may_see(receiver.xy()) {
+                    self.diffract(source, tree, m as usize, receiver, sum, explain);
+                }
+            }
+        }
+    }
+
+    /// One diffracted path: `source`'s incident path, the edge, then the
+    /// edge tree's node `m` (its root: straight to the receiver).
+    fn diffract(
+        &self,
+        source: &Source,
+        tree: &ImageTree,
+        m: usize,
+        receiver: Point3,
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let edge: &Edge = &self.optics.edges[source.edge as usize];
+        let node = &tree.nodes[m];
+        let c = receiver.xy();
+        let pi = std::f64::consts::PI;
+        // Cheapest tests first: free space over the unfolded length, the
+        // walls the incident path and the outgoing leg certainly cross.
+        let out_length = (c - node.image).norm();
+        let horizontal = source.length + out_length;
+        if horizontal <= 0.0 || out_length <= 0.0 {
+            return;
+        }
+        let source_z = self.ap.position.z;
+        let rise = receiver.z - source_z;
+        let length3 = (horizontal * horizontal + rise * rise).sqrt();
+        let sin_beta = horizontal / length3;
+        let (s_in, s_out) = (source.length / sin_beta, out_length / sin_beta);
+        let wavelength = self.ap.frequency.wavelength();
+        let k = 2.0 * pi / wavelength;
+        let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
+        let limit = cutoff(sum, self.cutoff_mw);
+        let mut bound = BOUND * source.through * free / ((s_in + s_out) * (s_in + s_out));
+        if bound < limit {
+            return;
+        }
+        if node.depth == 1 {
+            // The reflection after the edge, at its angle or any more
+            // grazing one (a steeper path).
+            let face = &self.optics.faces[node.face as usize];
+            let cos = ((c - node.image).dot(&face.normal) / out_length).abs() * sin_beta;
+            bound *= self.reflector_bound(face.wall, cos);
+            if bound < limit {
+                return;
+            }
+        }
+        let cones = if node.depth == 0 {
+            &self.diffraction.as_ref().expect("diffraction prepared").cones[source.edge as usize][..]
+        } else {
+            &tree.own[node.own.start as usize..node.own.end as usize]
+        };
+        for cone in cones {
+            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+                bound *= cone.bound;
+                if bound < limit {
+                    return;
+                }
+            }
+        }
+        // Outgoing plan path: edge, reflection point (if any), receiver.
+        let mut out_points = [edge.point, c, c];
+        if node.depth == 1 {
+            let face = &self.optics.faces[node.face as usize];
+            match segment_intersection(node.image, c, face.p0, face.p1) {
+                Some((t, _)) if t > 0.0 && t < 1.0 => out_points[1] = node.image + (c - node.image) * t,
+                _ => return,
+            }
+        }
+        let phi = edge.angle(out_points[1] - edge.point);
+        if phi <= 1e-9 || phi >= edge.n * pi - 1e-9 {
+            return;
+        }
+        let edge_z = source_z + rise * source.length / horizontal;
+        if edge_z < edge.z.0 || edge_z > edge.z.1 {
+            return;
+        }
+        let distance = s_in * s_out * sin_beta * sin_beta / (s_in + s_out);
+        let lit = (phi - source.phi_incident).abs() < pi;
+        let mut geometry = WedgeGeometry { n: edge.n, phi_incident: source.phi_incident, phi, sin_beta, distance, k };
+        // The lit face is the 0-face.
+        if geometry.phi_incident > edge.n * pi / 2.0 {
+            geometry.phi_incident = edge.n * pi - geometry.phi_incident;
+            geometry.phi = edge.n * pi - geometry.phi;
+        }
+        // A cheap bound of |D| first (most receivers get a diffracted field
+        // far under the cutoff), with |1 − T| ≤ 2 and |R| ≤ 1.
+        let spread = (s_in * s_out * (s_in + s_out)).sqrt();
+        let d_bound = coefficient_bound(&geometry, (2.0, 1.0, 1.0));
+        if free * (d_bound / spread).powi(2) * bound / (BOUND * free / ((s_in + s_out) * (s_in + s_out))) < limit {
+            return;
+        }
+        let cos0 = geometry.phi_incident.sin().abs() * sin_beta;
+        let cosn = (edge.n * pi - geometry.phi).sin().abs() * sin_beta;
+        let incident_face = self.lookup.response(&edge.slab, cos0, Polarization::Te);
+        // The direct field beside the edge: through the aperture's leaf (or
+        // nothing), against through the wall.
+        let aperture = edge
+            .aperture
+            .map_or(Complex64::new(1.0, 0.0), |leaf| self.lookup.transmission(&leaf, cos0, Polarization::Te));
+        let faces = WedgeFaces {
+            r0: incident_face.reflection,
+            rn: self.lookup.response(&edge.slab, cosn, Polarization::Te).reflection,
+            transmission: aperture - incident_face.transmission,
+        };
+        let d = coefficient(&geometry, &faces);
+        let phase = Complex64::from_polar(1.0, -k * (s_in + s_out));
+        let mut amplitude = d * phase / spread;
+
+        // Reflections, with their points' heights on the straight profile.
+        let height_at = |plan_distance: Real| source_z + rise * plan_distance / horizontal;
+        let mut reflections: Vec<Reflection> = Vec::new();
+        let reflect =
+            |face_index: u32, at: Point2, from: Point2, plan_distance: Real| -> Option<(Complex64, Reflection)> {
+                let face = &self.optics.faces[face_index as usize];
+                let wall = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
+                let z = height_at(plan_distance);
+                let along = (at - wall.a).dot(&wall.along) / wall.length;
+                let slab = wall.material_at(along, z)?;
+                let direction = (at - from).normalize();
+                let cos = sin_beta * direction.dot(&face.normal).abs();
+                let r = self.lookup.response(&slab, cos, Polarization::Te).reflection;
+                let record = Reflection {
+                    bounce: Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab },
+                    point: Point3::new(at.x, at.y, z),
+                    incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
+                    loss: loss_of(r),
+                };
+                Some((r, record))
+            };
+        if source.reflections == 1 {
+            let first = (source.points[1] - source.points[0]).norm();
+            let Some((r, record)) = reflect(source.face, source.points[1], source.points[0], first) else { return };
+            amplitude *= r * self.specular_share.sqrt();
+            if explain.is_some() {
+                reflections.push(record);
+            }
+        }
+        let edge_point = Point3::new(edge.point.x, edge.point.y, edge_z);
+        if explain.is_some() {
+            // The diffraction's own loss: the diffracted power over the free-
+            // space power of the unfolded length s + s′.
+            let diffracted = (d / spread).norm_sqr() * (s_in + s_out).powi(2);
+            reflections.push(Reflection {
+                bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
+                point: edge_point,
+                incidence_deg: geometry.phi_incident.to_degrees(),
+                loss: Db(-10.0 * diffracted.log10()),
+            });
+        }
+        if node.depth == 1 {
+            let at_distance = source.length + (out_points[1] - edge.point).norm();
+            let Some((r, record)) = reflect(node.face, out_points[1], edge.point, at_distance) else { return };
+            amplitude *= r * self.specular_share.sqrt();
+            if explain.is_some() {
+                reflections.push(record);
+            }
+        }
+        if free * amplitude.norm_sqr() < limit {
+            return;
+        }
+
+        // Transmissions of every leg.
+        let walls = &self.scene.optics.walls;
+        let mut crossings: Vec<(usize, Crossing)> = Vec::new();
+        let mut leg_index = 0;
+        let mut transmit =
+            |pc: &PlanCrossing, from: Point3, to: Point3, plan_length: Real, leg: usize, amplitude: &mut Complex64| {
+                let wall = &walls[pc.wall as usize];
+                if let Some((slab, at, opening)) = cross_in_height(wall, pc, (0.0, 1.0), (from, to), plan_length) {
+                    let cos = pc.cos * sin_beta;
+                    let t = self.lookup.transmission(&slab, cos, Polarization::Te);
+                    let floor = crate::propagation::crossing::MIN_TRANSMISSION_POWER;
+                    let t = if t.norm_sqr() < floor { t * (floor / t.norm_sqr().max(1e-300)).sqrt() } else { t };
+                    *amplitude *= t;
+                    if explain.is_some() {
+                        crossings.push((
+                            leg,
+                            Crossing {
+                                what: CrossingKind::Wall { floor: wall.floor, wall: wall.wall_index, opening },
+                                slab: slab.slab,
+                                incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
+                                loss: loss_of(t),
+                                at,
+                            },
+                        ));
+                    }
+                }
+            };
+        // Incident legs.
+        let incident_points = if source.reflections == 1 {
+            vec![source.points[0], source.points[1], edge.point]
+        } else {
+            vec![source.points[0], edge.point]
+        };
+        let mut travelled = 0.0;
+        for leg in 0..incident_points.len() - 1 {
+            let (a, b) = (incident_points[leg], incident_points[leg + 1]);
+            let plan_length = (b - a).norm();
+            let from = Point3::new(a.x, a.y, height_at(travelled));
+            travelled += plan_length;
+            let to = Point3::new(b.x, b.y, height_at(travelled));
+            let (first, last) = source.legs[leg];
+            for pc in &self.diffraction.as_ref().expect("diffraction prepared").crossings[first as usize..last as usize]
+            {
+                transmit(pc, from, to, plan_length, leg_index, &mut amplitude);
+            }
+            leg_index += 1;
+        }
+        // Outgoing legs: the edge tree's candidates.
+        let outgoing_points: &[Point2] = if node.depth == 1 { &out_points[..3] } else { &out_points[..2] };
+        for leg in 0..outgoing_points.len() - 1 {
+            let (a, b) = (outgoing_points[leg], outgoing_points[leg + 1]);
+            let plan_length = (b - a).norm();
+            let from = Point3::new(a.x, a.y, height_at(travelled));
+            travelled += plan_length;
+            let to = Point3::new(b.x, b.y, height_at(travelled));
+            let last_leg = leg + 1 == outgoing_points.len() - 1;
+            let mut test = |wall: u32, amplitude: &mut Complex64| {
+                if let Some((enter, leave, cos)) = clip_footprint(&walls[wall as usize], a, b) {
+                    let pc = PlanCrossing { wall, enter, leave, cos, simple: false };
+                    transmit(&pc, from, to, plan_length, leg_index, amplitude);
+                }
+            };
+            if last_leg {
+                for &(wall, shadow) in &tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize] {
+                    if shadow.contains(c) {
+                        test(wall, &mut amplitude);
+                    }
+                }
+            } else {
+                let span = node.aperture.1 - node.aperture.0;
+                let u = (b - node.aperture.0).dot(&span) / span.norm_squared();
+                for &(wall, low, high) in &tree.incoming[node.incoming.start as usize..node.incoming.end as usize] {
+                    if low <= u && u <= high {
+                        test(wall, &mut amplitude);
+                    }
+                }
+            }
+            leg_index += 1;
+        }
+        let power = free * amplitude.norm_sqr();
+        if power < limit {
+            return;
+        }
+        // The interference with the direct companion near its shadow
+        // boundary (incoherent sum only; see the module doc).
+        let mut added = power;
+        if !self.coherent && node.depth == 0 {
+            let direct_plan = (c - source.image).norm();
+            let direct = (direct_plan * direct_plan + rise * rise).sqrt();
+            let difference = k * (s_in + s_out - direct);
+            let weight = ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0);
+            if weight > 0.0 {
+                let through = if lit { aperture } else { incident_face.transmission };
+                // Everything but the edge is common to both paths.
+                let common = if d.norm() > 0.0 { amplitude * spread / (d * phase) } else { Complex64::new(0.0, 0.0) };
+                let companion = common * through * Complex64::from_polar(1.0 / direct, -k * direct);
+                let cross = 2.0 * free * (companion.conj() * amplitude).re * weight;
+                added = power + cross;
+            }
+        }
+        // The interference term can only take back part of what the
+        // specular paths brought (at a shadow boundary the field is half
+        // the direct one): never below a quarter of their sum.
+        sum.power_mw = (sum.power_mw + added).max(0.25 * sum.specular_mw);
+        sum.paths += 1;
+        if self.coherent {
+            sum.amplitude += amplitude * free.sqrt();
+        }
+        if let Some(explain) = explain.as_mut() {
+            let length = s_in + s_out;
+            let free_space = Db(-20.0 * (wavelength / (4.0 * pi * length)).log10());
+            let reflection_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
+            let total = -10.0 * (power / self.eirp_mw).log10();
+            explain(PathRecord {
+                length,
+                free_space,
+                transmission: Db((total - free_space.value() - reflection_loss).max(0.0)),
+                reflections,
+                crossings,
+                power_dbm: 10.0 * power.log10(),
+            });
+        }
+    }
+}
+
+/// The cutoff for diffracted paths at a receiver: the specular cutoff, or
+/// [`RELATIVE_DB`] under the field found so far.
+#[inline]
+fn cutoff(sum: &FieldSum, absolute_mw: Real) -> Real {
+    sum.cutoff_mw(absolute_mw).max(sum.power_mw * RELATIVE)
+}

@@ -1,0 +1,267 @@
+//! Diffuse scattering from walls: the fill light of rooms behind
+//! apertures.
+//!
+//! The effective-roughness model of Degli-Esposti et al. ("Measurement
+//! and modelling of scattering from buildings", IEEE Trans. AP-55(1),
+//! 2007), first order (AP → wall → receiver), Lambertian: a wall element of
+//! area `dA` lit with power density `Sᵢ` at incidence `θᵢ` re-radiates
+//! `S²·|Γ|²·Sᵢ·dA·cos θᵢ` with the intensity pattern `cos θₛ / π`, where
+//! `S` is the scattering coefficient and `Γ` the P.2040 slab reflection
+//! coefficient; the specular reflection keeps `(1 − S²)` of its power
+//! (the same split as the reference ray tracer, Sionna RT). A receiver
+//! with an isotropic antenna (effective area `λ²/4π`) at distance `rₛ`
+//! then receives
+//!
+//! ```text
+//! P = S² |Γ|² · EIRP |Tᵢ|² / (4π rᵢ²) · dA cos θᵢ · cos θₛ / (π rₛ²) · λ²/(4π) · |Tₛ|²
+//! ```
+//!
+//! with `Tᵢ`, `Tₛ` the transmission of the walls on either leg. Walls are
+//! cut into [`TILE_WIDTH`] strips of their height; each strip is one
+//! element at its centre (the field is smooth on that scale, and diffuse
+//! power adds without phase). Only the receiver's own storey scatters, and
+//! only for APs on it.
+//!
+//! `S` is [`SCATTERING_COEFFICIENT`] for every wall: measurements on
+//! building walls and indoor partitions give S ≈ 0.2–0.5 from 1 to 60 GHz
+//! (Degli-Esposti et al. 2007; Vitucci et al., IEEE Trans. AP-60(2), 2012),
+//! with the lower values for plastered indoor walls at the Wi-Fi bands.
+
+use super::images::OwnCone;
+use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection};
+use super::TraceContext;
+use crate::geometry::{Point2, Point3, Vector2};
+use crate::materials::Polarization;
+use crate::propagation::crossing::{cross_wall, index_range, row_interval, Leg, Shadow, MIN_TRANSMISSION_POWER};
+use crate::propagation::multiwall::{for_each_crossing, loss_of};
+use crate::units::{Db, Real};
+
+/// The scattering coefficient of every wall (see the module doc).
+pub const SCATTERING_COEFFICIENT: Real = 0.2;
+
+/// Width of the wall strips, m.
+pub const TILE_WIDTH: Real = 1.0;
+
+/// Diffuse paths this far under the field already found at a receiver
+/// are left out: the fill matters where the field is weak.
+pub const RELATIVE_DB: Real = 20.0;
+const RELATIVE: Real = 1e-2;
+
+/// Cells of a row tested together.
+const BLOCK: usize = 16;
+
+/// One lit strip of wall, as a secondary source.
+#[derive(Clone, Debug)]
+pub struct Tile {
+    /// Centre, absolute.
+    pub point: Point3,
+    /// Unit normal of the face, towards the side it scatters into.
+    pub normal: Vector2,
+    /// Wall segment index in the storey, and face side.
+    pub wall: u32,
+    /// Face side (+1/−1).
+    pub side: i8,
+    /// Scattered power times `λ²/(4π²)`: what a receiver gets is this times
+    /// `cos θₛ / rₛ²` times the transmission of the way there, mW·m².
+    pub strength: Real,
+    /// Walls the leg to a receiver may cross, with their shadows.
+    pub candidates: Vec<(u32, Shadow)>,
+    /// Opaque walls certainly crossed, by direction (pruning).
+    pub cones: Vec<OwnCone>,
+}
+
+impl TraceContext<'_> {
+    /// The lit strips of the storey's walls, for this AP.
+    pub(super) fn prepare_scattering(&self, opaque: &[Real]) -> Vec<Tile> {
+        let walls = &self.scene.optics.walls;
+        let storey_walls = self.optics.walls.clone();
+        let wavelength = self.ap.frequency.wavelength();
+        let source = self.ap.position;
+        let s2 = SCATTERING_COEFFICIENT * SCATTERING_COEFFICIENT;
+        let mut tiles = Vec::new();
+        for face in &self.optics.faces {
+            let wall = &walls[storey_walls.start + face.wall as usize];
+            let front = face.height_above(source.xy());
+            if front <= 1e-6 {
+                continue;
+            }
+            let length = (face.p1 - face.p0).norm();
+            let count = (length / TILE_WIDTH).ceil().max(1.0) as usize;
+            let (bottom, top) = (wall.z.0.max(self.optics.planes.floor_z), wall.z.1.min(self.optics.planes.ceiling_z));
+            if top <= bottom {
+                continue;
+            }
+            for i in 0..count {
+                let along = (i as Real + 0.5) / count as Real;
+                let plan = face.p0 + (face.p1 - face.p0) * along;
+                let z = 0.5 * (bottom + top);
+                // What the strip is made of at its centre (a leaf, or a hole
+                // that scatters nothing).
+                let centre_along = (plan - wall.a).dot(&wall.along) / wall.length;
+                let Some(slab) = wall.material_at(centre_along, z) else { continue };
+                let point = Point3::new(plan.x, plan.y, z);
+                let incident = point - source;
+                let distance = incident.norm();
+                if distance <= 0.0 {
+                    continue;
+                }
+                let cos_incident = (front / distance).clamp(0.0, 1.0);
+                let reflectance = self.lookup.power(&slab, cos_incident, Polarization::Te).0;
+                // The way in: every wall but the strip's own.
+                let mut through: Real = 1.0;
+                let toward = Point3::new(plan.x + face.normal.x * 1e-3, plan.y + face.normal.y * 1e-3, z);
+                for_each_crossing(self.scene, &self.lookup, &Leg::new(source, toward), |crossing| {
+                    through *= 10f64.powf(-crossing.loss.value() / 10.0);
+                });
+                let area = (length / count as Real) * (top - bottom);
+                let density = self.eirp_mw / (4.0 * std::f64::consts::PI * distance * distance) * through;
+                let scattered = s2 * reflectance * density * area * cos_incident;
+                let strength =
+                    scattered / std::f64::consts::PI * wavelength * wavelength / (4.0 * std::f64::consts::PI);
+                // Worth keeping if it could reach the cutoff half a metre away.
+                if strength / 0.25 < self.cutoff_mw {
+                    continue;
+                }
+                let candidates: Vec<(u32, Shadow)> = storey_walls
+                    .clone()
+                    .filter(|&w| w != storey_walls.start + face.wall as usize)
+                    .map(|w| (w as u32, Shadow::of(&walls[w], plan)))
+                    .collect();
+                let cones = candidates
+                    .iter()
+                    .filter(|&&(w, _)| opaque.get(w as usize).is_some_and(|&b| b < super::images::OPAQUE))
+                    .flat_map(|&(w, _)| {
+                        let wall = &walls[w as usize];
+                        let far = super::images::far_side(wall, plan);
+                        super::images::certain_cones(wall, plan, &[Some(face)])
+                            .into_iter()
+                            .map(move |(low, high)| {
+                                let [left, right] = super::images::cone_sides(plan, low, high);
+                                OwnCone { planes: [left, right, far], bound: opaque[w as usize] }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                tiles.push(Tile {
+                    point,
+                    normal: face.normal,
+                    wall: face.wall,
+                    side: face.side,
+                    strength,
+                    candidates,
+                    cones,
+                });
+            }
+        }
+        tiles
+    }
+
+    /// Every diffuse path to the receivers of a row (after the specular and
+    /// diffracted ones: the cutoff is relative to them).
+    pub(super) fn scatter_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+        let Some(tiles) = &self.scattering else { return };
+        for tile in tiles {
+            // In front of the face only.
+            let t = tile.point.xy();
+            let front = [[tile.normal.x, tile.normal.y, -tile.normal.dot(&t.coords)]];
+            let (start, end) = index_range(xs, row_interval(&front, y));
+            for block in (start..end).step_by(BLOCK) {
+                let block_end = (block + BLOCK).min(end);
+                let cutoff = (block..block_end)
+                    .filter(|&i| !skip[i])
+                    .map(|i| cutoff(&sums[i], self.cutoff_mw))
+                    .fold(Real::INFINITY, Real::min);
+                if cutoff.is_infinite() {
+                    continue;
+                }
+                let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y));
+                let nearest = crate::geometry::point_segment_distance(t, a, b).0;
+                let rise = z - tile.point.z;
+                if tile.strength / (nearest * nearest + rise * rise).max(0.01) < cutoff {
+                    continue;
+                }
+                for i in block..block_end {
+                    if !skip[i] {
+                        self.scatter(tile, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every diffuse path to one receiver.
+    pub(super) fn scatter_point(&self, receiver: Point3, sum: &mut FieldSum, explain: &mut Explain) {
+        let Some(tiles) = &self.scattering else { return };
+        for tile in tiles {
+            self.scatter(tile, receiver, sum, explain);
+        }
+    }
+
+    fn scatter(&self, tile: &Tile, receiver: Point3, sum: &mut FieldSum, explain: &mut Explain) {
+        let c = receiver.xy();
+        let t = tile.point.xy();
+        let front = (c - t).dot(&tile.normal);
+        if front <= 0.0 {
+            return;
+        }
+        let way = receiver - tile.point;
+        let distance2 = way.norm_squared();
+        if distance2 <= 0.0 {
+            return;
+        }
+        let cos_scattered = front / distance2.sqrt();
+        let limit = cutoff(sum, self.cutoff_mw);
+        let mut power = tile.strength * cos_scattered / distance2.max(0.01);
+        if power < limit {
+            return;
+        }
+        for cone in &tile.cones {
+            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+                power *= cone.bound;
+                if power < limit {
+                    return;
+                }
+            }
+        }
+        // Exact transmissions of the way out.
+        let walls = &self.scene.optics.walls;
+        let leg = Leg::new(tile.point, receiver);
+        let mut through: Real = 1.0;
+        for &(wall, shadow) in &tile.candidates {
+            if shadow.contains(c) {
+                if let Some(crossing) = cross_wall(&walls[wall as usize], &leg) {
+                    through *= self.lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Te);
+                }
+            }
+        }
+        let power = tile.strength * cos_scattered / distance2.max(0.01) * through.max(MIN_TRANSMISSION_POWER);
+        if power < limit {
+            return;
+        }
+        sum.power_mw += power;
+        sum.paths += 1;
+        if let Some(explain) = explain.as_mut() {
+            let length = (tile.point - self.ap.position).norm() + distance2.sqrt();
+            explain(PathRecord {
+                length,
+                free_space: Db(-10.0 * (power / self.eirp_mw).log10()),
+                reflections: vec![Reflection {
+                    bounce: Bounce::Scatter { wall: tile.wall, side: tile.side },
+                    point: tile.point,
+                    incidence_deg: cos_scattered.clamp(0.0, 1.0).acos().to_degrees(),
+                    loss: loss_of(num_complex::Complex64::new(SCATTERING_COEFFICIENT, 0.0)),
+                }],
+                transmission: Db(-10.0 * through.max(MIN_TRANSMISSION_POWER).log10()),
+                crossings: Vec::new(),
+                power_dbm: 10.0 * power.log10(),
+            });
+        }
+    }
+}
+
+/// The cutoff for diffuse paths at a receiver: the specular cutoff, or
+/// [`RELATIVE_DB`] under the field found so far.
+#[inline]
+fn cutoff(sum: &FieldSum, absolute_mw: Real) -> Real {
+    sum.cutoff_mw(absolute_mw).max(sum.power_mw * RELATIVE)
+}
