@@ -89,6 +89,12 @@ fn lycee_svg() -> String {
 /// `FENETRES` (rotated, the window block scaled), a pillar (CIRCLE) and a
 /// label (TEXT on `TEXTE`).
 fn lycee_dxf() -> dxf::Drawing {
+    lycee_dxf_named(["PORTES", "FENETRES"], ["PORTE", "FENETRE"])
+}
+
+/// [`lycee_dxf`] with its door and window symbols on the given layers
+/// (doors, windows) and named by the given blocks (door, window).
+fn lycee_dxf_named(layers: [&str; 2], blocks: [&str; 2]) -> dxf::Drawing {
     use dxf::entities::{Arc, Circle, Entity, EntityType, Insert, Line, LwPolyline, Polyline, Text, Vertex};
     use dxf::LwPolylineVertex;
     use dxf::{Block, Point};
@@ -97,7 +103,9 @@ fn lycee_dxf() -> dxf::Drawing {
     let mut drawing = dxf::Drawing::new();
     drawing.header.version = dxf::enums::AcadVersion::R2000;
     drawing.header.default_drawing_units = dxf::enums::Units::Millimeters;
-    for name in ["MUR", "CLOISON", "PORTES", "FENETRES", "TEXTE"] {
+    let mut names = vec!["MUR", "CLOISON", layers[0], layers[1], "TEXTE"];
+    names.dedup();
+    for name in names {
         drawing.add_layer(dxf::tables::Layer { name: name.into(), ..Default::default() });
     }
     let on = |layer: &str, specific: EntityType| {
@@ -139,12 +147,12 @@ fn lycee_dxf() -> dxf::Drawing {
     let label = Text { value: "S101".into(), location: Point::new(mm(3.9), mm(4.6), 0.0), ..Default::default() };
     drawing.add_entity(on("TEXTE", EntityType::Text(label)));
     // A 1 m door: leaf open at 90° and its swing.
-    let mut door = Block { name: "PORTE".into(), ..Default::default() };
+    let mut door = Block { name: blocks[0].into(), ..Default::default() };
     door.entities.push(Entity::new(EntityType::Line(Line::new(Point::origin(), Point::new(0.0, 1000.0, 0.0)))));
     door.entities.push(Entity::new(EntityType::Arc(Arc::new(Point::origin(), 1000.0, 0.0, 90.0))));
     drawing.add_block(door);
     // A 1 m window symbol across a 0.3 m wall, scaled to 1.4 m on insert.
-    let mut window = Block { name: "FENETRE".into(), ..Default::default() };
+    let mut window = Block { name: blocks[1].into(), ..Default::default() };
     for (a, b) in [((0.0, -150.0), (1000.0, -150.0)), ((0.0, 150.0), (1000.0, 150.0)), ((0.0, -150.0), (0.0, 150.0))] {
         let line = Line::new(Point::new(a.0, a.1, 0.0), Point::new(b.0, b.1, 0.0));
         window.entities.push(Entity::new(EntityType::Line(line)));
@@ -159,12 +167,12 @@ fn lycee_dxf() -> dxf::Drawing {
     };
     for x in [6.1, 13.6, 21.1, 28.6, 36.1] {
         // South corridor: swing into the classroom (south), north likewise.
-        drawing.add_entity(on("PORTES", EntityType::Insert(insert("PORTE", x + 1.0, 9.2, 180.0, 1.0))));
-        drawing.add_entity(on("PORTES", EntityType::Insert(insert("PORTE", x, 13.4, 0.0, 1.0))));
+        drawing.add_entity(on(layers[0], EntityType::Insert(insert(blocks[0], x + 1.0, 9.2, 180.0, 1.0))));
+        drawing.add_entity(on(layers[0], EntityType::Insert(insert(blocks[0], x, 13.4, 0.0, 1.0))));
     }
     for x in [1.65, 5.15, 9.15, 12.65, 16.65, 20.15, 24.15, 27.65, 31.65, 35.15] {
-        drawing.add_entity(on("FENETRES", EntityType::Insert(insert("FENETRE", x, 0.0, 0.0, 1.4))));
-        drawing.add_entity(on("FENETRES", EntityType::Insert(insert("FENETRE", x + 1.4, 22.6, 180.0, 1.4))));
+        drawing.add_entity(on(layers[1], EntityType::Insert(insert(blocks[1], x, 0.0, 0.0, 1.4))));
+        drawing.add_entity(on(layers[1], EntityType::Insert(insert(blocks[1], x + 1.4, 22.6, 180.0, 1.4))));
     }
     drawing
 }
@@ -639,4 +647,145 @@ fn a_10000_line_dxf_imports_into_its_grid_of_walls() {
     let length = total_length(&walls);
     let expected = ((columns + 1) * rows + (rows + 1) * columns) as f64 * 4.0;
     assert!((length - expected).abs() < 1e-6 * expected, "{length} m vs {expected} m");
+}
+
+/// Runs `wifiplan import` with `args` and `--output out`.
+fn import_to(args: &[&str], out: &Path) -> std::process::Output {
+    let mut full = vec!["import"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--output", out.to_str().unwrap()]);
+    wifiplan(&full)
+}
+
+#[test]
+fn an_svg_in_centimetres_without_a_scale_gets_one_message_with_the_fix() {
+    // Read as metres, the modern lycée's SVG is 38 km wide with walls
+    // 10 to 30 m thick: every wall used to fail validation on its own line.
+    let dir = temp_dir();
+    let svg = check_sample("lycee_moderne_rdc.svg", lycee_svg().as_bytes());
+    let out = dir.path().join("plan.toml");
+    let output = import_to(&[svg.to_str().unwrap()], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lycee_moderne_rdc.svg") && stderr.contains("centimetres"), "{stderr}");
+    assert_eq!(stderr.matches("--scale 0.01").count(), 1, "{stderr}");
+    assert!(stderr.lines().count() <= 2, "{stderr}");
+    assert!(!out.exists());
+    // Forced, the plan fails validation: each distinct problem once, with
+    // its count, and still nothing written.
+    let output = import_to(&[svg.to_str().unwrap(), "--force"], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    let count = lines.len();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), count, "repeated lines:\n{stderr}");
+    assert!(stderr.contains("(×"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_dxf_at_the_wrong_scale_is_refused_unless_forced() {
+    let dir = temp_dir();
+    let path = sources().join("lycee_moderne_rdc.dxf");
+    let out = dir.path().join("plan.toml");
+    // Millimetres read as metres: a school 38 km wide.
+    let mut args = vec![path.to_str().unwrap(), "--scale", "1"];
+    args.extend_from_slice(&DXF_OPTIONS);
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in ["lycee_moderne_rdc.dxf", "38", "millimetres", "--scale 0.001", "--force"] {
+        assert!(stderr.contains(needle), "{needle} missing in {stderr}");
+    }
+    assert!(!out.exists());
+    // At 0.03 m per unit the school is 1.15 km wide: refused, and imported
+    // with --force (still small enough for the simulation grid to hold;
+    // the summary warns).
+    let mut args = vec![path.to_str().unwrap(), "--scale", "0.03"];
+    args.extend_from_slice(&DXF_OPTIONS);
+    assert_eq!(import_to(&args, &out).status.code(), Some(2));
+    assert!(!out.exists());
+    args.push("--force");
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unusual for a building"), "{}", transcript(&output));
+    assert!(out.exists());
+    // Without $INSUNITS the units are unknown: the hint names millimetres.
+    let mut unitless = lycee_dxf();
+    unitless.header.default_drawing_units = dxf::enums::Units::Unitless;
+    let unitless_path = dir.path().join("unitless.dxf");
+    unitless.save_file(&unitless_path).unwrap();
+    let out = dir.path().join("unitless.toml");
+    let mut args = vec![unitless_path.to_str().unwrap()];
+    args.extend_from_slice(&DXF_OPTIONS);
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no unit") && stderr.contains("--scale 0.001"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// Door and window counts of an imported plan.
+fn opening_counts(plan_path: &Path) -> (usize, usize) {
+    let text = std::fs::read_to_string(plan_path).unwrap();
+    let plan = floorplan::parse_str("plan.toml", &text, PlanFormat::Toml).unwrap().plan;
+    let openings = &plan.floors[0].openings;
+    let doors = openings.iter().filter(|o| o.kind == floorplan::OpeningKind::Door).count();
+    (doors, openings.len() - doors)
+}
+
+#[test]
+fn dxf_door_and_window_blocks_without_a_layer_map_become_openings_or_are_refused() {
+    let dir = temp_dir();
+    // Layers named PORTES and FENETRES: openings by their layers' names,
+    // and the walls are the known ones (no door leaf or window frame
+    // became a wall).
+    let named_layers = dir.path().join("named_layers.dxf");
+    lycee_dxf().save_file(&named_layers).unwrap();
+    let walls = import(&[named_layers.to_str().unwrap()], dir.path());
+    assert_eq!(opening_counts(&dir.path().join("imported.toml")), (10, 20));
+    assert_eq!(walls.len(), known_walls().len(), "{walls:#?}");
+    let length = total_length(&walls);
+    assert!((length - KNOWN_LENGTH).abs() < 0.01 * KNOWN_LENGTH, "total length {length} vs {KNOWN_LENGTH}");
+    // All symbols on one neutral layer, the blocks named like doors and
+    // windows: openings by their blocks' names.
+    let named_blocks = dir.path().join("named_blocks.dxf");
+    lycee_dxf_named(["SYMBOLES", "SYMBOLES"], ["DOOR_90", "A-GLAZ-140"]).save_file(&named_blocks).unwrap();
+    let walls = import(&[named_blocks.to_str().unwrap()], dir.path());
+    assert_eq!(opening_counts(&dir.path().join("imported.toml")), (10, 20));
+    assert_eq!(walls.len(), known_walls().len(), "{walls:#?}");
+    // Nothing says what the blocks are: refused, naming the layer and the
+    // count, with the way to map the layers; forced, they become walls.
+    let anonymous = dir.path().join("anonymous.dxf");
+    lycee_dxf_named(["SYMBOLES", "SYMBOLES"], ["B1", "B2"]).save_file(&anonymous).unwrap();
+    let out = dir.path().join("anonymous.toml");
+    let output = import_to(&[anonymous.to_str().unwrap()], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in ["anonymous.dxf", "30 block", "SYMBOLES", "--list-layers", "--layer-map", "--force"] {
+        assert!(stderr.contains(needle), "{needle} missing in {stderr}");
+    }
+    assert!(!out.exists());
+    let output = import_to(&[anonymous.to_str().unwrap(), "--force"], &out);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_eq!(opening_counts(&out), (0, 0));
+}
+
+#[test]
+fn import_does_not_overwrite_an_existing_plan_unless_forced() {
+    let dir = temp_dir();
+    let svg = check_sample("lycee_moderne_rdc.svg", lycee_svg().as_bytes());
+    let out = dir.path().join("plan.toml");
+    std::fs::write(&out, "# my hand-edited plan\n").unwrap();
+    let args = [svg.to_str().unwrap(), "--scale", "0.01"];
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("plan.toml") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "# my hand-edited plan\n");
+    let output = import_to(&[args[0], args[1], args[2], "--force"], &out);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("[[floors]]"));
 }

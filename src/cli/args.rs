@@ -354,10 +354,12 @@ pub struct ImportArgs {
     /// Repeatable.
     #[arg(long, value_name = "LAYER=MATERIAL:THICKNESS")]
     pub layer_map: Vec<String>,
-    /// DXF: a layer whose entities are doors. Repeatable.
+    /// DXF: a layer whose entities are doors. Repeatable. Without it, layers
+    /// named like doors (DOOR, A-DOOR, PORTES, Tür, …) are door layers.
     #[arg(long, value_name = "NAME")]
     pub door_layer: Vec<String>,
-    /// DXF: a layer whose entities are windows. Repeatable.
+    /// DXF: a layer whose entities are windows. Repeatable. Without it,
+    /// layers named like windows (WINDOW, A-GLAZ, FENETRES, …) are.
     #[arg(long, value_name = "NAME")]
     pub window_layer: Vec<String>,
     /// DXF: print the layers with their entity counts and exit.
@@ -366,7 +368,8 @@ pub struct ImportArgs {
     /// Walls shorter than this are dropped, m.
     #[arg(long, default_value_t = 0.05, value_name = "M")]
     pub min_length: f64,
-    /// Also draw the walls found over the source's lines into this PNG.
+    /// Also draw the walls found over the source's lines (or the scan) into
+    /// this PNG, with a metre grid, axes in metres and a legend.
     #[arg(long, value_name = "PNG")]
     pub preview: Option<PathBuf>,
     /// PNG/JPEG: the scale from two pixels a known distance apart, e.g.
