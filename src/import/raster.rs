@@ -7,7 +7,7 @@
 //! required. Pixels darker than mid-grey (luma < 128) are ink.
 //!
 //! Horizontal walls come from the rows, vertical ones from the columns
-//! ([`axis_walls`]): a run of ink along a row belongs to a horizontal wall
+//! (`axis_walls`): a run of ink along a row belongs to a horizontal wall
 //! if it is at least `max(--min-length, 0.5 m)` long and at least twice as
 //! long as the vertical runs through most of its pixels (so the rows that
 //! cross a vertical wall, text and hatching are not walls, while the rows
