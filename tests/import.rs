@@ -727,6 +727,23 @@ fn a_dxf_at_the_wrong_scale_is_refused_unless_forced() {
     assert!(!out.exists());
 }
 
+#[test]
+fn a_scan_at_a_tenth_of_its_scale_is_refused() {
+    // The raster sample is 40 px/m; read at 4 px/m its facade is 3 m
+    // thick while labels and hatching (short, thin) keep the median of
+    // the wall count ordinary.
+    let dir = temp_dir();
+    let png = sources().join("lycee_moderne_rdc.png");
+    let out = dir.path().join("plan.toml");
+    let output = import_to(&[png.to_str().unwrap(), "--scale", "4"], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in ["lycee_moderne_rdc.png", "4 pixels per metre", "over 2 m thick", "--calibrate", "--force"] {
+        assert!(stderr.contains(needle), "{needle} missing in {stderr}");
+    }
+    assert!(!out.exists());
+}
+
 /// Door and window counts of an imported plan.
 fn opening_counts(plan_path: &Path) -> (usize, usize) {
     let text = std::fs::read_to_string(plan_path).unwrap();

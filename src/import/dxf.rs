@@ -380,18 +380,15 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
         ));
     }
     drawing.block_walls = block_walls.into_iter().map(|(layer, groups)| (layer, groups.len())).collect();
-    let mut outline_gaps = Vec::new();
     for (_, lines) in by_layer {
         // Collinear pieces first, so an outline drawn in pieces pairs whole.
         let lines = walls::clean(lines, 0.0);
         let (merged, single) = walls::merge_doubled(lines, MAX_DOUBLED_THICKNESS);
         let single = walls::drop_caps(&merged, single);
-        outline_gaps.extend(merged.iter().map(|w| w.thickness));
+        drawing.drawn.extend(merged.iter().map(|w| (w.thickness, w.length())));
         drawing.walls.extend(merged);
         drawing.walls.extend(single);
     }
-    outline_gaps.sort_by(f64::total_cmp);
-    drawing.drawn_thickness = outline_gaps.get(outline_gaps.len() / 2).copied();
     drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls), walls::SNAP_SLACK);
     drawing.openings = opening_groups
         .into_iter()

@@ -135,9 +135,10 @@ pub struct Drawing {
     pub background: Option<raster::Background>,
     /// How drawing units became metres (checked by [`sanity`]).
     pub scale: Option<sanity::Scale>,
-    /// Median thickness of the walls whose thickness the drawing gives
-    /// (stroke widths, outline gaps, bands of ink), m.
-    pub drawn_thickness: Option<f64>,
+    /// The walls whose thickness the drawing gives (stroke widths,
+    /// outline gaps, bands of ink): (thickness, length), m. A wrong unit
+    /// shows in them before any material or class is applied.
+    pub drawn: Vec<(f64, f64)>,
     /// DXF without `--layer-map`: block INSERTs that became walls, by
     /// layer (doors, windows and furniture are usually blocks).
     pub block_walls: BTreeMap<String, usize>,
@@ -328,7 +329,7 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
         let messages: Vec<String> =
             counted.iter().map(|(m, n)| if *n > 1 { format!("  {m} (×{n})") } else { format!("  {m}") }).collect();
         Error::usage(format!(
-            "the plan imported from `{}` does not validate:\n{}\n  hint: check the materials given to --map, \
+            "the plan imported from `{}` does not validate:\n{}\n  hint: check --scale, and the materials given to --map, \
              --layer-map and --thickness-class (`wifiplan materials` lists the built-in ones)",
             path.display(),
             messages.join("\n")

@@ -374,9 +374,8 @@ pub fn from_image(image: RgbImage, px_per_m: f64, options: &ImportOptions) -> Dr
             material: String::new(),
         });
     }
-    let mut measured: Vec<f64> = found.iter().map(|w| w.thickness).collect();
-    measured.sort_by(f64::total_cmp);
-    let drawn_thickness = measured.get(measured.len() / 2).copied();
+    // As measured, before any thickness class replaces them.
+    let drawn = found.iter().map(|w| (w.thickness, w.length())).collect();
     // Ends reach into their neighbour's outer face; a pixel or two of
     // drawing error is allowed on top of the usual slack.
     let mut walls = walls::snap_ends(found, (2.0 / px_per_m).max(0.02));
@@ -397,7 +396,7 @@ pub fn from_image(image: RgbImage, px_per_m: f64, options: &ImportOptions) -> Dr
         walls,
         background: Some(Background { image, px_per_m }),
         scale: Some(Scale { value: px_per_m, source: ScaleSource::Pixels }),
-        drawn_thickness,
+        drawn,
         ..Default::default()
     }
 }

@@ -14,9 +14,14 @@ use crate::error::Result;
 /// Smallest and largest extent of a building's walls, m: one small room
 /// to a large campus wing.
 pub const EXTENT_RANGE: (f64, f64) = (3.0, 1000.0);
-/// Largest median wall thickness that is still a building, m (old stone
-/// walls reach 1.5 m; a median over 2 m means the unit is wrong).
-pub const MAX_MEDIAN_THICKNESS: f64 = 2.0;
+/// Thickest wall that is still ordinary, m (old stone walls reach 1.5 m).
+pub const MAX_THICKNESS: f64 = 2.0;
+/// Share of the drawn wall length that may be thicker than
+/// [`MAX_THICKNESS`] (a tower or a fortified wall) before the unit is taken
+/// to be wrong. A scan read at a tenth of its pixels per metre has its
+/// facade ten times too thick while text and hatching keep the median
+/// ordinary, so the median alone would pass it.
+pub const MAX_THICK_SHARE: f64 = 0.25;
 
 /// How drawing units became metres.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +87,23 @@ fn likely_unit(extent: f64, thickness: Option<f64>, metres_per_unit: f64) -> Opt
         .map(|(_, unit, name)| (unit, name))
 }
 
+/// The thickness at half the total length of `drawn` (thickness, length)
+/// pairs: the thickness of most of the walls, whatever the text and
+/// hatching that became short walls.
+fn weighted_median(drawn: &[(f64, f64)]) -> Option<f64> {
+    let mut sorted: Vec<(f64, f64)> = drawn.iter().copied().filter(|d| d.1 > 0.0).collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let half = sorted.iter().map(|d| d.1).sum::<f64>() / 2.0;
+    let mut run = 0.0;
+    sorted
+        .into_iter()
+        .find(|d| {
+            run += d.1;
+            run >= half
+        })
+        .map(|d| d.0)
+}
+
 /// A number in the fewest digits that keep it exact enough.
 fn metres(value: f64) -> String {
     if value >= 100.0 {
@@ -104,13 +126,22 @@ fn scale(path: &Path, drawing: &Drawing) -> Result<()> {
     let Some((lo, hi)) = super::preview::bounds(&drawing.walls) else { return Ok(()) };
     let (width, depth) = (hi[0] - lo[0], hi[1] - lo[1]);
     let extent = width.max(depth);
-    let thickness = drawing.drawn_thickness;
-    let too_thick = thickness.is_some_and(|t| t > MAX_MEDIAN_THICKNESS);
+    let thickness = weighted_median(&drawing.drawn);
+    let total: f64 = drawing.drawn.iter().map(|d| d.1).sum();
+    let thick: f64 = drawing.drawn.iter().filter(|d| d.0 > MAX_THICKNESS).map(|d| d.1).sum();
+    let too_thick = total > 0.0 && thick > MAX_THICK_SHARE * total;
     if (EXTENT_RANGE.0..=EXTENT_RANGE.1).contains(&extent) && !too_thick {
         return Ok(());
     }
     let mut found = format!("the walls span {} × {} m", metres(width), metres(depth));
-    if let Some(t) = thickness {
+    if too_thick {
+        let thickest = drawing.drawn.iter().map(|d| d.0).fold(0.0, f64::max);
+        found.push_str(&format!(
+            ", {:.0} % of their length is over {MAX_THICKNESS} m thick (up to {} m)",
+            100.0 * thick / total,
+            metres(thickest)
+        ));
+    } else if let Some(t) = thickness {
         found.push_str(&format!(" and are {} m thick", metres(t)));
     }
     let force = "or --force to import it as it is";
@@ -192,5 +223,15 @@ mod tests {
         // walls: a thickness target of 25 cm picks inches, a range of
         // ordinary thicknesses leaves the choice to the size.
         assert_eq!(likely_unit(3820.0, Some(10.0), 1.0).map(|u| u.0), Some(0.01));
+    }
+
+    #[test]
+    fn the_median_thickness_is_weighted_by_length() {
+        // 400 short blobs of text at 0.25 m, 500 m of 3 m facade and
+        // 200 m of 1 m partitions: most of the length is 3 m thick.
+        let mut drawn = vec![(0.25, 0.5); 400];
+        drawn.extend([(3.0, 500.0), (1.0, 200.0)]);
+        assert_eq!(weighted_median(&drawn), Some(3.0));
+        assert_eq!(weighted_median(&[]), None);
     }
 }

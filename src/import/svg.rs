@@ -93,10 +93,14 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Drawing
     let (left, bottom) = if left.is_finite() { (left, bottom) } else { (0.0, 0.0) };
     let to_plan = |p: PlanPoint| [(p[0] - left) * metres_per_unit, (bottom - p[1]) * metres_per_unit];
     drawing.source_lines = drawing.source_lines.iter().map(|l| [to_plan(l[0]), to_plan(l[1])]).collect();
-    let mut widths: Vec<f64> =
-        raw.iter().map(|w| w.thickness_units * metres_per_unit).filter(|t| t.is_finite()).collect();
-    widths.sort_by(f64::total_cmp);
-    drawing.drawn_thickness = widths.get(widths.len() / 2).copied();
+    drawing.drawn = raw
+        .iter()
+        .map(|w| {
+            let length = (w.b[0] - w.a[0]).hypot(w.b[1] - w.a[1]) * metres_per_unit;
+            (w.thickness_units * metres_per_unit, length)
+        })
+        .filter(|(t, l)| t.is_finite() && l.is_finite())
+        .collect();
     drawing.scale = Some(Scale { value: metres_per_unit, source });
     drawing.walls = raw
         .into_iter()
