@@ -91,11 +91,15 @@ fn metres_per_unit(units: Units) -> f64 {
 /// `Puerta`, `Tür`, `deur`; `WINDOW`, `A-GLAZ`, `FENETRES`, `Fenster`,
 /// `ventana`, `finestra`, `raam`, `vitrage`. Names are cut into words at
 /// anything but letters and digits (accents folded, case ignored), and a
-/// word must start with a door or window stem: `OUTDOOR` is not a door.
+/// word must be a door or window word, perhaps plural or numbered
+/// (`DOORS`, `DOOR90`, `Türen`): `OUTDOOR` is not a door, nor is
+/// `MUR_PORTEUR` (French for load-bearing wall).
 pub fn opening_kind_of_name(name: &str) -> Option<OpeningKind> {
-    const DOOR: [&str; 7] = ["door", "porte", "puert", "porta", "deur", "tuer", "tur"];
-    const WINDOW: [&str; 10] =
-        ["window", "wndw", "fenetre", "fenster", "ventana", "finestr", "glaz", "vitrage", "raam", "ramen"];
+    const DOOR: [&str; 7] = ["door", "porte", "puerta", "porta", "deur", "tuer", "tur"];
+    const WINDOW: [&str; 12] = [
+        "window", "wndw", "fenetre", "fenster", "ventana", "finestra", "finestre", "glaz", "glazing", "vitrage",
+        "raam", "ramen",
+    ];
     let folded: String = name
         .chars()
         .map(|c| match c {
@@ -107,18 +111,21 @@ pub fn opening_kind_of_name(name: &str) -> Option<OpeningKind> {
             other => other.to_ascii_lowercase(),
         })
         .collect();
-    // `Tür`/`Türen` fold to `tur`, `tuer` is its ASCII spelling; other
-    // door words may be followed by anything (`PORTES`, `DOOR_900`).
     let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let door = |w: &&str| {
-        DOOR.iter().any(|stem| match *stem {
-            "tur" | "tuer" => w.starts_with(stem) && w.len() <= stem.len() + 2,
-            _ => w.starts_with(stem),
+    // A word is the stem, then perhaps a plural ending (`Türen` folds to
+    // `turen`), then perhaps a number (a symbol's width).
+    let is = |stems: &[&str]| {
+        words.iter().any(|word| {
+            stems.iter().any(|stem| {
+                word.strip_prefix(stem).is_some_and(|rest| {
+                    matches!(rest.trim_end_matches(|c: char| c.is_ascii_digit()), "" | "s" | "es" | "e" | "n" | "en")
+                })
+            })
         })
     };
-    if words.iter().any(|w| WINDOW.iter().any(|stem| w.starts_with(stem))) {
+    if is(&WINDOW) {
         Some(OpeningKind::Window)
-    } else if words.iter().any(door) {
+    } else if is(&DOOR) {
         Some(OpeningKind::Door)
     } else {
         None
@@ -402,6 +409,22 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn door_and_window_names_are_words_not_prefixes() {
+        use super::opening_kind_of_name as kind;
+        use crate::floorplan::OpeningKind::{Door, Window};
+        for name in ["DOOR", "A-DOOR", "A-DOOR-900", "DOORS", "door90", "PORTES", "Porte_intérieure", "Türen", "DEUREN"]
+        {
+            assert_eq!(kind(name), Some(Door), "{name}");
+        }
+        for name in ["WINDOW", "A-GLAZ", "FENÊTRES", "Fenster", "VENTANAS", "finestre", "PORTE-FENETRE", "Ramen"] {
+            assert_eq!(kind(name), Some(Window), "{name}");
+        }
+        for name in ["OUTDOOR", "MUR_PORTEUR", "PORTAIL", "MUR", "A-WALL", "0", "TURM", "Windowsill"] {
+            assert_eq!(kind(name), None, "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]
