@@ -805,4 +805,11 @@ fn import_does_not_overwrite_an_existing_plan_unless_forced() {
     let output = import_to(&[args[0], args[1], args[2], "--force"], &out);
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     assert!(std::fs::read_to_string(&out).unwrap().contains("[[floors]]"));
+    // A preview that cannot be written (its folder is a file) leaves no
+    // plan behind, so the corrected command runs without --force.
+    let fresh = dir.path().join("fresh.toml");
+    let blocked = out.join("preview.png");
+    let output = import_to(&[args[0], args[1], args[2], "--preview", blocked.to_str().unwrap()], &fresh);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    assert!(!fresh.exists());
 }
