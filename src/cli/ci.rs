@@ -83,6 +83,7 @@ pub(super) fn simulate_many(args: SimulateArgs, shard: Option<Shard>) -> Result<
         &jobs,
         |job| {
             let (source, scene) = pipeline::load_scene(&job.path, band)?;
+            pipeline::require_aps(&source, &scene, band)?;
             let outcome = pipeline::simulate(&source, scene, &config, &|_, _| {})?;
             pipeline::write_outputs(&outcome, &out.join(&job.folder))?;
             Ok(outcome.report)
@@ -179,6 +180,7 @@ fn check_one(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Checked> {
     let (source, scene) = pipeline::load_scene(path, band)?;
+    pipeline::require_aps(&source, &scene, band)?;
     let rooms: Vec<&str> = scene.floors.iter().flat_map(|f| &f.rooms).map(|r| r.name.as_str()).collect();
     let unmatched = requirement.unmatched_rooms(&rooms);
     if let (true, Some(name)) = (strict, unmatched.first()) {

@@ -38,6 +38,9 @@ pub fn validate(source: &PlanSource) -> Result<MaterialTable, Vec<Diagnostic>> {
     }
     checker.check_plan(&source.plan);
     let mut problems = checker.problems;
+    // Physical ranges of every number, and silent mistakes (own modules).
+    problems.extend(super::ranges::problems(source));
+    problems.extend(super::mistakes::problems(source));
     if problems.is_empty() {
         Ok(materials)
     } else {
