@@ -41,3 +41,5 @@ mod plan;
 mod raytrace;
 /// No input panics: example plans mutated line by line.
 mod robustness;
+/// The building-scale multiwall engine equals its every-wall definition.
+mod scale;
