@@ -41,6 +41,29 @@ pub fn load_scene_with(path: &Path, band: Option<Band>, options: &Options) -> Re
     Ok((source, scene))
 }
 
+/// Refuses to simulate a plan without APs (it would report 0 % and exit
+/// 0): a located error at the top of the file, with a hint to add APs or
+/// let `plan` place them. With `band`, the APs of that band are needed.
+pub fn require_aps(source: &PlanSource, scene: &Scene, band: Option<Band>) -> Result<()> {
+    if !scene.aps.is_empty() {
+        return Ok(());
+    }
+    let (message, hint) = match band {
+        Some(band) if !source.plan.aps.is_empty() => (
+            format!("the plan has no AP on the {band} band ({} APs on other bands)", source.plan.aps.len()),
+            format!("drop --band, or add APs with band = \"{}\"", band.name()),
+        ),
+        _ => (
+            "the plan has no access points: there is nothing to simulate".to_owned(),
+            format!(
+                "add [[aps]] tables (id, floor, position), or let `wifiplan plan {}` find how many are needed and where",
+                source.file
+            ),
+        ),
+    };
+    Err(Error::Parse(source.diagnostic("", message, Some(hint))))
+}
+
 /// Which propagation model to run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Model {

@@ -16,6 +16,9 @@ mod compare;
 /// Diffraction and scattering: knife edge, shadow boundary, reciprocity,
 /// no cliffs behind a doorway.
 mod diffraction;
+/// Extreme numbers (huge, tiny, non-finite) through parse, validate and
+/// both models: errors, never panics (proptest).
+mod extremes;
 /// `report.html`: opened in headless Chromium (skipped without it outside
 /// CI), no script error, every storey and room, hovered values equal the
 /// grids; no network reference in any page.
@@ -25,6 +28,9 @@ mod html;
 mod import;
 /// Many plans at once: directories, summaries, combined exit codes, shards.
 mod many;
+/// Mistakes that used to pass silently: no APs, schema errors one at a
+/// time, CSVs and drawings given as plans, `validate DIR` and its JSON.
+mod mistakes;
 /// Closed-form physics: Friis, slab losses through the engine, symmetry,
 /// monotonicity, and the field experience on the two lycée plans.
 mod physics;
@@ -35,6 +41,8 @@ mod plan;
 mod raytrace;
 /// No input panics: example plans mutated line by line.
 mod robustness;
+/// The building-scale multiwall engine equals its every-wall definition.
+mod scale;
 /// Verdicts a planner can trust: country rules, one requirement with SINR
 /// and capacity, each AP's reason, the hall of issue 15, per-band maps.
 mod verdicts;

@@ -164,12 +164,27 @@ pub struct MapArgs {
 /// `wifiplan validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Plan files to check.
-    #[arg(required = true)]
+    /// Plan files to check, or directories of them (every *.toml and *.json
+    /// inside).
+    #[arg(required = true, value_name = "PLAN")]
     pub plans: Vec<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
     /// Print nothing when a plan is valid.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Output format of `validate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// One line per valid plan on stdout; problems on stderr as
+    /// file:line:column with a hint.
+    #[default]
+    Text,
+    /// Every plan and its problems as one JSON document on stdout.
+    Json,
 }
 
 /// `wifiplan materials`.
@@ -398,10 +413,12 @@ pub struct ImportArgs {
     /// Repeatable.
     #[arg(long, value_name = "LAYER=MATERIAL:THICKNESS")]
     pub layer_map: Vec<String>,
-    /// DXF: a layer whose entities are doors. Repeatable.
+    /// DXF: a layer whose entities are doors. Repeatable. Without it, layers
+    /// named like doors (DOOR, A-DOOR, PORTES, Tür, …) are door layers.
     #[arg(long, value_name = "NAME")]
     pub door_layer: Vec<String>,
-    /// DXF: a layer whose entities are windows. Repeatable.
+    /// DXF: a layer whose entities are windows. Repeatable. Without it,
+    /// layers named like windows (WINDOW, A-GLAZ, FENETRES, …) are.
     #[arg(long, value_name = "NAME")]
     pub window_layer: Vec<String>,
     /// DXF: print the layers with their entity counts and exit.
@@ -410,7 +427,8 @@ pub struct ImportArgs {
     /// Walls shorter than this are dropped, m.
     #[arg(long, default_value_t = 0.05, value_name = "M")]
     pub min_length: f64,
-    /// Also draw the walls found over the source's lines into this PNG.
+    /// Also draw the walls found over the source's lines (or the scan) into
+    /// this PNG, with a metre grid, axes in metres and a legend.
     #[arg(long, value_name = "PNG")]
     pub preview: Option<PathBuf>,
     /// PNG/JPEG: the scale from two pixels a known distance apart, e.g.
@@ -421,4 +439,9 @@ pub struct ImportArgs {
     /// 0.3=concrete; each wall takes the nearest class. Repeatable.
     #[arg(long, value_name = "M=MATERIAL")]
     pub thickness_class: Vec<String>,
+    /// Overwrite an existing --output, and import drawings that do not look
+    /// like a building (walls spanning under 3 m or over 1 km, walls
+    /// metres thick, DXF blocks that would become walls).
+    #[arg(long)]
+    pub force: bool,
 }

@@ -84,6 +84,7 @@ pub(super) fn simulate_many(args: SimulateArgs, shard: Option<Shard>) -> Result<
         &jobs,
         |job| {
             let (source, scene) = pipeline::load_scene_with(&job.path, band, &config.requirement)?;
+            pipeline::require_aps(&source, &scene, band)?;
             let outcome = pipeline::simulate(&source, scene, &config, &|_, _| {})?;
             pipeline::write_outputs(&outcome, &out.join(&job.folder), &super::maps(&args.maps))?;
             Ok(outcome.report)
@@ -180,6 +181,7 @@ fn check_one(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Checked> {
     let (source, scene) = pipeline::load_scene_with(path, band, &config.requirement)?;
+    pipeline::require_aps(&source, &scene, band)?;
     let rooms: Vec<&str> = scene.floors.iter().flat_map(|f| &f.rooms).map(|r| r.name.as_str()).collect();
     let unmatched = requirement.unmatched_rooms(&rooms);
     if let (true, Some(name)) = (strict, unmatched.first()) {

@@ -6,6 +6,7 @@ pub mod args;
 mod ci;
 mod import;
 mod plan;
+mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub use args::Cli;
-use args::{Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs, ValidateArgs};
+use args::{Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs};
 
 use crate::error::{Error, Result};
 use crate::floorplan::{self, Band};
@@ -25,7 +26,7 @@ use crate::propagation::RayTrace;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Simulate(args) => simulate(args),
-        Command::Validate(args) => validate(args),
+        Command::Validate(args) => validate::run(args),
         Command::Materials(args) => materials(args),
         Command::Compare(args) => ci::compare(args),
         Command::Check(args) => ci::check(args),
@@ -141,6 +142,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     let band = parse_band(args.band.as_deref())?;
     let config = simulate_config(&args)?;
     let (source, scene) = pipeline::load_scene_with(&args.inputs.plans[0], band, &config.requirement)?;
+    pipeline::require_aps(&source, &scene, band)?;
     let bar = progress_bar(args.output.quiet);
     bar.set_message(format!("simulating {}", scene.name));
     let progress = |done: u64, total: u64| {
@@ -170,36 +172,6 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
 /// The optional maps asked for.
 pub(crate) fn maps(args: &args::MapArgs) -> pipeline::MapOptions {
     pipeline::MapOptions { class_map: args.class_map }
-}
-
-fn validate(args: ValidateArgs) -> Result<ExitCode> {
-    let mut failed = false;
-    for path in &args.plans {
-        let checked = floorplan::load(path).and_then(|source| {
-            floorplan::validate::validate(&source).map(|_| source).map_err(|problems| Error::InvalidPlan { problems })
-        });
-        match checked {
-            Ok(source) => {
-                if !args.quiet {
-                    let plan = &source.plan;
-                    let walls: usize = plan.floors.iter().map(|f| f.walls.len()).sum();
-                    let rooms: usize = plan.floors.iter().map(|f| f.rooms.len()).sum();
-                    println!(
-                        "{}: ok ({} floor{}, {walls} walls, {rooms} rooms, {} APs)",
-                        path.display(),
-                        plan.floors.len(),
-                        if plan.floors.len() == 1 { "" } else { "s" },
-                        plan.aps.len()
-                    );
-                }
-            }
-            Err(error) => {
-                failed = true;
-                print_error(&error);
-            }
-        }
-    }
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn materials(args: MaterialsArgs) -> Result<ExitCode> {

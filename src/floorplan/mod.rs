@@ -63,7 +63,11 @@
 //! resolves defaults, materials and geometry after [`validate`] has accepted
 //! the plan.
 
+mod mistakes;
 mod parse;
+pub mod ranges;
+mod schema;
+mod sniff;
 mod source_map;
 pub mod validate;
 

@@ -44,6 +44,9 @@ pub fn validate(source: &PlanSource) -> Result<MaterialTable, Vec<Diagnostic>> {
         checker.report(&path, message, hint);
     }
     let mut problems = checker.problems;
+    // Physical ranges of every number, and silent mistakes (own modules).
+    problems.extend(super::ranges::problems(source));
+    problems.extend(super::mistakes::problems(source));
     if problems.is_empty() {
         Ok(materials)
     } else {
