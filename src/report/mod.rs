@@ -88,8 +88,17 @@ pub struct ApReport {
     pub frequency_ghz: Real,
     /// Conducted power, dBm.
     pub tx_power_dbm: Real,
-    /// Antenna gain, dBi.
+    /// Antenna gain, dBi (the pattern's peak gain when it has one).
     pub antenna_gain_dbi: Real,
+    /// Antenna pattern as the plan names it (absent: isotropic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna: Option<String>,
+    /// Boresight bearing, degrees clockwise from north (with `antenna`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub azimuth_deg: Option<Real>,
+    /// Boresight tilt below the horizontal, degrees (with `antenna`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downtilt_deg: Option<Real>,
 }
 
 /// One storey.
@@ -173,6 +182,10 @@ pub struct PathReport {
     pub reflection_db: Real,
     /// Sum of transmission losses of every leg, dB.
     pub transmission_db: Real,
+    /// The AP antenna's attenuation in the path's departure direction,
+    /// below its peak gain, dB (absent for an isotropic antenna).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna_db: Option<Real>,
     /// Received power of this path, dBm.
     pub power_dbm: Real,
 }
@@ -278,6 +291,7 @@ pub fn path_reports(
                 free_space_db: round2(record.free_space.value()),
                 reflection_db: round2(record.reflections.iter().map(|r| r.loss.value()).sum()),
                 transmission_db: round2(record.transmission.value()),
+                antenna_db: (!scene.aps[ap].antenna.is_isotropic()).then(|| round2(record.antenna.value())),
                 power_dbm: round2(record.power_dbm),
             }
         })
@@ -304,6 +318,10 @@ pub struct DirectPathReport {
     pub distance_m: Real,
     /// Friis loss, dB.
     pub free_space_db: Real,
+    /// The AP antenna's attenuation towards the point, below its peak
+    /// gain, dB (absent for an isotropic antenna).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna_db: Option<Real>,
     /// Obstacles, from the AP.
     pub crossings: Vec<CrossingReport>,
 }
@@ -469,6 +487,9 @@ pub fn ap_reports(scene: &Scene) -> Vec<ApReport> {
             frequency_ghz: ap.frequency.ghz(),
             tx_power_dbm: ap.tx_power_dbm,
             antenna_gain_dbi: ap.antenna_gain_dbi,
+            antenna: ap.antenna.spec.clone(),
+            azimuth_deg: ap.antenna.spec.as_ref().map(|_| ap.antenna.azimuth_deg),
+            downtilt_deg: ap.antenna.spec.as_ref().map(|_| ap.antenna.downtilt_deg),
         })
         .collect()
 }
@@ -511,6 +532,7 @@ fn direct_path_report(scene: &Scene, path: &PathBreakdown) -> DirectPathReport {
     DirectPathReport {
         distance_m: round2(path.distance),
         free_space_db: round2(path.free_space.value()),
+        antenna_db: (path.antenna.value() != 0.0).then(|| round2(path.antenna.value())),
         crossings: path
             .crossings
             .iter()
