@@ -462,8 +462,12 @@ const BORESIGHT_LENGTH: f64 = 40.0;
 /// they cover (for placing room names around them) and, for directional
 /// antennas, the boresight's direction in pixels (unit, y down).
 pub struct ApMarks {
-    marks: Vec<(usize, (i32, i32), String, PixelBox, Option<(f64, f64)>)>,
+    marks: Vec<ApMark>,
 }
+
+/// One AP as drawn: its index, marker centre, label text, label box and
+/// boresight direction in pixels (directional antennas only).
+type ApMark = (usize, (i32, i32), String, PixelBox, Option<(f64, f64)>);
 
 /// The plan direction of a directional AP's boresight as a unit pixel
 /// vector (north up, so pixel y is −north), or `None` for an antenna
