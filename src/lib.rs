@@ -6,6 +6,8 @@
 //! The pipeline, one module per stage:
 //! * [`floorplan`]: the plan file format (TOML/JSON), parsing with source
 //!   positions, and [`floorplan::validate`], which reports every problem.
+//! * [`antenna`]: AP antenna patterns (built-in catalogue, Planet/MSI
+//!   files) and their 3D reconstruction from two cuts.
 //! * [`materials`]: ITU-R P.2040-3 materials and the single-layer slab
 //!   model (transmission and reflection, TE/TM, any angle and thickness).
 //! * [`scene`]: the compiled, immutable scene (walls, openings, slabs,
@@ -33,6 +35,7 @@
 
 #![warn(missing_docs)]
 
+pub mod antenna;
 pub mod capacity;
 pub mod check;
 pub mod cli;

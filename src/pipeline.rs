@@ -513,8 +513,10 @@ pub fn plan(
 /// `planned.toml`.
 pub fn write_plan_outputs(outcome: &PlanOutcome, dir: &Path, maps: &MapOptions) -> Result<Vec<String>> {
     let images = write_outputs(&outcome.simulation, dir, maps)?;
-    let text = crate::floorplan::to_toml(&outcome.planned)
-        .map_err(|e| Error::usage(format!("cannot write planned.toml ({e})")))?;
+    let mut planned = outcome.planned.clone();
+    crate::antenna::rebase_pattern_paths(&mut planned, dir);
+    let text =
+        crate::floorplan::to_toml(&planned).map_err(|e| Error::usage(format!("cannot write planned.toml ({e})")))?;
     let header = format!(
         "# Planned by wifiplan from `{}`: {} APs (lower bound {}).\n",
         outcome.simulation.report.file,

@@ -301,6 +301,9 @@ fn access_points(spec: &SchoolSpec) -> Vec<ApSpec> {
                     tx_power_dbm: None,
                     antenna_gain_dbi: None,
                     channel_width: None,
+                    antenna: None,
+                    azimuth: None,
+                    downtilt: None,
                     fixed: Some(false),
                 });
             }

@@ -3,6 +3,10 @@
 /// Helpers: run the binary, temporary directories, plan fixtures.
 mod util;
 
+/// Antenna patterns: a held-out directional MSI file aimed east gives
+/// P_tx + G − attenuation − Friis at every probe, with both models;
+/// malformed pattern files are located; `wifiplan antennas`.
+mod antennas;
 /// Every broken plan in tests/data/bad/ gives exit 2 and a located message.
 mod bad_plans;
 /// `check`: a verdict per room, exit codes, overrides, JUnit XML that parses.

@@ -23,6 +23,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the built-in materials with their losses at 2.4, 5 and 6 GHz.
     Materials(MaterialsArgs),
+    /// List the built-in antenna patterns (gain, beamwidths, front-to-back),
+    /// or check and list Planet/MSI pattern files.
+    Antennas(AntennasArgs),
     /// Compare a candidate plan with a base plan: deltas per storey and room,
     /// difference heatmaps; exit 1 if the candidate regresses.
     Compare(CompareArgs),
@@ -193,6 +196,18 @@ pub struct MaterialsArgs {
     /// Also list the user materials of this plan.
     #[arg(long)]
     pub plan: Option<PathBuf>,
+}
+
+/// `wifiplan antennas`.
+#[derive(Debug, Args)]
+pub struct AntennasArgs {
+    /// Planet/MSI pattern files (`.msi`, `.pln`) to check and list instead
+    /// of the built-in patterns (exit 2, located, if one is malformed).
+    pub files: Vec<PathBuf>,
+    /// Print this built-in pattern as a Planet/MSI file (gain in dBi, both
+    /// cuts every degree), to start a pattern of one's own from.
+    #[arg(long, value_name = "NAME", conflicts_with = "files")]
+    pub export: Option<String>,
 }
 
 /// Propagation model options shared by the commands that simulate.

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub use args::Cli;
-use args::{Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs};
+use args::{AntennasArgs, Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs};
 
 use crate::error::{Error, Result};
 use crate::floorplan::{self, Band};
@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Simulate(args) => simulate(args),
         Command::Validate(args) => validate::run(args),
         Command::Materials(args) => materials(args),
+        Command::Antennas(args) => antennas(args),
         Command::Compare(args) => ci::compare(args),
         Command::Check(args) => ci::check(args),
         Command::Plan(args) => plan::run(args),
@@ -172,6 +173,28 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
 /// The optional maps asked for.
 pub(crate) fn maps(args: &args::MapArgs) -> pipeline::MapOptions {
     pipeline::MapOptions { class_map: args.class_map }
+}
+
+fn antennas(args: AntennasArgs) -> Result<ExitCode> {
+    if let Some(name) = &args.export {
+        let pattern = crate::antenna::catalogue::get(name).ok_or_else(|| {
+            let known = crate::antenna::catalogue::names().collect::<Vec<_>>().join(", ");
+            Error::usage(format!("unknown antenna `{name}`\n  hint: built-in patterns: {known}"))
+        })?;
+        print!("{}", pattern.to_msi());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let patterns = if args.files.is_empty() {
+        crate::antenna::catalogue::all().to_vec()
+    } else {
+        let mut patterns = Vec::with_capacity(args.files.len());
+        for file in &args.files {
+            patterns.push(crate::antenna::load_file(file)?);
+        }
+        patterns
+    };
+    print!("{}", crate::antenna::antennas_table_text(&patterns));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn materials(args: MaterialsArgs) -> Result<ExitCode> {

@@ -57,7 +57,11 @@
 //! * `[[aps]]`: `id`, `floor` (default the first), `position`, `height`,
 //!   `band`, `channel`, `tx_power_dbm`, `antenna_gain_dbi`, `channel_width`,
 //!   `fixed` (for `plan`: `true` keeps the AP, `false` makes it a proposal
-//!   the optimiser may drop; default `true`).
+//!   the optimiser may drop; default `true`), `antenna` (a built-in
+//!   pattern name or a Planet/MSI file relative to the plan; its gain
+//!   replaces `antenna_gain_dbi`), `azimuth` (degrees clockwise from north,
+//!   default 0) and `downtilt` (degrees below the horizontal, default 0);
+//!   see [`crate::antenna`].
 //!
 //! The parsed structs keep exactly what the user wrote; [`crate::scene`]
 //! resolves defaults, materials and geometry after [`validate`] has accepted
@@ -575,6 +579,18 @@ pub struct ApSpec {
     /// Channel width, MHz.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_width: Option<u32>,
+    /// Antenna pattern: a built-in name (`wifiplan antennas`) or the path
+    /// of a Planet/MSI file (`.msi`, `.pln`) relative to the plan file;
+    /// isotropic when absent. With a pattern, the gain is the pattern's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antenna: Option<String>,
+    /// Bearing of the antenna's boresight, degrees clockwise from north
+    /// (+y); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azimuth: Option<f64>,
+    /// Tilt of the boresight below the horizontal, degrees; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downtilt: Option<f64>,
     /// For `plan`: `true` (the default) keeps this AP as installed;
     /// `false` marks a proposal the optimiser may drop (its position is
     /// still offered as a candidate).

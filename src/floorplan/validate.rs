@@ -7,7 +7,7 @@
 //! height); openings (their wall, on the wall's centreline, within one
 //! straight piece, leaf material and heights); rooms (names, simple
 //! polygons, thresholds); candidates; APs (ids, storey, inside a wall,
-//! outside every storey, band/channel, power).
+//! outside every storey, band/channel, power, antenna pattern and aim).
 
 use std::collections::HashMap;
 
@@ -568,6 +568,9 @@ impl Checker<'_> {
         }
         if let Some(width) = ap.channel_width {
             self.check_channel_width(&format!("{path}.channel_width"), width);
+        }
+        for (key, problem) in crate::antenna::check_ap(ap, &self.source.file) {
+            self.report(&format!("{path}.{key}"), problem.message, problem.hint);
         }
     }
 

@@ -379,6 +379,7 @@ fn template_ap(scene: &Scene, config: &PlanConfig) -> AccessPoint {
         antenna_gain_dbi: scene.settings.antenna_gain_dbi,
         channel_given: false,
         fixed: false,
+        antenna: crate::antenna::Antenna::isotropic(scene.settings.antenna_gain_dbi),
     }
 }
 
@@ -466,8 +467,12 @@ pub fn planned_plan(plan: &FloorPlan, scene: &Scene, aps: &[AccessPoint]) -> Flo
                 band: Some(ap.band),
                 channel: Some(ap.channel),
                 tx_power_dbm: Some(ap.tx_power_dbm),
-                antenna_gain_dbi: Some(ap.antenna_gain_dbi),
+                // With a pattern, the gain is the pattern's.
+                antenna_gain_dbi: ap.antenna.spec.is_none().then_some(ap.antenna_gain_dbi),
                 channel_width: Some(ap.channel_width),
+                antenna: ap.antenna.plan_value(),
+                azimuth: ap.antenna.spec.as_ref().map(|_| ap.antenna.azimuth_deg),
+                downtilt: ap.antenna.spec.as_ref().map(|_| ap.antenna.downtilt_deg),
                 fixed: None,
             }
         })

@@ -41,6 +41,7 @@
 pub mod colormap;
 pub mod legend;
 pub mod overlay;
+pub mod polar;
 
 pub use colormap::{ColorScale, Rgb};
 pub use overlay::PlanView;

@@ -455,10 +455,42 @@ fn overlaps(a: PixelBox, b: PixelBox) -> bool {
 /// Size of AP markers (radius, pixels).
 const AP_RADIUS: i32 = 9;
 
-/// The APs of a storey as drawn: marker centre, label text and the boxes
-/// they cover (for placing room names around them).
+/// Length of the boresight arrow of a directional AP, from the marker's
+/// centre to the arrow's tip, pixels.
+const BORESIGHT_LENGTH: f64 = 40.0;
+
+/// The APs of a storey as drawn: marker centre, label text, the boxes
+/// they cover (for placing room names around them) and, for directional
+/// antennas, the boresight's direction in pixels (unit, y down).
 pub struct ApMarks {
-    marks: Vec<(usize, (i32, i32), String, PixelBox)>,
+    marks: Vec<ApMark>,
+}
+
+/// One AP as drawn: its index, marker centre, label text, label box and
+/// boresight direction in pixels (directional antennas only).
+type ApMark = (usize, (i32, i32), String, PixelBox, Option<(f64, f64)>);
+
+/// The plan direction of a directional AP's boresight as a unit pixel
+/// vector (north up, so pixel y is −north), or `None` for an antenna
+/// without a boresight worth drawing (omni in azimuth) or one aimed
+/// straight up or down.
+fn boresight_pixels(ap: &crate::scene::AccessPoint) -> Option<(f64, f64)> {
+    if !ap.antenna.is_directional() {
+        return None;
+    }
+    let b = ap.antenna.boresight();
+    let horizontal = b.x.hypot(b.y);
+    (horizontal > 1e-6).then(|| (b.x / horizontal, -b.y / horizontal))
+}
+
+/// The tip of the boresight arrow and the two back corners of its head.
+fn arrow_points((x, y): (i32, i32), (dx, dy): (f64, f64)) -> [(i32, i32); 3] {
+    let (x, y) = (x as f64, y as f64);
+    let tip = (x + dx * BORESIGHT_LENGTH, y + dy * BORESIGHT_LENGTH);
+    let back = (x + dx * (BORESIGHT_LENGTH - 9.0), y + dy * (BORESIGHT_LENGTH - 9.0));
+    let side = (-dy * 5.0, dx * 5.0);
+    let round = |p: (f64, f64)| (p.0.round() as i32, p.1.round() as i32);
+    [round(tip), round((back.0 + side.0, back.1 + side.1)), round((back.0 - side.0, back.1 - side.1))]
 }
 
 /// The box a marker covers.
@@ -506,7 +538,7 @@ impl ApMarks {
                 let label =
                     options.iter().copied().find(|&b| !taken.iter().any(|&t| overlaps(b, t))).unwrap_or(options[0]);
                 taken.push(label);
-                (index, centre, text, label)
+                (index, centre, text, label, boresight_pixels(ap))
             })
             .collect();
         ApMarks { marks }
@@ -514,7 +546,14 @@ impl ApMarks {
 
     /// Boxes covered by markers and labels.
     pub fn boxes(&self) -> impl Iterator<Item = PixelBox> + '_ {
-        self.marks.iter().flat_map(|&(_, centre, _, label)| [marker_box(centre), label])
+        self.marks.iter().flat_map(|&(_, centre, _, label, boresight)| {
+            let arrow = boresight.map(|direction| {
+                let (x, y) = centre;
+                let [tip, ..] = arrow_points((x, y), direction);
+                (tip.0.min(x) - 6, tip.1.min(y) - 6, tip.0.max(x) + 6, tip.1.max(y) + 6)
+            });
+            [marker_box(centre), label].into_iter().chain(arrow)
+        })
     }
 
     /// The label boxes alone, in AP order.
@@ -522,11 +561,12 @@ impl ApMarks {
         self.marks.iter().map(|m| m.3).collect()
     }
 
-    /// Draws markers (white disc, black ring, centre dot in `dot(ap index)`)
-    /// and labels on white boxes, with a short line from a label that is
-    /// not beside its marker.
+    /// Draws markers (white disc, black ring, centre dot in `dot(ap index)`),
+    /// labels on white boxes with a short line from a label that is not
+    /// beside its marker and, on directional APs, an arrow along the
+    /// boresight (drawn last, so a label does not hide it).
     pub fn draw(&self, area: &DrawingArea<BitMapBackend, Shift>, dot: impl Fn(usize) -> Rgb) {
-        for (index, (x, y), _, label) in &self.marks {
+        for (index, (x, y), _, label, _) in &self.marks {
             let (x, y) = (*x, *y);
             let (lx, ly) = ((label.0 + label.2) / 2, (label.1 + label.3) / 2);
             if (ly - y).abs() > AP_RADIUS + (label.3 - label.1) {
@@ -538,10 +578,25 @@ impl ApMarks {
             let c = dot(*index);
             let _ = area.draw(&Circle::new((x, y), AP_RADIUS - 4, RGBColor(c[0], c[1], c[2]).filled()));
         }
-        for (_, _, text, label) in &self.marks {
+        for (_, _, text, label, _) in &self.marks {
             let _ = area.draw(&Rectangle::new([(label.0, label.1), (label.2, label.3)], WHITE.mix(0.85).filled()));
             let _ = area.draw(&Rectangle::new([(label.0, label.1), (label.2, label.3)], BLACK.stroke_width(1)));
             legend::text(area, text, (label.0 + 4, (label.1 + label.3) / 2), Font::LABEL_BOLD, TextAnchor::Left);
+        }
+        for (_, centre, _, _, boresight) in &self.marks {
+            let Some(direction) = *boresight else { continue };
+            let [tip, left, right] = arrow_points(*centre, direction);
+            let start = (
+                centre.0 + (direction.0 * AP_RADIUS as f64).round() as i32,
+                centre.1 + (direction.1 * AP_RADIUS as f64).round() as i32,
+            );
+            let shaft_end = ((left.0 + right.0) / 2, (left.1 + right.1) / 2);
+            // A white halo under the black arrow keeps it readable on any
+            // colour of the heatmap.
+            let _ = area.draw(&PathElement::new(vec![start, shaft_end], WHITE.stroke_width(5)));
+            let _ = area.draw(&Polygon::new(vec![tip, left, right], WHITE.filled()));
+            let _ = area.draw(&PathElement::new(vec![start, shaft_end], BLACK.stroke_width(3)));
+            let _ = area.draw(&Polygon::new(vec![tip, left, right], BLACK.filled()));
         }
     }
 }
@@ -686,6 +741,42 @@ mod tests {
             width: 100,
             height: 100,
         }
+    }
+
+    fn test_ap() -> crate::scene::AccessPoint {
+        let band = crate::floorplan::Band::Ghz5;
+        crate::scene::AccessPoint {
+            id: "ap".into(),
+            floor: 0,
+            position: crate::geometry::Point3::origin(),
+            band,
+            channel: 36,
+            channel_width: 20,
+            frequency: crate::radio::centre_frequency(band, 36),
+            tx_power_dbm: 20.0,
+            antenna_gain_dbi: 0.0,
+            channel_given: true,
+            fixed: true,
+            antenna: crate::antenna::Antenna::isotropic(0.0),
+        }
+    }
+
+    #[test]
+    fn boresight_arrow_points_along_the_azimuth() {
+        // East (azimuth 90): the tip is to the right of the centre, on its
+        // row; north (azimuth 0): above it (pixel y grows downwards).
+        let arrow = |azimuth: f64| {
+            let mut ap = test_ap();
+            ap.antenna =
+                crate::antenna::Antenna::new(crate::antenna::catalogue::get("patch_60").unwrap(), azimuth, 20.0, None);
+            arrow_points((100, 100), boresight_pixels(&ap).expect("a patch has a boresight"))[0]
+        };
+        assert_eq!(arrow(90.0), (100 + BORESIGHT_LENGTH as i32, 100));
+        assert_eq!(arrow(0.0), (100, 100 - BORESIGHT_LENGTH as i32));
+        let mut omni = test_ap();
+        omni.antenna =
+            crate::antenna::Antenna::new(crate::antenna::catalogue::get("ceiling_ap").unwrap(), 90.0, 0.0, None);
+        assert!(boresight_pixels(&omni).is_none());
     }
 
     #[test]

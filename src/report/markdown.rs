@@ -179,6 +179,9 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
                 if let Some(path) = &ap.direct_path {
                     let _ =
                         write!(md, " = direct path {:.2} m, free space −{:.1} dB", path.distance_m, path.free_space_db);
+                    if let Some(antenna) = path.antenna_db {
+                        let _ = write!(md, ", antenna pattern −{antenna:.1} dB");
+                    }
                     for c in &path.crossings {
                         let _ = write!(md, ", {} −{:.1} dB at {:.0}°", c.what, c.loss_db, c.incidence_deg);
                     }
@@ -199,7 +202,10 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
                         path.free_space_db,
                         path.reflection_db,
                         path.transmission_db,
-                        path.interactions.join("; ")
+                        path.antenna_db.map_or_else(
+                            || path.interactions.join("; "),
+                            |a| format!("antenna pattern −{a:.1} dB; {}", path.interactions.join("; "))
+                        )
                     );
                 }
             }

@@ -134,7 +134,7 @@ pub struct ApReport {
     pub frequency_ghz: Real,
     /// Conducted power, dBm.
     pub tx_power_dbm: Real,
-    /// Antenna gain, dBi.
+    /// Antenna gain, dBi (the pattern's peak gain when it has one).
     pub antenna_gain_dbi: Real,
     /// Clients it serves when the rooms' clients are spread over the APs
     /// that reach them (busiest AP as light as possible).
@@ -143,6 +143,15 @@ pub struct ApReport {
     /// `capacity`): what its removal would break, or what it was added for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needed_for: Vec<String>,
+    /// Antenna pattern as the plan names it (absent: isotropic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna: Option<String>,
+    /// Boresight bearing, degrees clockwise from north (with `antenna`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub azimuth_deg: Option<Real>,
+    /// Boresight tilt below the horizontal, degrees (with `antenna`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downtilt_deg: Option<Real>,
 }
 
 /// One storey.
@@ -263,6 +272,10 @@ pub struct PathReport {
     pub reflection_db: Real,
     /// Sum of transmission losses of every leg, dB.
     pub transmission_db: Real,
+    /// The AP antenna's attenuation in the path's departure direction,
+    /// below its peak gain, dB (absent for an isotropic antenna).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna_db: Option<Real>,
     /// Received power of this path, dBm.
     pub power_dbm: Real,
 }
@@ -368,6 +381,7 @@ pub fn path_reports(
                 free_space_db: round2(record.free_space.value()),
                 reflection_db: round2(record.reflections.iter().map(|r| r.loss.value()).sum()),
                 transmission_db: round2(record.transmission.value()),
+                antenna_db: (!scene.aps[ap].antenna.is_isotropic()).then(|| round2(record.antenna.value())),
                 power_dbm: round2(record.power_dbm),
             }
         })
@@ -394,6 +408,10 @@ pub struct DirectPathReport {
     pub distance_m: Real,
     /// Friis loss, dB.
     pub free_space_db: Real,
+    /// The AP antenna's attenuation towards the point, below its peak
+    /// gain, dB (absent for an isotropic antenna).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna_db: Option<Real>,
     /// Obstacles, from the AP.
     pub crossings: Vec<CrossingReport>,
 }
@@ -709,6 +727,9 @@ pub fn ap_reports(scene: &Scene, loads: &[Real]) -> Vec<ApReport> {
             antenna_gain_dbi: ap.antenna_gain_dbi,
             clients: loads.get(i).copied().unwrap_or(0.0),
             needed_for: Vec::new(),
+            antenna: ap.antenna.spec.clone(),
+            azimuth_deg: ap.antenna.spec.as_ref().map(|_| ap.antenna.azimuth_deg),
+            downtilt_deg: ap.antenna.spec.as_ref().map(|_| ap.antenna.downtilt_deg),
         })
         .collect()
 }
@@ -782,6 +803,7 @@ fn direct_path_report(scene: &Scene, path: &PathBreakdown) -> DirectPathReport {
     DirectPathReport {
         distance_m: round2(path.distance),
         free_space_db: round2(path.free_space.value()),
+        antenna_db: (path.antenna.value() != 0.0).then(|| round2(path.antenna.value())),
         crossings: path
             .crossings
             .iter()

@@ -84,14 +84,15 @@ pub fn summary_table(report: &Report) -> String {
         for (rank, path) in probe.paths.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "    {:>2}. {:.1} dBm from {}: {:.2} m, free space −{:.1} dB, reflections −{:.1} dB, walls and slabs −{:.1} dB",
+                "    {:>2}. {:.1} dBm from {}: {:.2} m, free space −{:.1} dB, reflections −{:.1} dB, walls and slabs −{:.1} dB{}",
                 rank + 1,
                 path.power_dbm,
                 path.ap,
                 path.length_m,
                 path.free_space_db,
                 path.reflection_db,
-                path.transmission_db
+                path.transmission_db,
+                path.antenna_db.map_or_else(String::new, |a| format!(", antenna pattern −{a:.1} dB"))
             );
             for interaction in &path.interactions {
                 let _ = writeln!(out, "          {interaction}");

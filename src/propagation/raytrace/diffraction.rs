@@ -50,7 +50,7 @@ use super::images::{self, ImageTree, OwnCone, TreeInputs};
 use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
 use super::utd::{coefficient, coefficient_bound, coefficient_bound_over, WedgeFaces, WedgeGeometry};
 use super::TraceContext;
-use crate::geometry::{segment_intersection, Point2, Point3};
+use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
 use crate::propagation::crossing::{index_range, row_interval, Shadow};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
@@ -741,6 +741,14 @@ impl<'a> TraceContext<'a> {
             return;
         }
 
+        // The antenna pattern in the departure direction: towards the
+        // first plan point on the straight vertical profile (the bounds
+        // above used the peak gain).
+        let first_leg = source.points[1] - source.points[0];
+        let departure = Vector3::new(first_leg.x, first_leg.y, first_leg.norm() * rise / horizontal);
+        let antenna_gain = self.ap.relative_gain(&departure);
+        let free = free * antenna_gain;
+
         // The coefficient, with the edge's faces.
         let cos0 = geometry.phi_incident.sin().abs() * sin_beta;
         let cosn = (edge.n * pi - geometry.phi).sin().abs() * sin_beta;
@@ -817,14 +825,16 @@ impl<'a> TraceContext<'a> {
             let length = s_in + s_out;
             let free_space = Db(-20.0 * (wavelength / (4.0 * pi * length)).log10());
             let reflection_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
+            let antenna = Db(-10.0 * antenna_gain.log10());
             let total = -10.0 * (power / self.eirp_mw).log10();
             explain(PathRecord {
                 length,
                 free_space,
-                transmission: Db((total - free_space.value() - reflection_loss).max(0.0)),
+                transmission: Db((total - free_space.value() - reflection_loss - antenna.value()).max(0.0)),
                 reflections,
                 crossings,
                 power_dbm: 10.0 * power.log10(),
+                antenna,
             });
         }
     }
