@@ -473,8 +473,7 @@ impl<'a> TraceContext<'a> {
             if node.depth == 0 {
                 p
             } else {
-                let face = &self.optics.faces[node.face as usize];
-                p - face.normal * (2.0 * (p - face.p0).dot(&face.normal))
+                self.optics.faces[node.face as usize].mirror(p)
             }
         };
         let (phi_a, phi_b) = (edge.angle(seen(a) - edge.point), edge.angle(seen(b) - edge.point));
@@ -791,12 +790,7 @@ impl<'a> TraceContext<'a> {
             // The companion of a path with a reflection after the edge
             // reaches the receiver's image in that face (as the reflection
             // before the edge is in the source's image): reciprocity.
-            let seen = if node.depth == 0 {
-                c
-            } else {
-                let face = &self.optics.faces[node.face as usize];
-                c - face.normal * (2.0 * (c - face.p0).dot(&face.normal))
-            };
+            let seen = if node.depth == 0 { c } else { self.optics.faces[node.face as usize].mirror(c) };
             let direct_plan = (seen - source.image).norm();
             let direct = (direct_plan * direct_plan + rise * rise).sqrt();
             let difference = k * (s_in + s_out - direct);
