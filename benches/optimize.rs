@@ -29,6 +29,7 @@ fn matrix(name: &str) -> (wifiplan::scene::Scene, CoverageMatrix) {
         antenna_gain_dbi: scene.settings.antenna_gain_dbi,
         channel_given: false,
         fixed: false,
+        antenna: wifiplan::antenna::Antenna::isotropic(scene.settings.antenna_gain_dbi),
     };
     let matrix = CoverageMatrix::build(&scene, &points, &template, scene.settings.ap_height, RESOLUTION, None)
         .expect("matrix builds");

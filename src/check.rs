@@ -9,10 +9,13 @@
 //! Actions reporters, GitLab, Jenkins, Azure) show as one test per room.
 //!
 //! Rules:
-//! * a room passes when its coverage at its own threshold (rounded to
-//!   0.01 %, as in `report.json`) is at least the required percentage:
-//!   its `--room-min-coverage` override, else `--min-coverage`, else the
-//!   room's own target from the plan;
+//! * a room passes when the share of it with both the signal (at its own
+//!   threshold) and the SINR of the requirement ([`crate::requirement`];
+//!   rounded to 0.01 %, as in `report.json`) is at least the required
+//!   percentage — its `--room-min-coverage` override, else
+//!   `--min-coverage`, else the room's own target from the plan — and its
+//!   clients fit on the APs that reach it; a failure names the part that
+//!   limits it (signal, SINR or capacity);
 //! * excluded rooms are skipped, unless an override names them;
 //! * a storey without rooms is checked as a whole, on its required area;
 //! * with `--max-aps N`, the AP count must be at most N.
@@ -135,6 +138,11 @@ pub struct CheckCase {
     pub required: Real,
     /// Threshold the coverage is measured at, dBm.
     pub threshold_dbm: Option<Real>,
+    /// Minimum SINR the coverage is measured with, dB.
+    pub min_sinr_db: Option<Real>,
+    /// The part of the requirement that limits it (failing first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited_by: Option<crate::requirement::Part>,
     /// Passed, failed or skipped.
     pub outcome: Outcome,
     /// One line saying the measured against the required value.
@@ -223,23 +231,29 @@ fn dbm(value: Option<Real>) -> String {
 pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
     let mut cases = Vec::new();
     for floor in &report.floors {
+        let min_sinr = report.requirement.min_sinr_db;
         if floor.rooms.is_empty() {
             let required = requirement.min_coverage.unwrap_or(report.target_coverage_pct);
-            let passed = floor.coverage_pct >= required;
+            let verdict = crate::requirement::Verdict::judge(floor.coverage_pct, floor.met_pct, required, true, None);
+            let passed = verdict.met();
             cases.push(CheckCase {
                 kind: CaseKind::Floor,
                 floor: Some(floor.id.clone()),
                 name: floor.id.clone(),
-                value: floor.coverage_pct,
+                value: floor.met_pct,
                 required,
                 threshold_dbm: Some(report.threshold_dbm),
+                min_sinr_db: Some(min_sinr),
+                limited_by: Some(verdict.limited_by),
                 outcome: if passed { Outcome::Passed } else { Outcome::Failed },
                 message: format!(
-                    "coverage {} {} required {}% at ≥ {} dBm (storey without rooms)",
-                    pct(floor.coverage_pct, required),
+                    "coverage {} {} required {}% at ≥ {} dBm with SINR ≥ {} dB (storey without rooms){}",
+                    pct(floor.met_pct, required),
                     if passed { "≥" } else { "<" },
                     number(required),
-                    report.threshold_dbm
+                    report.threshold_dbm,
+                    min_sinr,
+                    limit_text(passed, verdict.limited_by, floor.coverage_pct),
                 ),
                 detail: format!(
                     "storey {}: {} of {:.0} m² inside the outer walls at or above {} dBm, median {}; required {}%",
@@ -257,7 +271,24 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
             let named = requirement.room_min.iter().rev().find(|(name, _)| name == &room.name).map(|&(_, v)| v);
             let required = named.or(requirement.min_coverage).unwrap_or(room.target_coverage_pct);
             let skipped = room.excluded && named.is_none();
-            let passed = room.coverage_pct >= required;
+            // The busiest AP serving the room, as a share of the limit: the
+            // same capacity headroom the simulation report judged, so both
+            // name the same limiting part.
+            let limit = report.requirement.max_clients_per_ap.max(1) as Real;
+            let busiest = room
+                .clients_per_ap
+                .iter()
+                .filter_map(|share| report.aps.iter().find(|ap| ap.id == share.ap))
+                .map(|ap| ap.clients / limit)
+                .fold(None, |most: Option<Real>, share| Some(most.map_or(share, |m| m.max(share))));
+            let verdict = crate::requirement::Verdict::judge(
+                room.coverage_pct,
+                room.met_pct,
+                required,
+                room.capacity_ok,
+                busiest,
+            );
+            let passed = verdict.met();
             let outcome = match (skipped, passed) {
                 (true, _) => Outcome::Skipped,
                 (false, true) => Outcome::Passed,
@@ -265,13 +296,25 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
             };
             let message = if skipped {
                 "excluded from the requirement (exclude = true in the plan)".to_owned()
+            } else if room.met_pct >= required && !room.capacity_ok {
+                format!(
+                    "coverage {} ≥ required {}% at ≥ {} dBm with SINR ≥ {} dB, but its {} clients do not fit at {} per AP — limited by capacity",
+                    pct(room.met_pct, required),
+                    number(required),
+                    room.threshold_dbm,
+                    room.min_sinr_db,
+                    room.clients,
+                    report.requirement.max_clients_per_ap
+                )
             } else {
                 format!(
-                    "coverage {} {} required {}% at ≥ {} dBm",
-                    pct(room.coverage_pct, required),
+                    "coverage {} {} required {}% at ≥ {} dBm with SINR ≥ {} dB{}",
+                    pct(room.met_pct, required),
                     if passed { "≥" } else { "<" },
                     number(required),
-                    room.threshold_dbm
+                    room.threshold_dbm,
+                    room.min_sinr_db,
+                    limit_text(passed, verdict.limited_by, room.coverage_pct),
                 )
             };
             let serving = if room.serving_aps.is_empty() { "no AP".to_owned() } else { room.serving_aps.join(", ") };
@@ -279,19 +322,25 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
                 kind: CaseKind::Room,
                 floor: Some(floor.id.clone()),
                 name: room.name.clone(),
-                value: room.coverage_pct,
+                value: room.met_pct,
                 required,
                 threshold_dbm: Some(room.threshold_dbm),
+                min_sinr_db: Some(room.min_sinr_db),
+                limited_by: (!skipped).then_some(verdict.limited_by),
                 outcome,
                 message,
                 detail: format!(
-                    "{} on storey {}: {} of {:.1} m² at or above {} dBm, required {}%; median {}, minimum {}, served by {serving}",
+                    "{} on storey {}: {} of {:.1} m² at or above {} dBm ({} with SINR ≥ {} dB), required {}%; {} clients{}; median {}, minimum {}, served by {serving}",
                     room.name,
                     floor.id,
                     pct(room.coverage_pct, required),
                     room.area_m2,
                     room.threshold_dbm,
+                    pct(room.met_pct, required),
+                    room.min_sinr_db,
                     number(required),
+                    room.clients,
+                    if room.capacity_ok { "" } else { " that do not fit" },
                     dbm(room.median_dbm),
                     dbm(room.min_dbm),
                 ),
@@ -308,6 +357,8 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
             value: ap_count as Real,
             required: max as Real,
             threshold_dbm: None,
+            min_sinr_db: None,
+            limited_by: None,
             outcome: if passed { Outcome::Passed } else { Outcome::Failed },
             message: format!("{ap_count} AP{} {} {max} allowed", plural(ap_count), if passed { "≤" } else { ">" }),
             detail: format!("the plan has {ap_count} AP{}; --max-aps allows {max}", plural(ap_count)),
@@ -325,6 +376,18 @@ pub fn evaluate(report: &Report, requirement: &Requirement) -> CheckResult {
         met: cases.iter().all(|c| c.outcome != Outcome::Failed),
         cases,
         run_time_s: report.run_time_s,
+    }
+}
+
+/// ` — limited by SINR (signal alone 99.0%)` for a failure; for a pass,
+/// the part with the least headroom when it is capacity (signal is what a
+/// reader assumes).
+fn limit_text(passed: bool, part: crate::requirement::Part, signal_pct: Real) -> String {
+    match (passed, part) {
+        (true, crate::requirement::Part::Capacity) => " — closest to its limit: capacity".to_owned(),
+        (true, _) => String::new(),
+        (false, crate::requirement::Part::Sinr) => format!(" — limited by SINR (signal alone {signal_pct:.1}%)"),
+        (false, part) => format!(" — limited by {}", part.name()),
     }
 }
 
@@ -542,6 +605,7 @@ position = [3.0, 2.0]
             resolution: None,
             probes: Vec::new(),
             explain_paths: false,
+            requirement: Default::default(),
         };
         crate::pipeline::simulate(&source, scene, &config, &|_, _| {}).unwrap().report
     }
@@ -556,6 +620,7 @@ position = [3.0, 2.0]
             .map(|&(name, coverage, excluded)| RoomReport {
                 name: name.to_owned(),
                 coverage_pct: coverage,
+                met_pct: coverage,
                 excluded,
                 ..template.clone()
             })
@@ -574,7 +639,10 @@ position = [3.0, 2.0]
         let strict = evaluate(&r, &Requirement::new(Some(100.1), &[], None).unwrap());
         assert!(!strict.met);
         assert_eq!(strict.failing(), ["rdc/A", "rdc/B <&>"]);
-        assert_eq!(strict.cases[0].message, "coverage 99.0% < required 100.1% at ≥ -67 dBm");
+        assert_eq!(
+            strict.cases[0].message,
+            "coverage 99.0% < required 100.1% at ≥ -67 dBm with SINR ≥ 20 dB — limited by signal"
+        );
         // Without --min-coverage, each room's own target applies.
         let own = evaluate(&r, &Requirement::default());
         assert_eq!(own.count(Outcome::Failed), 1);
@@ -615,7 +683,10 @@ position = [3.0, 2.0]
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
         assert!(xml.contains("tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""), "{xml}");
         assert!(xml.contains("name=\"B &quot;&lt;&amp;&gt;&apos;\""), "{xml}");
-        assert!(xml.contains("<failure message=\"coverage 60.0% &lt; required 95% at ≥ -67 dBm\""), "{xml}");
+        assert!(
+            xml.contains("<failure message=\"coverage 60.0% &lt; required 95% at ≥ -67 dBm with SINR ≥ 20 dB — limited by signal\""),
+            "{xml}"
+        );
         assert!(xml.contains("bad\u{fffd}.toml") && xml.contains("line 1&#10;line 2"), "{xml}");
         assert_eq!(xml.matches("<testcase").count(), 4);
         assert_eq!(xml.matches("<testsuite ").count(), 2);

@@ -22,17 +22,25 @@
 //! # Verdict
 //!
 //! Compared on what both plans share: storeys by id, rooms by name within
-//! a storey; the rest is listed, not judged. The candidate *regresses*
-//! when any of these drops by more than its tolerance:
-//! * coverage % of the building, of a storey or of a non-excluded room
-//!   (`--tolerance-pct`, percentage points);
-//! * the median best-server RSSI of a storey or of a non-excluded room
-//!   (`--tolerance-db`), including a room or storey that had signal and has
-//!   none.
+//! a storey; the rest is listed, not judged. Both plans are judged by the
+//! same requirement ([`crate::requirement`]: the plans' own, or the command
+//! line's). The candidate *regresses* when what the requirement judges gets
+//! worse:
+//! * a non-excluded room (or a storey without rooms) that met the
+//!   requirement no longer does (signal, SINR or capacity);
+//! * its coverage drops by more than `--tolerance-pct` percentage points:
+//!   the signal coverage, or the coverage with SINR;
+//! * the candidate has more APs than the base plus `--tolerance-aps`
+//!   (default 0);
+//! * only with `--tolerance-db`: the median best-server RSSI of a room or
+//!   storey drops by more than that (a median 25 dB above the threshold
+//!   that falls by 5 dB is no regression a user would notice, so medians
+//!   are shown, not judged, by default).
 //!
-//! The minimum RSSI (one cell, the most sensitive figure) and the serving
-//! APs and AP counts are shown but not judged. A rise beyond the same
-//! tolerances is an improvement. Coverage is measured at each plan's own
+//! Building and storey coverage, the minimum RSSI (one cell, the most
+//! sensitive figure) and the serving APs are shown but not judged. A rise
+//! beyond the same tolerances, or a room that comes to meet its
+//! requirement, is an improvement. Coverage is measured at each plan's own
 //! thresholds; a changed threshold is noted.
 
 use std::fmt::Write as _;
@@ -61,35 +69,36 @@ pub const DELTA_RANGE_DB: f32 = 20.0;
 /// Default `--tolerance-pct`: one percentage point, a few cells of a
 /// classroom at a 0.25 m grid.
 pub const DEFAULT_TOLERANCE_PCT: Real = 1.0;
-/// Default `--tolerance-db`: 1 dB, well under what a client notices.
-pub const DEFAULT_TOLERANCE_DB: Real = 1.0;
 
 /// How much worse a candidate may be before it regresses.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Tolerances {
-    /// Largest allowed drop of a median RSSI, dB.
-    pub db: Real,
-    /// Largest allowed drop of a coverage percentage, percentage points.
+    /// Largest allowed drop of a median RSSI, dB; `None` (the default):
+    /// medians are shown, not judged.
+    pub db: Option<Real>,
+    /// Largest allowed drop of a room's coverage, percentage points.
     pub pct: Real,
+    /// How many more APs the candidate may have.
+    pub aps: usize,
 }
 
 impl Default for Tolerances {
     fn default() -> Self {
-        Tolerances { db: DEFAULT_TOLERANCE_DB, pct: DEFAULT_TOLERANCE_PCT }
+        Tolerances { db: None, pct: DEFAULT_TOLERANCE_PCT, aps: 0 }
     }
 }
 
 impl Tolerances {
     /// Checks command-line tolerances: finite and not negative.
-    pub fn new(db: Real, pct: Real) -> Result<Tolerances> {
-        for (option, value, example) in [("--tolerance-db", db, "1"), ("--tolerance-pct", pct, "0.5")] {
+    pub fn new(db: Option<Real>, pct: Real, aps: usize) -> Result<Tolerances> {
+        for (option, value, example) in [("--tolerance-db", db.unwrap_or(0.0), "1"), ("--tolerance-pct", pct, "0.5")] {
             if !(value.is_finite() && value >= 0.0) {
                 return Err(Error::usage(format!(
                     "{option} {value} must be a number ≥ 0\n  hint: 0 flags any drop, e.g. {option} {example}"
                 )));
             }
         }
-        Ok(Tolerances { db, pct })
+        Ok(Tolerances { db, pct, aps })
     }
 }
 
@@ -426,7 +435,14 @@ pub struct RoomComparison {
     pub name: String,
     /// Coverage at the room's threshold, %.
     pub coverage_pct: Delta,
-    /// Median best-server RSSI, dBm.
+    /// Coverage with the SINR too, %: what the requirement judges.
+    pub met_pct: Delta,
+    /// The room meets the whole requirement (signal, SINR, capacity) in
+    /// the base and in the candidate.
+    pub meets_target: [bool; 2],
+    /// The part that limits the room in the candidate.
+    pub limited_by: crate::requirement::Part,
+    /// Median best-server RSSI, dBm (judged only with `--tolerance-db`).
     pub median_dbm: Delta,
     /// Lowest best-server RSSI, dBm (shown, not judged).
     pub min_dbm: Delta,
@@ -485,13 +501,18 @@ pub struct Change {
     pub floor: Option<String>,
     /// Room name (rooms).
     pub room: Option<String>,
-    /// `coverage_pct` or `median_dbm`.
+    /// `coverage_pct` (signal), `met_pct` (signal and SINR), `requirement`
+    /// (the room's verdict, values 1 met / 0 not), `ap_count` or
+    /// `median_dbm`.
     pub metric: &'static str,
     /// The values and the change.
     #[serde(flatten)]
     pub values: Delta,
     /// The tolerance it exceeded.
     pub tolerance: Real,
+    /// For verdicts: what limits the room now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The overall verdict.
@@ -595,16 +616,32 @@ fn meeting_target(outcome: &SimulationOutcome) -> usize {
 
 fn compare_room(base: &RoomReport, candidate: &RoomReport, tolerances: Tolerances) -> RoomComparison {
     let coverage_pct = Delta::new(Some(base.coverage_pct), Some(candidate.coverage_pct));
+    let met_pct = Delta::new(Some(base.met_pct), Some(candidate.met_pct));
     let median_dbm = Delta::new(base.median_dbm, candidate.median_dbm);
     let min_dbm = Delta::new(base.min_dbm, candidate.min_dbm);
     let serving_aps = ServingAps { base: base.serving_aps.clone(), candidate: candidate.serving_aps.clone() };
+    let median_drops = tolerances.db.is_some_and(|t| median_dbm.drops(t));
+    let median_rises = tolerances.db.is_some_and(|t| median_dbm.rises(t));
     let status = if base.excluded || candidate.excluded {
         RoomStatus::Excluded
-    } else if coverage_pct.drops(tolerances.pct) || median_dbm.drops(tolerances.db) {
+    } else if (base.meets_target && !candidate.meets_target)
+        || coverage_pct.drops(tolerances.pct)
+        || met_pct.drops(tolerances.pct)
+        || median_drops
+    {
         RoomStatus::Regressed
-    } else if coverage_pct.rises(tolerances.pct) || median_dbm.rises(tolerances.db) {
+    } else if (!base.meets_target && candidate.meets_target)
+        || coverage_pct.rises(tolerances.pct)
+        || met_pct.rises(tolerances.pct)
+        || median_rises
+    {
         RoomStatus::Improved
-    } else if coverage_pct.is_zero() && median_dbm.is_zero() && min_dbm.is_zero() && serving_aps.same_set() {
+    } else if coverage_pct.is_zero()
+        && met_pct.is_zero()
+        && median_dbm.is_zero()
+        && min_dbm.is_zero()
+        && serving_aps.same_set()
+    {
         RoomStatus::Unchanged
     } else {
         RoomStatus::WithinTolerance
@@ -612,6 +649,9 @@ fn compare_room(base: &RoomReport, candidate: &RoomReport, tolerances: Tolerance
     RoomComparison {
         name: base.name.clone(),
         coverage_pct,
+        met_pct,
+        meets_target: [base.meets_target, candidate.meets_target],
+        limited_by: candidate.limited_by,
         median_dbm,
         min_dbm,
         serving_aps,
@@ -635,10 +675,43 @@ fn judge(
         metric,
         values,
         tolerance,
+        note: None,
     };
     if values.drops(tolerance) {
         changes.0.push(change);
     } else if values.rises(tolerance) {
+        changes.1.push(change);
+    }
+}
+
+/// A count where more is worse, as a figure where a drop is worse.
+fn negated(d: Delta) -> Delta {
+    Delta { base: d.base.map(|v| -v), candidate: d.candidate.map(|v| -v), delta: d.delta.map(|v| -v) }
+}
+
+/// Records a verdict that flips (met in one plan, not in the other).
+fn verdict_change(
+    changes: (&mut Vec<Change>, &mut Vec<Change>),
+    scope: (&'static str, Option<&str>, Option<&str>),
+    met: [bool; 2],
+    limited_by: Option<crate::requirement::Part>,
+) {
+    if met[0] == met[1] {
+        return;
+    }
+    let value = |m: bool| Some(if m { 1.0 } else { 0.0 });
+    let change = Change {
+        scope: scope.0,
+        floor: scope.1.map(str::to_owned),
+        room: scope.2.map(str::to_owned),
+        metric: "requirement",
+        values: Delta::new(value(met[0]), value(met[1])),
+        tolerance: 0.0,
+        note: limited_by.map(|p| format!("limited by {}", p.name())),
+    };
+    if met[0] {
+        changes.0.push(change);
+    } else {
         changes.1.push(change);
     }
 }
@@ -650,13 +723,16 @@ pub fn compare(runs: &ComparedRuns, tolerances: Tolerances) -> Comparison {
     let mut regressions = Vec::new();
     let mut improvements = Vec::new();
     let mut notes = runs.notes.clone();
+    // Building and storey coverage are shown; what the requirement judges
+    // (rooms, room-less storeys, the AP count) decides.
     let coverage_pct = Delta::new(Some(br.coverage_pct), Some(cr.coverage_pct));
+    let aps = Delta::new(Some(br.aps.len() as Real), Some(cr.aps.len() as Real));
     judge(
         (&mut regressions, &mut improvements),
         ("building", None, None),
-        "coverage_pct",
-        coverage_pct,
-        tolerances.pct,
+        "ap_count",
+        negated(aps),
+        tolerances.aps as Real,
     );
     if br.threshold_dbm != cr.threshold_dbm {
         notes.push(format!(
@@ -672,8 +748,20 @@ pub fn compare(runs: &ComparedRuns, tolerances: Tolerances) -> Comparison {
         let floor_coverage = Delta::new(Some(bf.coverage_pct), Some(cf.coverage_pct));
         let floor_median = Delta::new(bf.median_dbm, cf.median_dbm);
         let scope = ("floor", Some(bf.id.as_str()), None);
-        judge((&mut regressions, &mut improvements), scope, "coverage_pct", floor_coverage, tolerances.pct);
-        judge((&mut regressions, &mut improvements), scope, "median_dbm", floor_median, tolerances.db);
+        if bf.rooms.is_empty() && cf.rooms.is_empty() {
+            let floor_met = Delta::new(Some(bf.met_pct), Some(cf.met_pct));
+            judge((&mut regressions, &mut improvements), scope, "coverage_pct", floor_coverage, tolerances.pct);
+            judge((&mut regressions, &mut improvements), scope, "met_pct", floor_met, tolerances.pct);
+            verdict_change(
+                (&mut regressions, &mut improvements),
+                scope,
+                [bf.meets_target, cf.meets_target],
+                cf.limited_by,
+            );
+        }
+        if let Some(db) = tolerances.db {
+            judge((&mut regressions, &mut improvements), scope, "median_dbm", floor_median, db);
+        }
         let mut rooms = Vec::new();
         for room in &bf.rooms {
             let Some(other) = cf.rooms.iter().find(|r| r.name == room.name) else { continue };
@@ -681,9 +769,15 @@ pub fn compare(runs: &ComparedRuns, tolerances: Tolerances) -> Comparison {
             if compared.status != RoomStatus::Excluded {
                 let scope = ("room", Some(bf.id.as_str()), Some(room.name.as_str()));
                 let pair = (&mut regressions, &mut improvements);
+                verdict_change(pair, scope, compared.meets_target, Some(compared.limited_by));
+                let pair = (&mut regressions, &mut improvements);
                 judge(pair, scope, "coverage_pct", compared.coverage_pct, tolerances.pct);
                 let pair = (&mut regressions, &mut improvements);
-                judge(pair, scope, "median_dbm", compared.median_dbm, tolerances.db);
+                judge(pair, scope, "met_pct", compared.met_pct, tolerances.pct);
+                if let Some(db) = tolerances.db {
+                    let pair = (&mut regressions, &mut improvements);
+                    judge(pair, scope, "median_dbm", compared.median_dbm, db);
+                }
             }
             if room.threshold_dbm != other.threshold_dbm {
                 notes.push(format!(
@@ -816,8 +910,8 @@ pub fn write_outputs(runs: &ComparedRuns, comparison: &Comparison, dir: &Path) -
         write_png(&dir.join(name), image)?;
     }
     let (base, candidate) = rayon::join(
-        || pipeline::write_outputs(&runs.base, &dir.join("base")),
-        || pipeline::write_outputs(&runs.candidate, &dir.join("candidate")),
+        || pipeline::write_outputs(&runs.base, &dir.join("base"), &pipeline::MapOptions::default()),
+        || pipeline::write_outputs(&runs.candidate, &dir.join("candidate"), &pipeline::MapOptions::default()),
     );
     base?;
     candidate?;
@@ -903,6 +997,19 @@ fn change_bullets(md: &mut String, changes: &[Change], limit: usize) {
                 "coverage_pct" => {
                     format!("coverage {} ({} pts)", pair(&c.values, "%"), change(&c.values, None))
                 }
+                "met_pct" => {
+                    format!("coverage with SINR {} ({} pts)", pair(&c.values, "%"), change(&c.values, None))
+                }
+                "requirement" => {
+                    let now = if c.values.candidate == Some(1.0) { "met" } else { "NOT met" };
+                    let before = if c.values.base == Some(1.0) { "met" } else { "NOT met" };
+                    let why =
+                        c.note.as_deref().filter(|_| now == "NOT met").map_or_else(String::new, |n| format!(", {n}"));
+                    format!("requirement {before} → **{now}**{why}")
+                }
+                "ap_count" => {
+                    format!("APs {} → {}", -c.values.base.unwrap_or(0.0), -c.values.candidate.unwrap_or(0.0),)
+                }
                 _ => format!("median {} ({} dB)", pair(&c.values, " dBm"), change(&c.values, None)),
             })
             .collect();
@@ -932,14 +1039,16 @@ pub fn markdown(comparison: &Comparison, embed_images: bool) -> String {
     let _ = writeln!(md, "### {headline}\n");
     let _ = writeln!(
         md,
-        "`{}` (base) → `{}` (candidate) · {} · {} m grid · tolerances: {} percentage point{} of coverage, {} dB of median signal\n",
+        "`{}` (base) → `{}` (candidate) · {} · {} m grid · tolerances: {} percentage point{} of room coverage, {} more AP{}, {}\n",
         c.base.file,
         c.candidate.file,
         model_text(c),
         c.resolution_m,
         t.pct,
         if t.pct == 1.0 { "" } else { "s" },
-        t.db
+        t.aps,
+        if t.aps == 1 { "" } else { "s" },
+        t.db.map_or_else(|| "median signal shown, not judged".to_owned(), |db| format!("{db} dB of median signal")),
     );
     let _ = writeln!(md, "| | base | candidate | change |");
     let _ = writeln!(md, "|---|---:|---:|---:|");
@@ -948,7 +1057,7 @@ pub fn markdown(comparison: &Comparison, embed_images: bool) -> String {
         "| building covered | {:.1}% | {:.1}% | {} pts |",
         c.coverage_pct.base.unwrap_or(0.0),
         c.coverage_pct.candidate.unwrap_or(0.0),
-        change(&c.coverage_pct, Some(t.pct))
+        change(&c.coverage_pct, None)
     );
     let _ = writeln!(
         md,
@@ -980,9 +1089,9 @@ pub fn markdown(comparison: &Comparison, embed_images: bool) -> String {
             "\n#### Storey `{}`: {} covered ({} pts), median {} ({} dB), APs {}\n",
             floor.id,
             pair(&floor.coverage_pct, "%"),
-            change(&floor.coverage_pct, Some(t.pct)),
+            change(&floor.coverage_pct, None),
             pair(&floor.median_dbm, " dBm"),
-            change(&floor.median_dbm, Some(t.db)),
+            change(&floor.median_dbm, t.db),
             if floor.ap_count.delta == 0 {
                 floor.ap_count.base.to_string()
             } else {
@@ -996,23 +1105,30 @@ pub fn markdown(comparison: &Comparison, embed_images: bool) -> String {
             let _ = writeln!(md, "(no rooms in common: the storey's required area is compared above)");
         } else {
             let _ =
-                writeln!(md, "| room | coverage | Δ pts | median (dBm) | Δ dB | min (dBm) | Δ dB | serving APs | |");
-            let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---|---|");
+                writeln!(md, "| room | coverage | Δ pts | with SINR | Δ pts | median (dBm) | Δ dB | min (dBm) | Δ dB | serving APs | |");
+            let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
             for room in &floor.rooms {
                 let judged = room.status != RoomStatus::Excluded;
                 let aps = room.serving_aps.text();
                 let _ = writeln!(
                     md,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {}{} |",
                     cell(&room.name),
                     pair(&room.coverage_pct, "%"),
                     change(&room.coverage_pct, judged.then_some(t.pct)),
+                    pair(&room.met_pct, "%"),
+                    change(&room.met_pct, judged.then_some(t.pct)),
                     pair(&room.median_dbm, ""),
-                    change(&room.median_dbm, judged.then_some(t.db)),
+                    change(&room.median_dbm, t.db.filter(|_| judged)),
                     pair(&room.min_dbm, ""),
                     change(&room.min_dbm, None),
                     cell(&aps),
-                    room.status.label()
+                    room.status.label(),
+                    if judged && !room.meets_target[1] {
+                        format!(" (requirement not met: {})", room.limited_by.name())
+                    } else {
+                        String::new()
+                    }
                 );
             }
         }
@@ -1049,7 +1165,7 @@ pub fn markdown(comparison: &Comparison, embed_images: bool) -> String {
     }
     let _ = writeln!(
         md,
-        "\n<sub>Judged: coverage % (building, storeys, rooms) and median RSSI (storeys, rooms); minimum RSSI, serving APs and AP counts are shown, not judged. Generated by wifiplan compare.</sub>"
+        "\n<sub>Judged: what the requirement judges — each room's coverage (signal, and signal with SINR), its verdict (signal, SINR, capacity), the AP count; median RSSI only with --tolerance-db. Building and storey coverage, minimum RSSI and serving APs are shown, not judged. Generated by wifiplan compare.</sub>"
     );
     md
 }
@@ -1091,9 +1207,9 @@ mod tests {
 
     #[test]
     fn tolerances_must_be_non_negative() {
-        assert!(Tolerances::new(-1.0, 1.0).unwrap_err().to_string().contains("hint:"));
-        assert!(Tolerances::new(1.0, f64::NAN).is_err());
-        assert_eq!(Tolerances::new(0.0, 0.0).unwrap(), Tolerances { db: 0.0, pct: 0.0 });
+        assert!(Tolerances::new(Some(-1.0), 1.0, 0).unwrap_err().to_string().contains("hint:"));
+        assert!(Tolerances::new(Some(1.0), f64::NAN, 0).is_err());
+        assert_eq!(Tolerances::new(None, 0.0, 2).unwrap(), Tolerances { db: None, pct: 0.0, aps: 2 });
     }
 
     #[test]

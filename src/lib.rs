@@ -6,6 +6,8 @@
 //! The pipeline, one module per stage:
 //! * [`floorplan`]: the plan file format (TOML/JSON), parsing with source
 //!   positions, and [`floorplan::validate`], which reports every problem.
+//! * [`antenna`]: AP antenna patterns (built-in catalogue, Planet/MSI
+//!   files) and their 3D reconstruction from two cuts.
 //! * [`materials`]: ITU-R P.2040-3 materials and the single-layer slab
 //!   model (transmission and reflection, TE/TM, any angle and thickness).
 //! * [`scene`]: the compiled, immutable scene (walls, openings, slabs,
@@ -26,12 +28,18 @@
 //! [`synthetic`] generates large plans (a multi-wing school) for the
 //! benches and the performance table.
 //!
+//! [`requirement`] is the one definition of what a plan must reach (signal,
+//! SINR, clients per AP) that every command judges by; [`regulatory`] holds
+//! the channel and power rules per country.
+//!
 //! Support: [`units`] (dBm/dB/frequency newtypes), [`radio`] (channels),
 //! [`geometry`], [`output`] (atomic writes), [`error`], [`suggest`].
 
 #![warn(missing_docs)]
 
+pub mod antenna;
 pub mod calibrate;
+pub mod capacity;
 pub mod check;
 pub mod cli;
 pub mod compare;
@@ -47,8 +55,10 @@ pub mod output;
 pub mod pipeline;
 pub mod propagation;
 pub mod radio;
+pub mod regulatory;
 pub mod render;
 pub mod report;
+pub mod requirement;
 pub mod scene;
 pub mod suggest;
 pub mod synthetic;

@@ -189,6 +189,7 @@ fn storey(spec: &SchoolSpec, level: usize) -> Floor {
             polygon: rectangle(0.0, south, length, north, 0.0),
             threshold_dbm: None,
             target_coverage: None,
+            min_sinr_db: None,
             clients: None,
             exclude: false,
         });
@@ -237,6 +238,7 @@ fn storey(spec: &SchoolSpec, level: usize) -> Floor {
                 polygon: rectangle(west, south, east, north, 0.0),
                 threshold_dbm: None,
                 target_coverage: None,
+                min_sinr_db: None,
                 clients: Some(CLIENTS_PER_CLASSROOM),
                 exclude: false,
             });
@@ -248,6 +250,7 @@ fn storey(spec: &SchoolSpec, level: usize) -> Floor {
     }
     Floor {
         id: prefix,
+        name: None,
         elevation: level as f64 * (spec.storey_height + 0.3),
         height: spec.storey_height,
         slab: Some(SlabSpec::Slab(SlabLayer { material: "concrete".into(), thickness: 0.3 })),
@@ -298,6 +301,9 @@ fn access_points(spec: &SchoolSpec) -> Vec<ApSpec> {
                     tx_power_dbm: None,
                     antenna_gain_dbi: None,
                     channel_width: None,
+                    antenna: None,
+                    azimuth: None,
+                    downtilt: None,
                     fixed: Some(false),
                 });
             }

@@ -224,7 +224,10 @@ fn junit_output_parses_as_xml_with_one_testcase_per_room() {
     assert_eq!(cases, ["West <A&B> \"1\"", "Middle", "East", "AP count"]);
     let failures: Vec<&Element> = elements.iter().filter(|e| e.name == "failure").collect();
     assert_eq!(failures.len(), 1);
-    assert_eq!(failures[0].attributes["message"], "coverage 0.0% < required 95% at ≥ -67 dBm");
+    assert_eq!(
+        failures[0].attributes["message"],
+        "coverage 0.0% < required 95% at ≥ -67 dBm with SINR ≥ 20 dB — limited by signal"
+    );
 }
 
 #[test]

@@ -153,7 +153,14 @@ fn materials_lists_itu_and_practical_materials() {
 
 #[test]
 fn same_bytes_out_whatever_the_thread_count() {
-    let plan = example("office_small.toml");
+    // The stone lycée: every path kind (diffraction at jambs, scattering,
+    // vaults, two storeys), evaluated row by row on however many threads.
+    for plan in ["office_small.toml", "lycee_darche.toml"] {
+        same_bytes_out_on_one_and_two_threads(&example(plan));
+    }
+}
+
+fn same_bytes_out_on_one_and_two_threads(plan: &std::path::Path) {
     let runs: Vec<_> = ["1", "2"]
         .iter()
         .map(|threads| {

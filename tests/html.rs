@@ -192,7 +192,13 @@ fn assert_clean(result: &Value) {
 }
 
 fn multiwall() -> SimulationConfig {
-    SimulationConfig { model: Model::MultiWall, resolution: None, probes: Vec::new(), explain_paths: false }
+    SimulationConfig {
+        model: Model::MultiWall,
+        resolution: None,
+        probes: Vec::new(),
+        explain_paths: false,
+        requirement: Default::default(),
+    }
 }
 
 #[test]
@@ -203,7 +209,7 @@ fn lycee_report_works_in_chromium() {
     let (source, scene) = pipeline::load_scene(&plan, None).unwrap();
     let outcome = pipeline::simulate(&source, scene, &multiwall(), &|_, _| {}).unwrap();
     let dir = temp_dir();
-    pipeline::write_outputs(&outcome, dir.path()).unwrap();
+    pipeline::write_outputs(&outcome, dir.path(), &Default::default()).unwrap();
     let page = dir.path().join("report.html");
     let Some(browser) = chromium() else { return };
     let points = points_for(&outcome);

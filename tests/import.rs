@@ -89,6 +89,12 @@ fn lycee_svg() -> String {
 /// `FENETRES` (rotated, the window block scaled), a pillar (CIRCLE) and a
 /// label (TEXT on `TEXTE`).
 fn lycee_dxf() -> dxf::Drawing {
+    lycee_dxf_named(["PORTES", "FENETRES"], ["PORTE", "FENETRE"])
+}
+
+/// [`lycee_dxf`] with its door and window symbols on the given layers
+/// (doors, windows) and named by the given blocks (door, window).
+fn lycee_dxf_named(layers: [&str; 2], blocks: [&str; 2]) -> dxf::Drawing {
     use dxf::entities::{Arc, Circle, Entity, EntityType, Insert, Line, LwPolyline, Polyline, Text, Vertex};
     use dxf::LwPolylineVertex;
     use dxf::{Block, Point};
@@ -97,7 +103,9 @@ fn lycee_dxf() -> dxf::Drawing {
     let mut drawing = dxf::Drawing::new();
     drawing.header.version = dxf::enums::AcadVersion::R2000;
     drawing.header.default_drawing_units = dxf::enums::Units::Millimeters;
-    for name in ["MUR", "CLOISON", "PORTES", "FENETRES", "TEXTE"] {
+    let mut names = vec!["MUR", "CLOISON", layers[0], layers[1], "TEXTE"];
+    names.dedup();
+    for name in names {
         drawing.add_layer(dxf::tables::Layer { name: name.into(), ..Default::default() });
     }
     let on = |layer: &str, specific: EntityType| {
@@ -139,12 +147,12 @@ fn lycee_dxf() -> dxf::Drawing {
     let label = Text { value: "S101".into(), location: Point::new(mm(3.9), mm(4.6), 0.0), ..Default::default() };
     drawing.add_entity(on("TEXTE", EntityType::Text(label)));
     // A 1 m door: leaf open at 90° and its swing.
-    let mut door = Block { name: "PORTE".into(), ..Default::default() };
+    let mut door = Block { name: blocks[0].into(), ..Default::default() };
     door.entities.push(Entity::new(EntityType::Line(Line::new(Point::origin(), Point::new(0.0, 1000.0, 0.0)))));
     door.entities.push(Entity::new(EntityType::Arc(Arc::new(Point::origin(), 1000.0, 0.0, 90.0))));
     drawing.add_block(door);
     // A 1 m window symbol across a 0.3 m wall, scaled to 1.4 m on insert.
-    let mut window = Block { name: "FENETRE".into(), ..Default::default() };
+    let mut window = Block { name: blocks[1].into(), ..Default::default() };
     for (a, b) in [((0.0, -150.0), (1000.0, -150.0)), ((0.0, 150.0), (1000.0, 150.0)), ((0.0, -150.0), (0.0, 150.0))] {
         let line = Line::new(Point::new(a.0, a.1, 0.0), Point::new(b.0, b.1, 0.0));
         window.entities.push(Entity::new(EntityType::Line(line)));
@@ -159,12 +167,12 @@ fn lycee_dxf() -> dxf::Drawing {
     };
     for x in [6.1, 13.6, 21.1, 28.6, 36.1] {
         // South corridor: swing into the classroom (south), north likewise.
-        drawing.add_entity(on("PORTES", EntityType::Insert(insert("PORTE", x + 1.0, 9.2, 180.0, 1.0))));
-        drawing.add_entity(on("PORTES", EntityType::Insert(insert("PORTE", x, 13.4, 0.0, 1.0))));
+        drawing.add_entity(on(layers[0], EntityType::Insert(insert(blocks[0], x + 1.0, 9.2, 180.0, 1.0))));
+        drawing.add_entity(on(layers[0], EntityType::Insert(insert(blocks[0], x, 13.4, 0.0, 1.0))));
     }
     for x in [1.65, 5.15, 9.15, 12.65, 16.65, 20.15, 24.15, 27.65, 31.65, 35.15] {
-        drawing.add_entity(on("FENETRES", EntityType::Insert(insert("FENETRE", x, 0.0, 0.0, 1.4))));
-        drawing.add_entity(on("FENETRES", EntityType::Insert(insert("FENETRE", x + 1.4, 22.6, 180.0, 1.4))));
+        drawing.add_entity(on(layers[1], EntityType::Insert(insert(blocks[1], x, 0.0, 0.0, 1.4))));
+        drawing.add_entity(on(layers[1], EntityType::Insert(insert(blocks[1], x + 1.4, 22.6, 180.0, 1.4))));
     }
     drawing
 }
@@ -351,9 +359,11 @@ fn check_sample(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// Runs the import and returns the written plan's walls.
+/// Runs the import into `dir/imported.toml` (removing an earlier one:
+/// import does not overwrite) and returns the written plan's walls.
 fn import(args: &[&str], dir: &Path) -> Vec<floorplan::Wall> {
     let output_path = dir.join("imported.toml");
+    let _ = std::fs::remove_file(&output_path);
     let mut full = vec!["import"];
     full.extend_from_slice(args);
     full.extend_from_slice(&["--output", output_path.to_str().unwrap()]);
@@ -477,9 +487,329 @@ fn bad_inputs_exit_2_naming_the_file() {
     }
     let svg = root().join("floorplans/sources/lycee_moderne_rdc.svg");
     let out = dir.path().join("x.toml");
-    let output =
-        wifiplan(&["import", svg.to_str().unwrap(), "--map", "facade=unobtainium", "--output", out.to_str().unwrap()]);
+    let output = wifiplan(&[
+        "import",
+        svg.to_str().unwrap(),
+        "--scale",
+        "0.01",
+        "--map",
+        "facade=unobtainium",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("lycee_moderne_rdc.svg") && stderr.contains("unobtainium"), "{stderr}");
+}
+
+/// Pixels per metre of the stone lycée's scan.
+const STONE_PX_PER_M: f64 = 40.0;
+/// A wall as drawn: centreline ends and thickness, m.
+type DrawnWall = ([f64; 2], [f64; 2], f64);
+
+/// White margin around the stone lycée's scan, m.
+const STONE_MARGIN: f64 = 2.0;
+
+/// The stone lycée's ground floor (`lycee_darche.toml`, storey `rdc`)
+/// drawn as a scan at 40 px/m: every wall a solid band of its thickness
+/// (1.2 m facade and corridor walls, 0.5 m partitions) with square ends,
+/// so bands meet and fill the corners as on a real drawing; plus what a
+/// scan also holds and must not become walls: room labels, hatching in
+/// the corridor and 1 px door swings, with a 2 m white margin (the image's
+/// bottom-left corner is the imported plan's origin, so imported walls
+/// stand 2 m east and north of the plan's). Returns the image and the
+/// plan's walls as (a, b, thickness).
+fn stone_lycee_scan() -> (image::RgbImage, Vec<DrawnWall>) {
+    let source =
+        floorplan::parse_str("lycee_darche.toml", &crate::util::example_text("lycee_darche.toml"), PlanFormat::Toml)
+            .unwrap();
+    let floor = source.plan.floors.iter().find(|f| f.id == "rdc").unwrap();
+    let walls: Vec<([f64; 2], [f64; 2], f64)> =
+        floor.walls.iter().flat_map(|w| w.points.windows(2).map(move |p| (p[0], p[1], w.thickness))).collect();
+    const MARGIN: f64 = STONE_MARGIN;
+    let (x_max, y_max) = (38.2, 22.6);
+    let px = STONE_PX_PER_M;
+    let (width, height) = (((x_max + 2.0 * MARGIN) * px) as u32, ((y_max + 2.0 * MARGIN) * px) as u32);
+    let mut image = image::RgbImage::from_pixel(width, height, image::Rgb([255, 255, 255]));
+    // Pixel centre → plan metres.
+    let to_plan = |x: u32, y: u32| [(x as f64 + 0.5) / px - MARGIN, y_max + MARGIN - (y as f64 + 0.5) / px];
+    for y in 0..height {
+        for x in 0..width {
+            let p = to_plan(x, y);
+            let inside = walls.iter().any(|&(a, b, t)| {
+                let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                let length = dx.hypot(dy);
+                let (ux, uy) = (dx / length, dy / length);
+                let (rx, ry) = (p[0] - a[0], p[1] - a[1]);
+                let along = rx * ux + ry * uy;
+                let across = (rx * uy - ry * ux).abs();
+                across <= t / 2.0 && along >= -t / 2.0 && along <= length + t / 2.0
+            });
+            if inside {
+                image.put_pixel(x, y, image::Rgb([25, 25, 25]));
+            }
+        }
+    }
+    let mut ink = |p: [f64; 2]| {
+        let (x, y) = (((p[0] + MARGIN) * px) as i64, ((y_max + MARGIN - p[1]) * px) as i64);
+        if (0..width as i64).contains(&x) && (0..height as i64).contains(&y) {
+            image.put_pixel(x as u32, y as u32, image::Rgb([0, 0, 0]));
+        }
+    };
+    // Labels: four letters of 0.25 × 0.35 m in each classroom.
+    for x in [3.9, 11.6, 19.1, 26.6, 34.3] {
+        for y in [4.6, 18.0] {
+            for k in 0..4 {
+                for i in 0..10 {
+                    for j in 0..14 {
+                        ink([x - 0.5 + 0.3 * k as f64 + i as f64 / px, y + j as f64 / px]);
+                    }
+                }
+            }
+        }
+    }
+    // Hatching in the corridor: 1 px diagonals, 2 m long.
+    for k in 0..12 {
+        for i in 0..80 {
+            ink([2.0 + 0.3 * k as f64 + i as f64 / px, 10.2 + i as f64 / 2.0 / px]);
+        }
+    }
+    // Door swings: a 1 m quarter circle, 1 px wide, at each classroom door.
+    for x in [6.1, 13.6, 21.1, 28.6, 36.1] {
+        for (y, side) in [(8.6, -1.0), (14.0, 1.0)] {
+            for step in 0..=160 {
+                let angle = std::f64::consts::FRAC_PI_2 * step as f64 / 160.0;
+                ink([x + angle.cos(), y + side * angle.sin()]);
+            }
+        }
+    }
+    (image, walls)
+}
+
+#[test]
+fn a_scan_of_the_stone_lycee_gives_its_thick_walls() {
+    let (image, truth) = stone_lycee_scan();
+    let dir = temp_dir();
+    let path = dir.path().join("lycee_darche_rdc.png");
+    image.save(&path).unwrap();
+    let preview = dir.path().join("preview.png");
+    let walls = import(&[path.to_str().unwrap(), "--scale", "40", "--preview", preview.to_str().unwrap()], dir.path());
+    let true_length: f64 = truth.iter().map(|(a, b, _)| (b[0] - a[0]).hypot(b[1] - a[1])).sum();
+    let length = total_length(&walls);
+    eprintln!(
+        "stone lycée scan: {} walls, {length:.2} m of walls (plan: {} walls, {true_length:.2} m)",
+        walls.len(),
+        truth.len()
+    );
+    // Each wall of the plan is found once, on its centreline, as thick as
+    // drawn (within 0.1 m), ending at the corners.
+    assert_eq!(walls.len(), truth.len(), "{walls:#?}");
+    for (a, b, thickness) in &truth {
+        let found = walls.iter().find(|w| {
+            let (p, q) = (w.points[0], w.points[1]);
+            let close =
+                |u: [f64; 2], v: &[f64; 2]| (u[0] - STONE_MARGIN - v[0]).hypot(u[1] - STONE_MARGIN - v[1]) < 0.15;
+            (close(p, a) && close(q, b)) || (close(p, b) && close(q, a))
+        });
+        let found = found.unwrap_or_else(|| panic!("no wall from {a:?} to {b:?} in {walls:#?}"));
+        eprintln!("  {a:?} → {b:?}: {thickness} m drawn, {} m found", found.thickness);
+        assert!((found.thickness - thickness).abs() <= 0.1, "{a:?} → {b:?}: {} m vs {thickness} m", found.thickness);
+    }
+    assert!((length - true_length).abs() <= 0.05 * true_length, "total length {length} vs {true_length}");
+    assert!(non_empty(&preview));
+    // The same scan saved as a JPEG, with its compression artefacts.
+    let jpeg = dir.path().join("lycee_darche_rdc.jpg");
+    image.save(&jpeg).unwrap();
+    let walls = import(&[jpeg.to_str().unwrap(), "--scale", "40"], dir.path());
+    let length = total_length(&walls);
+    eprintln!("as a JPEG: {} walls, {length:.2} m", walls.len());
+    assert_eq!(walls.len(), truth.len(), "{walls:#?}");
+    assert!(walls.iter().all(|w| [1.2, 0.5].iter().any(|t| (w.thickness - t).abs() <= 0.1)), "{walls:#?}");
+    assert!((length - true_length).abs() <= 0.05 * true_length, "total length {length} vs {true_length}");
+}
+
+#[test]
+fn a_10000_line_dxf_imports_into_its_grid_of_walls() {
+    // 50 × 50 rooms of 4 m, 0.2 m walls drawn as doubled outlines broken
+    // at every crossing: 10,200 LINEs. The pairwise steps (collinear
+    // merging, outline pairing, end snapping) used to compare every pair,
+    // some repeatedly; `cargo bench --bench import` times this drawing.
+    let (columns, rows) = (50, 50);
+    let lines = wifiplan::import::sample::room_grid_lines(columns, rows);
+    assert!(lines >= 10_000, "{lines}");
+    let dir = temp_dir();
+    let path = dir.path().join("grid.dxf");
+    wifiplan::import::sample::room_grid_dxf(columns, rows, 4.0, 0.2).save_file(&path).unwrap();
+    let walls = import(&[path.to_str().unwrap()], dir.path());
+    // Each grid line is one wall, on its centreline, 0.2 m thick.
+    assert_eq!(walls.len(), (columns + 1) + (rows + 1), "{}", walls.len());
+    assert!(walls.iter().all(|w| (w.thickness - 0.2).abs() < 1e-6), "{walls:#?}");
+    let length = total_length(&walls);
+    let expected = ((columns + 1) * rows + (rows + 1) * columns) as f64 * 4.0;
+    assert!((length - expected).abs() < 1e-6 * expected, "{length} m vs {expected} m");
+}
+
+/// Runs `wifiplan import` with `args` and `--output out`.
+fn import_to(args: &[&str], out: &Path) -> std::process::Output {
+    let mut full = vec!["import"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--output", out.to_str().unwrap()]);
+    wifiplan(&full)
+}
+
+#[test]
+fn an_svg_in_centimetres_without_a_scale_gets_one_message_with_the_fix() {
+    // Read as metres, the modern lycée's SVG is 38 km wide with walls
+    // 10 to 30 m thick: every wall used to fail validation on its own line.
+    let dir = temp_dir();
+    let svg = check_sample("lycee_moderne_rdc.svg", lycee_svg().as_bytes());
+    let out = dir.path().join("plan.toml");
+    let output = import_to(&[svg.to_str().unwrap()], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lycee_moderne_rdc.svg") && stderr.contains("centimetres"), "{stderr}");
+    assert_eq!(stderr.matches("--scale 0.01").count(), 1, "{stderr}");
+    assert!(stderr.lines().count() <= 2, "{stderr}");
+    assert!(!out.exists());
+    // Forced, the plan fails validation: each distinct problem once, with
+    // its count, and still nothing written.
+    let output = import_to(&[svg.to_str().unwrap(), "--force"], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    let count = lines.len();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), count, "repeated lines:\n{stderr}");
+    assert!(stderr.contains("(×"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_dxf_at_the_wrong_scale_is_refused_unless_forced() {
+    let dir = temp_dir();
+    let path = sources().join("lycee_moderne_rdc.dxf");
+    let out = dir.path().join("plan.toml");
+    // Millimetres read as metres: a school 38 km wide.
+    let mut args = vec![path.to_str().unwrap(), "--scale", "1"];
+    args.extend_from_slice(&DXF_OPTIONS);
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in ["lycee_moderne_rdc.dxf", "38", "millimetres", "--scale 0.001", "--force"] {
+        assert!(stderr.contains(needle), "{needle} missing in {stderr}");
+    }
+    assert!(!out.exists());
+    // At 0.03 m per unit the school is 1.15 km wide: refused, and imported
+    // with --force (still small enough for the simulation grid to hold;
+    // the summary warns).
+    let mut args = vec![path.to_str().unwrap(), "--scale", "0.03"];
+    args.extend_from_slice(&DXF_OPTIONS);
+    assert_eq!(import_to(&args, &out).status.code(), Some(2));
+    assert!(!out.exists());
+    args.push("--force");
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unusual for a building"), "{}", transcript(&output));
+    assert!(out.exists());
+    // Without $INSUNITS the units are unknown: the hint names millimetres.
+    let mut unitless = lycee_dxf();
+    unitless.header.default_drawing_units = dxf::enums::Units::Unitless;
+    let unitless_path = dir.path().join("unitless.dxf");
+    unitless.save_file(&unitless_path).unwrap();
+    let out = dir.path().join("unitless.toml");
+    let mut args = vec![unitless_path.to_str().unwrap()];
+    args.extend_from_slice(&DXF_OPTIONS);
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no unit") && stderr.contains("--scale 0.001"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_scan_at_a_tenth_of_its_scale_is_refused() {
+    // The raster sample is 40 px/m; read at 4 px/m its facade is 3 m
+    // thick while labels and hatching (short, thin) keep the median of
+    // the wall count ordinary.
+    let dir = temp_dir();
+    let png = sources().join("lycee_moderne_rdc.png");
+    let out = dir.path().join("plan.toml");
+    let output = import_to(&[png.to_str().unwrap(), "--scale", "4"], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in ["lycee_moderne_rdc.png", "4 pixels per metre", "over 2 m thick", "--calibrate", "--force"] {
+        assert!(stderr.contains(needle), "{needle} missing in {stderr}");
+    }
+    assert!(!out.exists());
+}
+
+/// Door and window counts of an imported plan.
+fn opening_counts(plan_path: &Path) -> (usize, usize) {
+    let text = std::fs::read_to_string(plan_path).unwrap();
+    let plan = floorplan::parse_str("plan.toml", &text, PlanFormat::Toml).unwrap().plan;
+    let openings = &plan.floors[0].openings;
+    let doors = openings.iter().filter(|o| o.kind == floorplan::OpeningKind::Door).count();
+    (doors, openings.len() - doors)
+}
+
+#[test]
+fn dxf_door_and_window_blocks_without_a_layer_map_become_openings_or_are_refused() {
+    let dir = temp_dir();
+    // Layers named PORTES and FENETRES: openings by their layers' names,
+    // and the walls are the known ones (no door leaf or window frame
+    // became a wall).
+    let named_layers = dir.path().join("named_layers.dxf");
+    lycee_dxf().save_file(&named_layers).unwrap();
+    let walls = import(&[named_layers.to_str().unwrap()], dir.path());
+    assert_eq!(opening_counts(&dir.path().join("imported.toml")), (10, 20));
+    assert_eq!(walls.len(), known_walls().len(), "{walls:#?}");
+    let length = total_length(&walls);
+    assert!((length - KNOWN_LENGTH).abs() < 0.01 * KNOWN_LENGTH, "total length {length} vs {KNOWN_LENGTH}");
+    // All symbols on one neutral layer, the blocks named like doors and
+    // windows: openings by their blocks' names.
+    let named_blocks = dir.path().join("named_blocks.dxf");
+    lycee_dxf_named(["SYMBOLES", "SYMBOLES"], ["DOOR_90", "A-GLAZ-140"]).save_file(&named_blocks).unwrap();
+    let walls = import(&[named_blocks.to_str().unwrap()], dir.path());
+    assert_eq!(opening_counts(&dir.path().join("imported.toml")), (10, 20));
+    assert_eq!(walls.len(), known_walls().len(), "{walls:#?}");
+    // Nothing says what the blocks are: refused, naming the layer and the
+    // count, with the way to map the layers; forced, they become walls.
+    let anonymous = dir.path().join("anonymous.dxf");
+    lycee_dxf_named(["SYMBOLES", "SYMBOLES"], ["B1", "B2"]).save_file(&anonymous).unwrap();
+    let out = dir.path().join("anonymous.toml");
+    let output = import_to(&[anonymous.to_str().unwrap()], &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for needle in ["anonymous.dxf", "30 block", "SYMBOLES", "--list-layers", "--layer-map", "--force"] {
+        assert!(stderr.contains(needle), "{needle} missing in {stderr}");
+    }
+    assert!(!out.exists());
+    let output = import_to(&[anonymous.to_str().unwrap(), "--force"], &out);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_eq!(opening_counts(&out), (0, 0));
+}
+
+#[test]
+fn import_does_not_overwrite_an_existing_plan_unless_forced() {
+    let dir = temp_dir();
+    let svg = check_sample("lycee_moderne_rdc.svg", lycee_svg().as_bytes());
+    let out = dir.path().join("plan.toml");
+    std::fs::write(&out, "# my hand-edited plan\n").unwrap();
+    let args = [svg.to_str().unwrap(), "--scale", "0.01"];
+    let output = import_to(&args, &out);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("plan.toml") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "# my hand-edited plan\n");
+    let output = import_to(&[args[0], args[1], args[2], "--force"], &out);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("[[floors]]"));
+    // A preview that cannot be written (its folder is a file) leaves no
+    // plan behind, so the corrected command runs without --force.
+    let fresh = dir.path().join("fresh.toml");
+    let blocked = out.join("preview.png");
+    let output = import_to(&[args[0], args[1], args[2], "--preview", blocked.to_str().unwrap()], &fresh);
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    assert!(!fresh.exists());
 }

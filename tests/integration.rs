@@ -3,6 +3,10 @@
 /// Helpers: run the binary, temporary directories, plan fixtures.
 mod util;
 
+/// Antenna patterns: a held-out directional MSI file aimed east gives
+/// P_tx + G − attenuation − Friis at every probe, with both models;
+/// malformed pattern files are located; `wifiplan antennas`.
+mod antennas;
 /// Every broken plan in tests/data/bad/ gives exit 2 and a located message.
 mod bad_plans;
 /// `calibrate`: a held-out check of a misguessed wall fitted to a noisy
@@ -16,6 +20,12 @@ mod ci_plans;
 mod cli;
 /// `compare`: regressions, improvements, zero deltas, what the plans share.
 mod compare;
+/// Diffraction and scattering: knife edge, shadow boundary, reciprocity,
+/// no cliffs behind a doorway.
+mod diffraction;
+/// Extreme numbers (huge, tiny, non-finite) through parse, validate and
+/// both models: errors, never panics (proptest).
+mod extremes;
 /// `report.html`: opened in headless Chromium (skipped without it outside
 /// CI), no script error, every storey and room, hovered values equal the
 /// grids; no network reference in any page.
@@ -25,6 +35,9 @@ mod html;
 mod import;
 /// Many plans at once: directories, summaries, combined exit codes, shards.
 mod many;
+/// Mistakes that used to pass silently: no APs, schema errors one at a
+/// time, CSVs and drawings given as plans, `validate DIR` and its JSON.
+mod mistakes;
 /// Closed-form physics: Friis, slab losses through the engine, symmetry,
 /// monotonicity, and the field experience on the two lycée plans.
 mod physics;
@@ -35,3 +48,8 @@ mod plan;
 mod raytrace;
 /// No input panics: example plans mutated line by line.
 mod robustness;
+/// The building-scale multiwall engine equals its every-wall definition.
+mod scale;
+/// Verdicts a planner can trust: country rules, one requirement with SINR
+/// and capacity, each AP's reason, the hall of issue 15, per-band maps.
+mod verdicts;

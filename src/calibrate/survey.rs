@@ -244,7 +244,11 @@ fn parse_header(file: &str, line_number: usize, line: &str, problems: &mut Probl
         return None;
     }
     let names: Vec<String> = fields.iter().map(|f| f.text.trim().to_ascii_lowercase()).collect();
-    if names.iter().all(|n| n.parse::<f64>().is_ok() || n.is_empty()) {
+    // A first line naming no column whose x and y are numbers is a
+    // measurement: the header is missing, not misspelt.
+    let names_no_column = !names.iter().any(|n| COLUMNS.contains(&n.as_str()));
+    let starts_with_numbers = names.len() >= 2 && names[..2].iter().all(|n| n.parse::<f64>().is_ok());
+    if names_no_column && starts_with_numbers {
         problems.push(file, line_number, 1, "the survey has no header line".to_owned(), Some(hint_header.to_owned()));
         return None;
     }
@@ -255,8 +259,11 @@ fn parse_header(file: &str, line_number: usize, line: &str, problems: &mut Probl
         match found.as_slice() {
             [i] => index[k] = *i,
             [] => {
-                let unused = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).map(String::as_str);
-                let hint = match closest(wanted, unused) {
+                let mut unused = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).map(String::as_str);
+                // `rssi` for `rssi_dbm` is too far for an edit distance
+                // but plainly the same column: a prefix counts as a match.
+                let prefix = unused.clone().find(|n| n.len() >= 3 && wanted.starts_with(*n));
+                let hint = match prefix.or_else(|| closest(wanted, &mut unused)) {
                     Some(near) => format!("rename column `{near}` to `{wanted}`? The header is x,y,floor,ap,rssi_dbm"),
                     None => format!("add the column; {hint_header}"),
                 };
@@ -605,10 +612,10 @@ position = [8, 3]
             vec![
                 (2, 9, "unknown AP `AP-3`"),
                 (3, 5, "unknown storey `rcd`"),
-                (4, 16, "rssi_dbm `-5o` is not a number"),
+                (4, 14, "rssi_dbm `-5o` is not a number"),
                 (5, 1, "point (30, 2) is outside storey `rdc`"),
                 (6, 1, "point (5.2, 1) is inside wall `thick` on storey `rdc`"),
-                (7, 16, "rssi_dbm -500 is not a plausible received power"),
+                (7, 14, "rssi_dbm -500 is not a plausible received power"),
                 (8, 8, "the row has 3 fields, the header 5 or more"),
                 (9, 3, "a quoted field is not closed"),
             ]
@@ -655,7 +662,7 @@ position = [8, 3]
         let f = split_line(r#" a , "b ""q"", c" ,,d"#).unwrap();
         let texts: Vec<&str> = f.iter().map(|f| f.text.as_str()).collect();
         assert_eq!(texts, vec!["a", "b \"q\", c", "", "d"]);
-        assert_eq!(f.iter().map(|f| f.column).collect::<Vec<_>>(), vec![2, 6, 18, 19]);
+        assert_eq!(f.iter().map(|f| f.column).collect::<Vec<_>>(), vec![2, 6, 20, 21]);
         assert!(split_line("\"a\"b").is_err());
         assert_eq!(split_line("").unwrap().len(), 1);
     }

@@ -23,6 +23,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the built-in materials with their losses at 2.4, 5 and 6 GHz.
     Materials(MaterialsArgs),
+    /// List the built-in antenna patterns (gain, beamwidths, front-to-back),
+    /// or check and list Planet/MSI pattern files.
+    Antennas(AntennasArgs),
     /// Compare a candidate plan with a base plan: deltas per storey and room,
     /// difference heatmaps; exit 1 if the candidate regresses.
     Compare(CompareArgs),
@@ -92,6 +95,31 @@ pub struct PlanInputs {
     pub shard: Option<String>,
 }
 
+/// The requirement and the regulatory rules, shared by the commands that
+/// judge a plan (the plan's `[defaults]` otherwise).
+#[derive(Debug, Args)]
+pub struct RequirementArgs {
+    /// Requirement preset: voice (-67 dBm, SINR 25 dB), data (-70 dBm,
+    /// 20 dB) or iot (-75 dBm, 10 dB) [default: the plan's threshold, 20 dB].
+    #[arg(long, value_name = "PRESET")]
+    pub requirement: Option<String>,
+    /// Minimum SINR at the serving AP, dB (overrides the preset and the
+    /// plan's min_sinr_db; rooms may set their own).
+    #[arg(long, value_name = "DB")]
+    pub min_sinr: Option<f64>,
+    /// Most clients one AP may serve [default: the plan's
+    /// max_clients_per_ap, else 30].
+    #[arg(long, value_name = "N")]
+    pub max_clients_per_ap: Option<u32>,
+    /// Country whose channel and power rules apply (ISO 3166 alpha-2, e.g.
+    /// FR, GB, US; overrides the plan's country).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Let `plan` use DFS (radar detection) channels.
+    #[arg(long)]
+    pub dfs: bool,
+}
+
 /// `wifiplan simulate`.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -118,20 +146,51 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The requirement and the country's rules.
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+    /// Maps to draw.
+    #[command(flatten)]
+    pub maps: MapArgs,
     /// Output format and verbosity.
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
+/// Optional maps.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Also draw `<floor>-classes.png`: every cell good (meets signal and
+    /// SINR), marginal (within 5 dB of the threshold, or the SINR short) or
+    /// poor.
+    #[arg(long)]
+    pub class_map: bool,
+}
+
 /// `wifiplan validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Plan files to check.
-    #[arg(required = true)]
+    /// Plan files to check, or directories of them (every *.toml and *.json
+    /// inside).
+    #[arg(required = true, value_name = "PLAN")]
     pub plans: Vec<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
     /// Print nothing when a plan is valid.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Output format of `validate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// One line per valid plan on stdout; problems on stderr as
+    /// file:line:column with a hint.
+    #[default]
+    Text,
+    /// Every plan and its problems as one JSON document on stdout.
+    Json,
 }
 
 /// `wifiplan materials`.
@@ -140,6 +199,18 @@ pub struct MaterialsArgs {
     /// Also list the user materials of this plan.
     #[arg(long)]
     pub plan: Option<PathBuf>,
+}
+
+/// `wifiplan antennas`.
+#[derive(Debug, Args)]
+pub struct AntennasArgs {
+    /// Planet/MSI pattern files (`.msi`, `.pln`) to check and list instead
+    /// of the built-in patterns (exit 2, located, if one is malformed).
+    pub files: Vec<PathBuf>,
+    /// Print this built-in pattern as a Planet/MSI file (gain in dBi, both
+    /// cuts every degree), to start a pattern of one's own from.
+    #[arg(long, value_name = "NAME", conflicts_with = "files")]
+    pub export: Option<String>,
 }
 
 /// Propagation model options shared by the commands that simulate.
@@ -192,9 +263,6 @@ pub struct PlanArgs {
     /// Require two APs above threshold on every counted cell (roaming).
     #[arg(long)]
     pub secondary: bool,
-    /// Most clients one AP may serve.
-    #[arg(long, default_value_t = 30)]
-    pub max_clients_per_ap: u32,
     /// Never place more APs than this (fixed APs included).
     #[arg(long)]
     pub max_aps: Option<usize>,
@@ -212,12 +280,22 @@ pub struct PlanArgs {
     /// on the machine's speed; the report says so).
     #[arg(long, default_value_t = 120.0)]
     pub time_limit: f64,
+    /// Make this AP of the plan a proposal the optimiser may move or drop
+    /// (as `fixed = false` would); `all` for every AP. Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub movable: Vec<String>,
     /// Report the signal at an exact point of the planned building. Repeatable.
     #[arg(long, value_name = "X,Y[,FLOOR]")]
     pub probe: Vec<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The requirement and the country's rules.
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+    /// Maps to draw.
+    #[command(flatten)]
+    pub maps: MapArgs,
     /// Output format and verbosity.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -238,6 +316,12 @@ pub struct SimulationArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The requirement and the country's rules.
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+    /// Maps to draw.
+    #[command(flatten)]
+    pub maps: MapArgs,
 }
 
 /// Output format of `compare`.
@@ -261,14 +345,19 @@ pub struct CompareArgs {
     /// file names without their extensions].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Largest drop of a median RSSI (storey or room) that is not a
-    /// regression, dB.
-    #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_DB, value_name = "DB")]
-    pub tolerance_db: f64,
-    /// Largest drop of a coverage percentage (building, storey or room)
+    /// Judge median RSSI too: a drop of a room's or storey's median by more
+    /// than this is a regression, dB [default: medians are shown, not
+    /// judged].
+    #[arg(long, value_name = "DB")]
+    pub tolerance_db: Option<f64>,
+    /// Largest drop of a room's coverage (signal, or signal with SINR)
     /// that is not a regression, percentage points.
     #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_PCT, value_name = "PCT")]
     pub tolerance_pct: f64,
+    /// How many more APs the candidate may have before that is a
+    /// regression.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub tolerance_aps: usize,
     /// Model and grid.
     #[command(flatten)]
     pub simulation: SimulationArgs,
@@ -342,10 +431,12 @@ pub struct ImportArgs {
     /// Repeatable.
     #[arg(long, value_name = "LAYER=MATERIAL:THICKNESS")]
     pub layer_map: Vec<String>,
-    /// DXF: a layer whose entities are doors. Repeatable.
+    /// DXF: a layer whose entities are doors. Repeatable. Without it, layers
+    /// named like doors (DOOR, A-DOOR, PORTES, Tür, …) are door layers.
     #[arg(long, value_name = "NAME")]
     pub door_layer: Vec<String>,
-    /// DXF: a layer whose entities are windows. Repeatable.
+    /// DXF: a layer whose entities are windows. Repeatable. Without it,
+    /// layers named like windows (WINDOW, A-GLAZ, FENETRES, …) are.
     #[arg(long, value_name = "NAME")]
     pub window_layer: Vec<String>,
     /// DXF: print the layers with their entity counts and exit.
@@ -354,7 +445,8 @@ pub struct ImportArgs {
     /// Walls shorter than this are dropped, m.
     #[arg(long, default_value_t = 0.05, value_name = "M")]
     pub min_length: f64,
-    /// Also draw the walls found over the source's lines into this PNG.
+    /// Also draw the walls found over the source's lines (or the scan) into
+    /// this PNG, with a metre grid, axes in metres and a legend.
     #[arg(long, value_name = "PNG")]
     pub preview: Option<PathBuf>,
     /// PNG/JPEG: the scale from two pixels a known distance apart, e.g.
@@ -365,6 +457,11 @@ pub struct ImportArgs {
     /// 0.3=concrete; each wall takes the nearest class. Repeatable.
     #[arg(long, value_name = "M=MATERIAL")]
     pub thickness_class: Vec<String>,
+    /// Overwrite an existing --output, and import drawings that do not look
+    /// like a building (walls spanning under 3 m or over 1 km, walls
+    /// metres thick, DXF blocks that would become walls).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `wifiplan calibrate`.

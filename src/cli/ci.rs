@@ -29,6 +29,7 @@ fn simulation_config(args: &SimulationArgs) -> Result<(SimulationConfig, Option<
         resolution: args.resolution,
         probes: Vec::new(),
         explain_paths: false,
+        requirement: args.requirement.options()?,
     };
     Ok((config, band))
 }
@@ -82,9 +83,10 @@ pub(super) fn simulate_many(args: SimulateArgs, shard: Option<Shard>) -> Result<
     let results = many::run_many(
         &jobs,
         |job| {
-            let (source, scene) = pipeline::load_scene(&job.path, band)?;
+            let (source, scene) = pipeline::load_scene_with(&job.path, band, &config.requirement)?;
+            pipeline::require_aps(&source, &scene, band)?;
             let outcome = pipeline::simulate(&source, scene, &config, &|_, _| {})?;
-            pipeline::write_outputs(&outcome, &out.join(&job.folder))?;
+            pipeline::write_outputs(&outcome, &out.join(&job.folder), &super::maps(&args.maps))?;
             Ok(outcome.report)
         },
         &|done, _| bar.set_position(done as u64),
@@ -125,7 +127,7 @@ pub(super) fn report_entry(job: &many::PlanJob, report: &crate::report::Report, 
 /// `compare BASE CANDIDATE`.
 pub(super) fn compare(args: CompareArgs) -> Result<ExitCode> {
     let (config, band) = simulation_config(&args.simulation)?;
-    let tolerances = Tolerances::new(args.tolerance_db, args.tolerance_pct)?;
+    let tolerances = Tolerances::new(args.tolerance_db, args.tolerance_pct, args.tolerance_aps)?;
     let bar = progress_bar(args.quiet);
     bar.set_message("simulating base and candidate");
     let progress = |done: u64, total: u64| {
@@ -174,11 +176,12 @@ fn check_one(
     band: Option<Band>,
     config: &SimulationConfig,
     requirement: &Requirement,
-    out: Option<&Path>,
+    out: Option<(&Path, pipeline::MapOptions)>,
     strict: bool,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Checked> {
-    let (source, scene) = pipeline::load_scene(path, band)?;
+    let (source, scene) = pipeline::load_scene_with(path, band, &config.requirement)?;
+    pipeline::require_aps(&source, &scene, band)?;
     let rooms: Vec<&str> = scene.floors.iter().flat_map(|f| &f.rooms).map(|r| r.name.as_str()).collect();
     let unmatched = requirement.unmatched_rooms(&rooms);
     if let (true, Some(name)) = (strict, unmatched.first()) {
@@ -186,8 +189,8 @@ fn check_one(
     }
     let outcome = pipeline::simulate(&source, scene, config, progress)?;
     let result = check::evaluate(&outcome.report, requirement);
-    if let Some(dir) = out {
-        pipeline::write_check_outputs(&outcome, &result, dir)?;
+    if let Some((dir, maps)) = out {
+        pipeline::write_check_outputs(&outcome, &result, dir, &maps)?;
         write_atomic(&dir.join("check.json"), format!("{}\n", result.to_json()).as_bytes())?;
     }
     Ok(Checked { result, unmatched })
@@ -206,7 +209,8 @@ pub(super) fn check(args: CheckArgs) -> Result<ExitCode> {
             bar.set_length(total);
             bar.set_position(done);
         };
-        let checked = check_one(&args.plans[0], band, &config, &requirement, args.out.as_deref(), true, &progress)?;
+        let out = args.out.as_deref().map(|dir| (dir, super::maps(&args.simulation.maps)));
+        let checked = check_one(&args.plans[0], band, &config, &requirement, out, true, &progress)?;
         bar.finish_and_clear();
         if let Some(junit) = &args.junit {
             write_atomic(junit, check::junit_xml(&[JunitSuite::Checked(&checked.result)]).as_bytes())?;
@@ -225,7 +229,8 @@ pub(super) fn check(args: CheckArgs) -> Result<ExitCode> {
         &jobs,
         |job| {
             let dir = out.map(|o| o.join(&job.folder));
-            check_one(&job.path, band, &config, &requirement, dir.as_deref(), false, &|_, _| {})
+            let out = dir.as_deref().map(|dir| (dir, super::maps(&args.simulation.maps)));
+            check_one(&job.path, band, &config, &requirement, out, false, &|_, _| {})
         },
         &|done, _| bar.set_position(done as u64),
     );

@@ -18,8 +18,15 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     let Some(output) = &args.output else {
         return Err(Error::usage("import needs --output PLAN.toml"));
     };
+    if output.exists() && !args.force {
+        return Err(Error::usage(format!(
+            "`{}` exists: import does not overwrite a plan\n  hint: give another --output, or --force to replace it",
+            output.display()
+        )));
+    }
     let imported = import::import_file(&args.file, &options)?;
-    write_atomic(output, imported.toml.as_bytes())?;
+    // The preview first: a preview that cannot be written must not leave
+    // a plan behind that the next run would refuse to overwrite.
     if let Some(preview) = &args.preview {
         let image = match &imported.drawing.background {
             Some(background) => import::preview::render_over(background, &imported.plan),
@@ -27,6 +34,7 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
         };
         write_png(preview, &image)?;
     }
+    write_atomic(output, imported.toml.as_bytes())?;
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{}: {}", args.file.display(), imported.summary);
     let _ = writeln!(stderr, "wrote {}", output.display());
@@ -100,6 +108,7 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         min_length,
         calibrate,
         thickness_classes,
+        force: args.force,
     })
 }
 

@@ -7,6 +7,7 @@ mod calibrate;
 mod ci;
 mod import;
 mod plan;
+mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub use args::Cli;
-use args::{Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs, ValidateArgs};
+use args::{AntennasArgs, Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs};
 
 use crate::error::{Error, Result};
 use crate::floorplan::{self, Band};
@@ -26,8 +27,9 @@ use crate::propagation::RayTrace;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Simulate(args) => simulate(args),
-        Command::Validate(args) => validate(args),
+        Command::Validate(args) => validate::run(args),
         Command::Materials(args) => materials(args),
+        Command::Antennas(args) => antennas(args),
         Command::Compare(args) => ci::compare(args),
         Command::Check(args) => ci::check(args),
         Command::Plan(args) => plan::run(args),
@@ -100,6 +102,19 @@ impl args::ModelArgs {
     }
 }
 
+impl args::RequirementArgs {
+    /// The checked requirement and regulatory options.
+    pub fn options(&self) -> Result<crate::requirement::Options> {
+        crate::requirement::Options::new(
+            self.requirement.as_deref(),
+            self.min_sinr,
+            self.max_clients_per_ap,
+            self.country.as_deref(),
+            self.dfs,
+        )
+    }
+}
+
 /// A progress bar that shows the current stage as its message.
 pub(crate) fn stage_bar(quiet: bool) -> ProgressBar {
     let bar = progress_bar(quiet);
@@ -117,6 +132,7 @@ pub(crate) fn simulate_config(args: &SimulateArgs) -> Result<SimulationConfig> {
         resolution: args.resolution,
         probes: args.probe.clone(),
         explain_paths: args.paths,
+        requirement: args.requirement.options()?,
     })
 }
 
@@ -128,7 +144,8 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     set_threads(args.threads)?;
     let band = parse_band(args.band.as_deref())?;
     let config = simulate_config(&args)?;
-    let (source, scene) = pipeline::load_scene(&args.inputs.plans[0], band)?;
+    let (source, scene) = pipeline::load_scene_with(&args.inputs.plans[0], band, &config.requirement)?;
+    pipeline::require_aps(&source, &scene, band)?;
     let bar = progress_bar(args.output.quiet);
     bar.set_message(format!("simulating {}", scene.name));
     let progress = |done: u64, total: u64| {
@@ -138,7 +155,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     let outcome = pipeline::simulate(&source, scene, &config, &progress)?;
     bar.finish_and_clear();
     let out_dir = args.inputs.out.clone().unwrap_or_else(|| pipeline::default_out_dir(&args.inputs.plans[0]));
-    let images = pipeline::write_outputs(&outcome, &out_dir)?;
+    let images = pipeline::write_outputs(&outcome, &out_dir, &maps(&args.maps))?;
     match args.output.format {
         OutputFormat::Json => println!("{}", pipeline::report_json(&outcome.report)),
         OutputFormat::Text => {
@@ -155,34 +172,31 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn validate(args: ValidateArgs) -> Result<ExitCode> {
-    let mut failed = false;
-    for path in &args.plans {
-        let checked = floorplan::load(path).and_then(|source| {
-            floorplan::validate::validate(&source).map(|_| source).map_err(|problems| Error::InvalidPlan { problems })
-        });
-        match checked {
-            Ok(source) => {
-                if !args.quiet {
-                    let plan = &source.plan;
-                    let walls: usize = plan.floors.iter().map(|f| f.walls.len()).sum();
-                    let rooms: usize = plan.floors.iter().map(|f| f.rooms.len()).sum();
-                    println!(
-                        "{}: ok ({} floor{}, {walls} walls, {rooms} rooms, {} APs)",
-                        path.display(),
-                        plan.floors.len(),
-                        if plan.floors.len() == 1 { "" } else { "s" },
-                        plan.aps.len()
-                    );
-                }
-            }
-            Err(error) => {
-                failed = true;
-                print_error(&error);
-            }
-        }
+/// The optional maps asked for.
+pub(crate) fn maps(args: &args::MapArgs) -> pipeline::MapOptions {
+    pipeline::MapOptions { class_map: args.class_map }
+}
+
+fn antennas(args: AntennasArgs) -> Result<ExitCode> {
+    if let Some(name) = &args.export {
+        let pattern = crate::antenna::catalogue::get(name).ok_or_else(|| {
+            let known = crate::antenna::catalogue::names().collect::<Vec<_>>().join(", ");
+            Error::usage(format!("unknown antenna `{name}`\n  hint: built-in patterns: {known}"))
+        })?;
+        print!("{}", pattern.to_msi());
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    let patterns = if args.files.is_empty() {
+        crate::antenna::catalogue::all().to_vec()
+    } else {
+        let mut patterns = Vec::with_capacity(args.files.len());
+        for file in &args.files {
+            patterns.push(crate::antenna::load_file(file)?);
+        }
+        patterns
+    };
+    print!("{}", crate::antenna::antennas_table_text(&patterns));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn materials(args: MaterialsArgs) -> Result<ExitCode> {

@@ -37,7 +37,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     let outcome = plan_one(&args, band, path, &progress)?;
     bar.finish_and_clear();
     let out_dir = args.inputs.out.clone().unwrap_or_else(|| pipeline::default_out_dir(path));
-    let images = pipeline::write_plan_outputs(&outcome, &out_dir)?;
+    let images = pipeline::write_plan_outputs(&outcome, &out_dir, &super::maps(&args.maps))?;
     let report = &outcome.simulation.report;
     match args.output.format {
         OutputFormat::Json => println!("{}", pipeline::report_json(report)),
@@ -46,9 +46,10 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
                 let bound =
                     result.lower_bound.map_or_else(|| "none (requirement unreachable)".to_owned(), |b| b.to_string());
                 println!(
-                    "{}: {} APs ({} fixed), lower bound {bound}{}; {}",
+                    "{}: {} AP{} ({} fixed), lower bound {bound}{}; {}",
                     report.plan,
                     result.ap_count,
+                    if result.ap_count == 1 { "" } else { "s" },
                     result.fixed_aps,
                     if result.optimal { ", proved optimal" } else { "" },
                     if result.requirement_met { "requirement met" } else { "requirement NOT met" }
@@ -76,9 +77,35 @@ fn met(outcome: &PlanOutcome) -> bool {
 
 /// Plans one file.
 fn plan_one(args: &PlanArgs, band: Option<Band>, path: &Path, progress: &(dyn Fn(&str) + Sync)) -> Result<PlanOutcome> {
-    let (source, scene) = pipeline::load_scene(path, None)?;
+    let options = args.requirement.options()?;
+    let (source, mut scene) = pipeline::load_scene_with(path, None, &options)?;
+    mark_movable(&mut scene, &args.movable, &source.file)?;
     let (plan_config, config) = configs(args, band, &scene)?;
     pipeline::plan(&source, scene, &plan_config, &config, progress)
+}
+
+/// `--movable ID` (or `all`): those APs become proposals the optimiser may
+/// move or drop, as `fixed = false` in the plan would make them.
+fn mark_movable(scene: &mut Scene, movable: &[String], file: &str) -> Result<()> {
+    for id in movable {
+        if id == "all" {
+            scene.aps.iter_mut().for_each(|ap| ap.fixed = false);
+            continue;
+        }
+        match scene.aps.iter_mut().find(|ap| &ap.id == id) {
+            Some(ap) => ap.fixed = false,
+            None => {
+                let ids: Vec<&str> = scene.aps.iter().map(|ap| ap.id.as_str()).collect();
+                let hint = match crate::suggest::closest(id, ids.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if ids.is_empty() => "the plan has no APs".to_owned(),
+                    None => format!("APs: {}, or `all`", ids.join(", ")),
+                };
+                return Err(Error::usage(format!("--movable: no AP `{id}` in `{file}`\n  hint: {hint}")));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The search and final-simulation settings for one scene.
@@ -98,19 +125,20 @@ fn configs(args: &PlanArgs, band: Option<Band>, scene: &Scene) -> Result<(PlanCo
             .unwrap_or(scene.settings.channel_width),
         candidate_spacing: args.candidate_spacing,
         resolution,
-        max_clients_per_ap: args.max_clients_per_ap,
         secondary: args.secondary,
         max_aps: args.max_aps,
         starts: args.starts,
         seed: args.seed,
         time_limit: Duration::from_secs_f64(args.time_limit),
         reduce_power: args.reduce_power,
+        requirement: crate::requirement::Requirement::default(),
     };
     let config = SimulationConfig {
         model: args.model.model(),
         resolution: Some(resolution),
         probes: args.probe.clone(),
         explain_paths: false,
+        requirement: args.requirement.options()?,
     };
     Ok((plan_config, config))
 }
@@ -124,7 +152,7 @@ fn run_many(args: &PlanArgs, band: Option<Band>, shard: Option<Shard>) -> Result
         &jobs,
         |job| {
             let outcome = plan_one(args, band, &job.path, &|_| {})?;
-            pipeline::write_plan_outputs(&outcome, &out.join(&job.folder))?;
+            pipeline::write_plan_outputs(&outcome, &out.join(&job.folder), &super::maps(&args.maps))?;
             Ok(outcome)
         },
         &|done, _| bar.set_position(done as u64),

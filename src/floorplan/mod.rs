@@ -30,13 +30,17 @@
 //!   (m above the floor, 1.0), `ap_height` (m above the floor, 2.6),
 //!   `threshold_dbm` (−67), `target_coverage` (%, 95), `noise_floor_dbm`
 //!   (−95), `band` (`"2.4"`, `"5"` or `"6"`, default `"5"`), `tx_power_dbm`
-//!   (20), `antenna_gain_dbi` (0), `channel_width` (MHz, 20).
+//!   (20), `antenna_gain_dbi` (0), `channel_width` (MHz, 20), `country`
+//!   (ISO 3166 alpha-2, e.g. `"FR"`: channel and power rules, see
+//!   [`crate::regulatory`]), `dfs` (`plan` may use DFS channels, false),
+//!   `requirement` (`"voice"`, `"data"` or `"iot"`), `min_sinr_db` (dB, 20),
+//!   `max_clients_per_ap` (30); see [`crate::requirement`].
 //! * `[materials.NAME]`: a user material or an override of a built-in one:
 //!   `itu = "concrete"` (based on a built-in), or `permittivity = [a, b]` and
 //!   `conductivity = [c, d]` (ITU-R P.2040 `ε' = a·f^b`, `σ = c·f^d`, f in
 //!   GHz), or measured `loss_db = { "2.4" = 18, "5" = 30 }` for
 //!   `reference_thickness` metres; `thickness` gives its typical thickness.
-//! * `[[floors]]`: `id`, `elevation` (m, floor level), `height` (m,
+//! * `[[floors]]`: `id`, `name` (shown in titles), `elevation` (m, floor level), `height` (m,
 //!   floor-to-ceiling), `slab` (the floor under this storey: `{ material,
 //!   thickness }` or `"none"`), `ceiling` (`"flat"`, `"none"` or `{ vault =
 //!   RISE }`), `roof` (top storey only, default concrete 0.30 m).
@@ -48,18 +52,26 @@
 //!   `thickness` (defaults per kind), `bottom`/`top` (m above the floor;
 //!   doors 0–2.1, windows 0.9–2.2, openings the full wall).
 //! * `[[floors.rooms]]`: `name`, `polygon`, optional `threshold_dbm`,
-//!   `target_coverage`, `clients`, `exclude`.
+//!   `target_coverage`, `min_sinr_db`, `clients`, `exclude`.
 //! * `[[floors.candidates]]`: `points = [[x, y], …]` or `polygon`.
 //! * `[[aps]]`: `id`, `floor` (default the first), `position`, `height`,
 //!   `band`, `channel`, `tx_power_dbm`, `antenna_gain_dbi`, `channel_width`,
 //!   `fixed` (for `plan`: `true` keeps the AP, `false` makes it a proposal
-//!   the optimiser may drop; default `true`).
+//!   the optimiser may drop; default `true`), `antenna` (a built-in
+//!   pattern name or a Planet/MSI file relative to the plan; its gain
+//!   replaces `antenna_gain_dbi`), `azimuth` (degrees clockwise from north,
+//!   default 0) and `downtilt` (degrees below the horizontal, default 0);
+//!   see [`crate::antenna`].
 //!
 //! The parsed structs keep exactly what the user wrote; [`crate::scene`]
 //! resolves defaults, materials and geometry after [`validate`] has accepted
 //! the plan.
 
+mod mistakes;
 mod parse;
+pub mod ranges;
+mod schema;
+mod sniff;
 mod source_map;
 pub mod validate;
 
@@ -129,6 +141,24 @@ pub struct Defaults {
     pub antenna_gain_dbi: f64,
     /// Default channel width, MHz (20, 40, 80 or 160).
     pub channel_width: u32,
+    /// Regulatory domain: ISO 3166 alpha-2 country code (`"FR"`, `"GB"`,
+    /// `"US"`, …); see [`crate::regulatory`]. `None`: only the channels
+    /// allowed everywhere are planned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `plan` may use DFS (radar detection) channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dfs: Option<bool>,
+    /// Requirement preset (`"voice"`, `"data"`, `"iot"`): a threshold and
+    /// a minimum SINR; see [`crate::requirement`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// Minimum SINR at the serving AP, dB (default 20, or the preset's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_sinr_db: Option<f64>,
+    /// Most clients one AP may serve (default 30).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_clients_per_ap: Option<u32>,
 }
 
 impl Default for Defaults {
@@ -144,6 +174,11 @@ impl Default for Defaults {
             tx_power_dbm: 20.0,
             antenna_gain_dbi: 0.0,
             channel_width: 20,
+            country: None,
+            dfs: None,
+            requirement: None,
+            min_sinr_db: None,
+            max_clients_per_ap: None,
         }
     }
 }
@@ -264,6 +299,10 @@ pub struct MaterialSpec {
 pub struct Floor {
     /// Storey id, unique in the plan; names the output images.
     pub id: String,
+    /// Display name (`"Rez-de-chaussée"`), shown in titles; defaults to
+    /// the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Floor level of this storey, m.
     #[serde(default)]
     pub elevation: f64,
@@ -487,6 +526,9 @@ pub struct Room {
     /// Target coverage override, %.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_coverage: Option<f64>,
+    /// Minimum SINR override, dB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_sinr_db: Option<f64>,
     /// Expected simultaneous clients (capacity planning).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<u32>,
@@ -537,6 +579,18 @@ pub struct ApSpec {
     /// Channel width, MHz.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_width: Option<u32>,
+    /// Antenna pattern: a built-in name (`wifiplan antennas`) or the path
+    /// of a Planet/MSI file (`.msi`, `.pln`) relative to the plan file;
+    /// isotropic when absent. With a pattern, the gain is the pattern's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antenna: Option<String>,
+    /// Bearing of the antenna's boresight, degrees clockwise from north
+    /// (+y); default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azimuth: Option<f64>,
+    /// Tilt of the boresight below the horizontal, degrees; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downtilt: Option<f64>,
     /// For `plan`: `true` (the default) keeps this AP as installed;
     /// `false` marks a proposal the optimiser may drop (its position is
     /// still offered as a candidate).

@@ -66,6 +66,9 @@ impl PlanSource {
 pub fn load(path: &Path) -> Result<PlanSource> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { action: "read", path: path.to_owned(), source })?;
     let file = path.display().to_string();
+    if let Some(not_a_plan) = super::sniff::binary(&file, &bytes) {
+        return Err(Error::Parse(not_a_plan));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
@@ -78,23 +81,26 @@ pub fn load(path: &Path) -> Result<PlanSource> {
             hint: Some("save the plan as UTF-8".into()),
         })
     })?;
-    parse_str(&file, &text, PlanFormat::detect(path, &text))
+    parse_str(&file, &text, PlanFormat::detect(path, &text)).map_err(|error| match error {
+        Error::Parse(_) | Error::InvalidPlan { .. } => super::sniff::text(&file, &text).map_or(error, Error::Parse),
+        other => other,
+    })
 }
 
 /// Parses plan text; `file` is the name used in messages.
 pub fn parse_str(file: &str, text: &str, format: PlanFormat) -> Result<PlanSource> {
-    let plan = match format {
+    let typed = match format {
         PlanFormat::Toml => toml::from_str::<FloorPlan>(text).map_err(|e| {
             let map = SourceMap::new(text);
             let location = e.span().map_or(super::Location { line: 1, column: 1 }, |s| map.offset_location(s.start));
-            Error::Parse(Diagnostic {
+            Diagnostic {
                 file: file.to_owned(),
                 line: location.line,
                 column: location.column,
                 message: tidy_message(e.message()),
                 hint: hint_for_parse_error(e.message()),
-            })
-        })?,
+            }
+        }),
         PlanFormat::Json => serde_json::from_str::<FloorPlan>(text).map_err(|e| {
             let message = e.to_string();
             // serde_json appends " at line L column C"; the location is ours.
@@ -110,15 +116,24 @@ pub fn parse_str(file: &str, text: &str, format: PlanFormat) -> Result<PlanSourc
                     location = map.offset_location(comma);
                 }
             }
-            Error::Parse(Diagnostic {
+            Diagnostic {
                 file: file.to_owned(),
                 line: location.line,
                 column: location.column,
                 message: tidy_message(message),
                 hint: hint_for_parse_error(message),
-            })
-        })?,
+            }
+        }),
     };
+    let plan = typed.map_err(|first| {
+        // Serde stops at the first problem: look for the others.
+        let mut problems = super::schema::problems(file, text, format, first);
+        if problems.len() == 1 {
+            Error::Parse(problems.remove(0))
+        } else {
+            Error::InvalidPlan { problems }
+        }
+    })?;
     let source_map = match format {
         PlanFormat::Toml => SourceMap::from_toml(text),
         PlanFormat::Json => SourceMap::from_json(text),
@@ -128,7 +143,7 @@ pub fn parse_str(file: &str, text: &str, format: PlanFormat) -> Result<PlanSourc
 
 /// Lowercases the first letter (messages are lowercase, no trailing
 /// period), unless it starts an acronym such as `EOF`.
-fn tidy_message(message: &str) -> String {
+pub(super) fn tidy_message(message: &str) -> String {
     let message = message.trim().trim_end_matches('.');
     let mut chars = message.chars();
     match (chars.next(), chars.clone().next()) {
@@ -138,7 +153,7 @@ fn tidy_message(message: &str) -> String {
     }
 }
 
-fn hint_for_parse_error(message: &str) -> Option<String> {
+pub(super) fn hint_for_parse_error(message: &str) -> Option<String> {
     if message.contains("unknown field") {
         Some("remove or rename the key; the keys this table accepts are listed above".into())
     } else if message.contains("missing field") {

@@ -182,6 +182,9 @@ impl JsonScanner<'_> {
             b'"' => {
                 self.string()?;
             }
+            // A stray `}` or `]` where a value belongs: a syntax error
+            // (serde_json reports it); stop rather than stand still.
+            b'}' | b']' => return None,
             _ => {
                 while self.pos < self.bytes.len()
                     && !matches!(self.bytes[self.pos], b',' | b'}' | b']')

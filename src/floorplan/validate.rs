@@ -7,7 +7,7 @@
 //! height); openings (their wall, on the wall's centreline, within one
 //! straight piece, leaf material and heights); rooms (names, simple
 //! polygons, thresholds); candidates; APs (ids, storey, inside a wall,
-//! outside every storey, band/channel, power).
+//! outside every storey, band/channel, power, antenna pattern and aim).
 
 use std::collections::HashMap;
 
@@ -37,7 +37,16 @@ pub fn validate(source: &PlanSource) -> Result<MaterialTable, Vec<Diagnostic>> {
         checker.report(&path, problem.message, problem.hint);
     }
     checker.check_plan(&source.plan);
+    for (path, message, hint) in crate::regulatory::plan_problems(&source.plan) {
+        checker.report(&path, message, hint);
+    }
+    for (path, message, hint) in crate::requirement::plan_problems(&source.plan) {
+        checker.report(&path, message, hint);
+    }
     let mut problems = checker.problems;
+    // Physical ranges of every number, and silent mistakes (own modules).
+    problems.extend(super::ranges::problems(source));
+    problems.extend(super::mistakes::problems(source));
     if problems.is_empty() {
         Ok(materials)
     } else {
@@ -559,6 +568,9 @@ impl Checker<'_> {
         }
         if let Some(width) = ap.channel_width {
             self.check_channel_width(&format!("{path}.channel_width"), width);
+        }
+        for (key, problem) in crate::antenna::check_ap(ap, &self.source.file) {
+            self.report(&format!("{path}.{key}"), problem.message, problem.hint);
         }
     }
 

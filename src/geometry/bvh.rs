@@ -96,6 +96,12 @@ impl Bvh {
         self.traverse(|bounds| bounds.contains(p), visit);
     }
 
+    /// Calls `visit` with every primitive whose box overlaps `query`
+    /// (touching counts).
+    pub fn for_each_overlapping(&self, query: &Aabb2, visit: impl FnMut(usize)) {
+        self.traverse(|bounds| bounds.overlaps(query), visit);
+    }
+
     /// Depth-first traversal of the nodes whose bounds pass `enter`.
     #[inline]
     fn traverse(&self, enter: impl Fn(&Aabb2) -> bool, mut visit: impl FnMut(usize)) {
@@ -153,6 +159,22 @@ mod tests {
             let mut expected: Vec<usize> = (0..boxes.len()).filter(|&i| boxes[i].hit_by_segment(a, inverse)).collect();
             let mut found = Vec::new();
             bvh.for_each_on_segment(a, b, |i| found.push(i));
+            found.sort_unstable();
+            expected.sort_unstable();
+            prop_assert_eq!(found, expected);
+        }
+
+        #[test]
+        fn box_query_matches_brute_force(
+            segments in prop::collection::vec((0.0..50.0f64, 0.0..50.0f64, 0.0..50.0f64, 0.0..50.0f64), 0..200),
+            query in (0.0..50.0f64, 0.0..50.0f64, 0.0..50.0f64, 0.0..50.0f64),
+        ) {
+            let boxes = boxes_from(&segments);
+            let bvh = Bvh::build(&boxes);
+            let query = Aabb2::from_points(Point2::new(query.0, query.1), Point2::new(query.2, query.3));
+            let mut expected: Vec<usize> = (0..boxes.len()).filter(|&i| boxes[i].overlaps(&query)).collect();
+            let mut found = Vec::new();
+            bvh.for_each_overlapping(&query, |i| found.push(i));
             found.sort_unstable();
             expected.sort_unstable();
             prop_assert_eq!(found, expected);

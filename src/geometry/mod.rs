@@ -74,6 +74,11 @@ impl Aabb2 {
         na::center(&self.min, &self.max)
     }
 
+    /// Whether the two boxes share a point (boundaries included).
+    pub fn overlaps(&self, other: &Aabb2) -> bool {
+        self.min.x <= other.max.x && other.min.x <= self.max.x && self.min.y <= other.max.y && other.min.y <= self.max.y
+    }
+
     /// Whether `p` is inside or on the boundary.
     pub fn contains(&self, p: Point2) -> bool {
         p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y

@@ -597,7 +597,7 @@ fn legend(layer: Layer, runs: &[Run], floor: &PageFloor) -> String {
                 let Some(fc) = index.and_then(|i| run.coverage.floors.get(i)) else { continue };
                 let side = if run.label.is_empty() { String::new() } else { format!("{}: ", run.label) };
                 if layer == Layer::Server {
-                    let colours = crate::render::server_colours(run.scene, fc, fc.rssi.grid);
+                    let colours = crate::render::ap_colours(run.scene, run.coverage);
                     let mut heard = vec![false; run.scene.aps.len()];
                     for &s in &fc.server {
                         if let Some(h) = heard.get_mut(s as usize) {
@@ -887,13 +887,13 @@ pub(super) fn comparison_body(
     );
     let _ = writeln!(
         html,
-        "<p class=\"meta\">Base <code>{}</code> · candidate <code>{}</code> · model {} · {} m grid · tolerances {} pts coverage, {} dB median</p>",
+        "<p class=\"meta\">Base <code>{}</code> · candidate <code>{}</code> · model {} · {} m grid · tolerances {} pts room coverage, {}</p>",
         esc(&file_name(&comparison.base.file)),
         esc(&file_name(&comparison.candidate.file)),
         esc(&model_text(&comparison.model, &comparison.model_parameters)),
         num(Some(comparison.resolution_m), 2).trim_end_matches('0').trim_end_matches('.'),
         num(Some(comparison.tolerances.pct), 1),
-        num(Some(comparison.tolerances.db), 1),
+        comparison.tolerances.db.map_or_else(|| "median shown, not judged".to_owned(), |db| format!("{} dB median", num(Some(db), 1))),
     );
     let (class, headline) = match comparison.verdict {
         Verdict::Regressed => ("fail", "✘ The candidate regresses"),

@@ -335,7 +335,7 @@ fn cell_classes(run: &Run, fc: &FloorCoverage) -> Vec<u8> {
 
 fn floor_run_data(run: &Run, fc: &FloorCoverage) -> FloorRunData {
     let grid = fc.rssi.grid;
-    let servers = crate::render::server_colours(run.scene, fc, grid);
+    let servers = crate::render::ap_colours(run.scene, run.coverage);
     let (channels, _) = crate::render::channel_colours(run.scene);
     let room: Vec<u16> =
         if fc.mask.room.len() == grid.len() { fc.mask.room.clone() } else { vec![NO_ROOM; grid.len()] };
@@ -475,6 +475,7 @@ channel = 36
             resolution: None,
             probes: Vec::new(),
             explain_paths: false,
+            requirement: Default::default(),
         };
         let outcome = crate::pipeline::simulate(&source, scene, &config, &|_, _| {}).expect("simulation runs");
         (outcome.scene, outcome.coverage, outcome.report)

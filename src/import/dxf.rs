@@ -8,7 +8,12 @@
 //! Layers: with `--layer-map LAYER=material:thickness`, only mapped layers
 //! are walls; without, every layer but the door and window layers is, in
 //! [`super::DEFAULT_MATERIAL`]. Entities of a block on layer `0` take the
-//! layer of their INSERT (the DXF rule).
+//! layer of their INSERT (the DXF rule). Door and window layers are the
+//! `--door-layer`/`--window-layer` ones, else those whose names say so
+//! (`PORTES`, `A-DOOR`, `FENETRES`, `A-GLAZ`, …); INSERTs of blocks named
+//! like doors or windows are openings wherever they lie. Without a layer
+//! map, other blocks that would become walls (furniture, unnamed door
+//! symbols) make the import refuse, unless forced.
 //!
 //! Walls drawn as two parallel outlines at most 1.5 m apart become one
 //! centreline wall as thick as the gap ([`walls::merge_doubled`]); walls
@@ -24,6 +29,7 @@ use std::path::Path;
 use dxf::entities::EntityType;
 use dxf::enums::Units;
 
+use super::sanity::{Scale, ScaleSource};
 use super::walls::{self, Affine, WallSegment};
 use super::{import_error, Drawing, ImportOptions, OpeningSpan, DEFAULT_MATERIAL};
 use crate::error::{Error, Result};
@@ -80,12 +86,62 @@ fn metres_per_unit(units: Units) -> f64 {
     }
 }
 
-/// One flattened entity: its lines in metres, its effective layer and the
-/// top-level entity it came from (an INSERT is one group).
+/// Whether a layer or block name says door or window, in the usual
+/// languages and CAD layer standards: `DOOR`, `A-DOOR`, `PORTES`,
+/// `Puerta`, `Tür`, `deur`; `WINDOW`, `A-GLAZ`, `FENETRES`, `Fenster`,
+/// `ventana`, `finestra`, `raam`, `vitrage`. Names are cut into words at
+/// anything but letters and digits (accents folded, case ignored), and a
+/// word must be a door or window word, perhaps plural or numbered
+/// (`DOORS`, `DOOR90`, `Türen`): `OUTDOOR` is not a door, nor is
+/// `MUR_PORTEUR` (French for load-bearing wall).
+pub fn opening_kind_of_name(name: &str) -> Option<OpeningKind> {
+    const DOOR: [&str; 7] = ["door", "porte", "puerta", "porta", "deur", "tuer", "tur"];
+    const WINDOW: [&str; 12] = [
+        "window", "wndw", "fenetre", "fenster", "ventana", "finestra", "finestre", "glaz", "glazing", "vitrage",
+        "raam", "ramen",
+    ];
+    let folded: String = name
+        .chars()
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'í' | 'Î' | 'Ï' | 'Í' => 'i',
+            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' | 'Ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => 'u',
+            other => other.to_ascii_lowercase(),
+        })
+        .collect();
+    let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    // A word is the stem, then perhaps a plural ending (`Türen` folds to
+    // `turen`), then perhaps a number (a symbol's width).
+    let is = |stems: &[&str]| {
+        words.iter().any(|word| {
+            stems.iter().any(|stem| {
+                word.strip_prefix(stem).is_some_and(|rest| {
+                    matches!(rest.trim_end_matches(|c: char| c.is_ascii_digit()), "" | "s" | "es" | "e" | "n" | "en")
+                })
+            })
+        })
+    };
+    if is(&WINDOW) {
+        Some(OpeningKind::Window)
+    } else if is(&DOOR) {
+        Some(OpeningKind::Door)
+    } else {
+        None
+    }
+}
+
+/// One flattened entity: its lines in metres, its effective layer, the
+/// top-level entity it came from (an INSERT is one group), and the
+/// innermost door or window block it lies in, if any (an INSERT number
+/// and the kind its block's name says).
 struct Piece {
     layer: String,
     group: usize,
     lines: Vec<[PlanPoint; 2]>,
+    opening: Option<(usize, OpeningKind)>,
+    from_insert: bool,
 }
 
 /// What the flattening walk carries.
@@ -93,17 +149,23 @@ struct Walk<'a> {
     drawing: &'a dxf::Drawing,
     pieces: Vec<Piece>,
     skipped: BTreeMap<String, usize>,
+    /// INSERTs met so far (numbers them).
+    inserts: usize,
+}
+
+/// Where an entity sits: its parent INSERT's layer, its top-level group,
+/// the door or window block around it, and how deep.
+#[derive(Clone, Copy)]
+struct Within<'a> {
+    layer: Option<&'a str>,
+    group: usize,
+    opening: Option<(usize, OpeningKind)>,
+    depth: usize,
 }
 
 impl Walk<'_> {
-    fn entity(
-        &mut self,
-        entity: &dxf::entities::Entity,
-        transform: Affine,
-        parent_layer: Option<&str>,
-        group: usize,
-        depth: usize,
-    ) {
+    fn entity(&mut self, entity: &dxf::entities::Entity, transform: Affine, within: Within<'_>) {
+        let Within { layer: parent_layer, group, depth, .. } = within;
         let layer = match parent_layer {
             Some(parent) if entity.common.layer == "0" => parent.to_owned(),
             _ => entity.common.layer.clone(),
@@ -143,8 +205,11 @@ impl Walk<'_> {
                     .then_inner(&Affine::scale(sx, sy))
                     .then_inner(&Affine::translate(-block.base_point.x, -block.base_point.y));
                 let inner = transform.then_inner(&local);
+                self.inserts += 1;
+                let opening = opening_kind_of_name(&insert.name).map(|kind| (self.inserts, kind)).or(within.opening);
+                let inside = Within { layer: Some(&layer), group, opening, depth: depth + 1 };
                 for child in &block.entities {
-                    self.entity(child, inner, Some(&layer), group, depth + 1);
+                    self.entity(child, inner, inside);
                 }
                 return;
             }
@@ -159,7 +224,7 @@ impl Walk<'_> {
             .iter()
             .flat_map(|line| line.windows(2).map(|w| [transform.apply(w[0]), transform.apply(w[1])]))
             .collect();
-        self.pieces.push(Piece { layer, group, lines });
+        self.pieces.push(Piece { layer, group, lines, opening: within.opening, from_insert: depth > 0 });
     }
 }
 
@@ -215,22 +280,84 @@ fn polyline_points(vertices: &[(PlanPoint, f64)], closed: bool) -> Vec<PlanPoint
     out
 }
 
-/// Turns a parsed DXF drawing into walls and openings, in metres.
-pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
-    let scale = options.scale.unwrap_or_else(|| metres_per_unit(dxf.header.default_drawing_units));
-    let mut walk = Walk { drawing: dxf, pieces: Vec::new(), skipped: BTreeMap::new() };
-    for (group, entity) in dxf.entities().enumerate() {
-        walk.entity(entity, Affine::scale(scale, scale), None, group, 0);
+/// The layers of `pieces` whose names say `kind`, unless the user named
+/// the layers of that kind, or mapped the layer as walls.
+fn layers_named(pieces: &[Piece], kind: OpeningKind, options: &ImportOptions) -> Vec<String> {
+    let given = match kind {
+        OpeningKind::Door => &options.door_layers,
+        _ => &options.window_layers,
+    };
+    if !given.is_empty() {
+        return given.clone();
     }
-    let mut drawing = Drawing { unsupported: std::mem::take(&mut walk.skipped), ..Default::default() };
+    let mut layers: Vec<String> = pieces
+        .iter()
+        .map(|p| p.layer.as_str())
+        .filter(|l| opening_kind_of_name(l) == Some(kind) && !options.layer_map.iter().any(|(m, _, _)| m == l))
+        .map(str::to_owned)
+        .collect();
+    layers.sort();
+    layers.dedup();
+    layers
+}
+
+/// Turns a parsed DXF drawing into walls and openings, in metres.
+///
+/// Doors and windows: entities on the `--door-layer`/`--window-layer`
+/// layers, else on layers whose names say door or window
+/// ([`opening_kind_of_name`]), and block INSERTs whose block name says
+/// so, on any layer. Without `--layer-map`, other INSERTs that become
+/// walls are counted in [`Drawing::block_walls`] (the import refuses
+/// them unless forced: see [`super::sanity`]).
+pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
+    let units = dxf.header.default_drawing_units;
+    let (scale, source) = match options.scale {
+        Some(scale) => (scale, ScaleSource::Option),
+        None if metres_per_unit(units) != 1.0 || units == Units::Meters => {
+            (metres_per_unit(units), ScaleSource::File(format!("$INSUNITS = {}", format!("{units:?}").to_lowercase())))
+        }
+        None => (1.0, ScaleSource::Assumed),
+    };
+    let mut walk = Walk { drawing: dxf, pieces: Vec::new(), skipped: BTreeMap::new(), inserts: 0 };
+    for (group, entity) in dxf.entities().enumerate() {
+        let top = Within { layer: None, group, opening: None, depth: 0 };
+        walk.entity(entity, Affine::scale(scale, scale), top);
+    }
+    let mut drawing = Drawing {
+        unsupported: std::mem::take(&mut walk.skipped),
+        scale: Some(Scale { value: scale, source }),
+        ..Default::default()
+    };
+    let door_layers = layers_named(&walk.pieces, OpeningKind::Door, options);
+    let window_layers = layers_named(&walk.pieces, OpeningKind::Window, options);
+    for (given, found, what, option) in [
+        (&options.door_layers, &door_layers, "doors", "--door-layer"),
+        (&options.window_layers, &window_layers, "windows", "--window-layer"),
+    ] {
+        if given.is_empty() && !found.is_empty() {
+            drawing.notes.push(format!(
+                "layer{} {} read as {what} by {} name ({option} chooses others)",
+                if found.len() == 1 { "" } else { "s" },
+                found.join(", "),
+                if found.len() == 1 { "its" } else { "their" }
+            ));
+        }
+    }
     let mut by_layer: BTreeMap<&str, Vec<WallSegment>> = BTreeMap::new();
-    let mut opening_groups: BTreeMap<(usize, bool), Vec<PlanPoint>> = BTreeMap::new();
+    // Openings by (from a block?, INSERT or group number, door?).
+    let mut opening_groups: BTreeMap<(bool, usize, bool), Vec<PlanPoint>> = BTreeMap::new();
+    let mut block_walls: BTreeMap<String, std::collections::BTreeSet<usize>> = BTreeMap::new();
     for piece in &walk.pieces {
         drawing.source_lines.extend_from_slice(&piece.lines);
-        let is_door = options.door_layers.iter().any(|l| l == &piece.layer);
-        let is_window = options.window_layers.iter().any(|l| l == &piece.layer);
-        if is_door || is_window {
-            opening_groups.entry((piece.group, is_door)).or_default().extend(piece.lines.iter().flatten().copied());
+        let is_door = door_layers.iter().any(|l| l == &piece.layer);
+        let is_window = window_layers.iter().any(|l| l == &piece.layer);
+        let key = match (is_door || is_window, piece.opening) {
+            (true, _) => Some((false, piece.group, is_door)),
+            (false, Some((insert, kind))) => Some((true, insert, kind == OpeningKind::Door)),
+            (false, None) => None,
+        };
+        if let Some(key) = key {
+            opening_groups.entry(key).or_default().extend(piece.lines.iter().flatten().copied());
             continue;
         }
         let (material, thickness) = if options.layer_map.is_empty() {
@@ -241,6 +368,9 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
             *drawing.unsupported.entry(format!("entities on unmapped layer {}", piece.layer)).or_default() += 1;
             continue;
         };
+        if options.layer_map.is_empty() && piece.from_insert && !piece.lines.is_empty() {
+            block_walls.entry(piece.layer.clone()).or_default().insert(piece.group);
+        }
         let lines = by_layer.entry(&piece.layer).or_default();
         lines.extend(piece.lines.iter().map(|l| WallSegment {
             a: l[0],
@@ -249,18 +379,27 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
             material: material.clone(),
         }));
     }
+    let blocks = opening_groups.keys().filter(|(from_block, _, _)| *from_block).count();
+    if blocks > 0 {
+        drawing.notes.push(format!(
+            "{blocks} door and window block{} recognised by their names",
+            if blocks == 1 { "" } else { "s" }
+        ));
+    }
+    drawing.block_walls = block_walls.into_iter().map(|(layer, groups)| (layer, groups.len())).collect();
     for (_, lines) in by_layer {
         // Collinear pieces first, so an outline drawn in pieces pairs whole.
         let lines = walls::clean(lines, 0.0);
         let (merged, single) = walls::merge_doubled(lines, MAX_DOUBLED_THICKNESS);
         let single = walls::drop_caps(&merged, single);
+        drawing.drawn.extend(merged.iter().map(|w| (w.thickness, w.length())));
         drawing.walls.extend(merged);
         drawing.walls.extend(single);
     }
-    drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls));
+    drawing.walls = walls::snap_ends(std::mem::take(&mut drawing.walls), walls::SNAP_SLACK);
     drawing.openings = opening_groups
         .into_iter()
-        .map(|((_, is_door), points)| OpeningSpan {
+        .map(|((_, _, is_door), points)| OpeningSpan {
             points,
             kind: if is_door { OpeningKind::Door } else { OpeningKind::Window },
         })
@@ -270,6 +409,22 @@ pub fn from_dxf(dxf: &dxf::Drawing, options: &ImportOptions) -> Drawing {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn door_and_window_names_are_words_not_prefixes() {
+        use super::opening_kind_of_name as kind;
+        use crate::floorplan::OpeningKind::{Door, Window};
+        for name in ["DOOR", "A-DOOR", "A-DOOR-900", "DOORS", "door90", "PORTES", "Porte_intérieure", "Türen", "DEUREN"]
+        {
+            assert_eq!(kind(name), Some(Door), "{name}");
+        }
+        for name in ["WINDOW", "A-GLAZ", "FENÊTRES", "Fenster", "VENTANAS", "finestre", "PORTE-FENETRE", "Ramen"] {
+            assert_eq!(kind(name), Some(Window), "{name}");
+        }
+        for name in ["OUTDOOR", "MUR_PORTEUR", "PORTAIL", "MUR", "A-WALL", "0", "TURM", "Windowsill"] {
+            assert_eq!(kind(name), None, "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]

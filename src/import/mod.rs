@@ -17,10 +17,13 @@
 //! * [`raster`]: PNG/JPEG scans, horizontal and vertical ink bands,
 //!   thickness classes to materials.
 //! * [`preview`]: the walls found, drawn over the source.
+//! * [`sample`]: synthetic drawings for the benches and tests.
 
 pub mod dxf;
 pub mod preview;
 pub mod raster;
+pub mod sample;
+pub mod sanity;
 pub mod svg;
 pub mod walls;
 
@@ -86,6 +89,9 @@ pub struct ImportOptions {
     pub calibrate: Option<[f64; 5]>,
     /// Raster: (thickness m, material); walls take the nearest class.
     pub thickness_classes: Vec<(f64, String)>,
+    /// Import a drawing that does not look like a building (implausible
+    /// extent or wall thickness, DXF blocks that would become walls).
+    pub force: bool,
 }
 
 impl Default for ImportOptions {
@@ -100,6 +106,7 @@ impl Default for ImportOptions {
             min_length: 0.05,
             calibrate: None,
             thickness_classes: Vec::new(),
+            force: false,
         }
     }
 }
@@ -126,6 +133,18 @@ pub struct Drawing {
     pub source_lines: Vec<[PlanPoint; 2]>,
     /// Raster sources: the image, for the preview.
     pub background: Option<raster::Background>,
+    /// How drawing units became metres (checked by [`sanity`]).
+    pub scale: Option<sanity::Scale>,
+    /// The walls whose thickness the drawing gives (stroke widths,
+    /// outline gaps, bands of ink): (thickness, length), m. A wrong unit
+    /// shows in them before any material or class is applied.
+    pub drawn: Vec<(f64, f64)>,
+    /// DXF without `--layer-map`: block INSERTs that became walls, by
+    /// layer (doors, windows and furniture are usually blocks).
+    pub block_walls: BTreeMap<String, usize>,
+    /// What the importer decided on its own, for the summary (layers read
+    /// as doors or windows by their names, …).
+    pub notes: Vec<String>,
 }
 
 impl Drawing {
@@ -165,6 +184,8 @@ pub struct Summary {
     pub unsupported: BTreeMap<String, usize>,
     /// Width and depth of the walls' bounding box, m.
     pub extent: [f64; 2],
+    /// What the importer decided on its own.
+    pub notes: Vec<String>,
 }
 
 impl fmt::Display for Summary {
@@ -187,6 +208,9 @@ impl fmt::Display for Summary {
         if !self.unsupported.is_empty() {
             let list: Vec<String> = self.unsupported.iter().map(|(k, n)| format!("{n} {k}")).collect();
             writeln!(f, "skipped (not walls or not supported): {}", list.join(", "))?;
+        }
+        for note in &self.notes {
+            writeln!(f, "note: {note}")?;
         }
         let largest = self.extent[0].max(self.extent[1]);
         if !(3.0..=1000.0).contains(&largest) {
@@ -221,6 +245,9 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Imported> {
 /// (one storey `rdc`), which must then parse and validate.
 pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) -> Result<Imported> {
     drawing.walls = walls::clean(std::mem::take(&mut drawing.walls), options.min_length);
+    if !options.force {
+        sanity::check(path, &drawing)?;
+    }
     if drawing.walls.is_empty() {
         return Err(Error::usage(format!(
             "no walls found in `{}`\n  hint: {}",
@@ -268,6 +295,7 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
         materials: BTreeMap::new(),
         floors: vec![Floor {
             id: "rdc".into(),
+            name: None,
             elevation: 0.0,
             height: options.height,
             slab: None,
@@ -290,9 +318,19 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
     // Locations would point into text the user has not seen: list the
     // messages and point at the options that produce them.
     floorplan::validate::validate(&source).map_err(|problems| {
-        let messages: Vec<String> = problems.iter().map(|p| format!("  {}", p.message)).collect();
+        // One line per distinct message, with its count: a wrong unit
+        // makes every wall wrong the same way.
+        let mut counted: Vec<(&str, usize)> = Vec::new();
+        for problem in &problems {
+            match counted.iter_mut().find(|(m, _)| *m == problem.message) {
+                Some((_, n)) => *n += 1,
+                None => counted.push((&problem.message, 1)),
+            }
+        }
+        let messages: Vec<String> =
+            counted.iter().map(|(m, n)| if *n > 1 { format!("  {m} (×{n})") } else { format!("  {m}") }).collect();
         Error::usage(format!(
-            "the plan imported from `{}` does not validate:\n{}\n  hint: check the materials given to --map, \
+            "the plan imported from `{}` does not validate:\n{}\n  hint: check --scale, and the materials given to --map, \
              --layer-map and --thickness-class (`wifiplan materials` lists the built-in ones)",
             path.display(),
             messages.join("\n")
@@ -340,5 +378,6 @@ fn summarise(drawing: &Drawing, openings: usize, openings_dropped: usize) -> Sum
         openings_dropped,
         unsupported: drawing.unsupported.clone(),
         extent: preview::bounds(&drawing.walls).map_or([0.0; 2], |(lo, hi)| [hi[0] - lo[0], hi[1] - lo[1]]),
+        notes: drawing.notes.clone(),
     }
 }

@@ -20,6 +20,7 @@ use std::str::FromStr;
 
 use svgtypes::{SimplePathSegment, SimplifyingPathParser};
 
+use super::sanity::{Scale, ScaleSource};
 use super::walls::{Affine, WallSegment};
 use super::{import_error, Drawing, ImportOptions, DEFAULT_MATERIAL};
 use crate::error::{Error, Result};
@@ -66,9 +67,13 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Drawing
         (numbers.len() == 4 && numbers[2] > 0.0 && numbers[3] > 0.0)
             .then(|| [numbers[0], numbers[1], numbers[2], numbers[3]])
     });
-    let metres_per_unit = match options.scale {
-        Some(scale) => scale,
-        None => units_from_width(root.attribute("width"), view_box).unwrap_or(1.0),
+    let (metres_per_unit, source) = match (options.scale, units_from_width(root.attribute("width"), view_box)) {
+        (Some(scale), _) => (scale, ScaleSource::Option),
+        (None, Some(from_width)) => (
+            from_width,
+            ScaleSource::File(format!("width=\"{}\" over the viewBox", root.attribute("width").unwrap_or_default())),
+        ),
+        (None, None) => (1.0, ScaleSource::Assumed),
     };
     let mut raw = Vec::new();
     let mut drawing = Drawing::default();
@@ -88,6 +93,15 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions) -> Result<Drawing
     let (left, bottom) = if left.is_finite() { (left, bottom) } else { (0.0, 0.0) };
     let to_plan = |p: PlanPoint| [(p[0] - left) * metres_per_unit, (bottom - p[1]) * metres_per_unit];
     drawing.source_lines = drawing.source_lines.iter().map(|l| [to_plan(l[0]), to_plan(l[1])]).collect();
+    drawing.drawn = raw
+        .iter()
+        .map(|w| {
+            let length = (w.b[0] - w.a[0]).hypot(w.b[1] - w.a[1]) * metres_per_unit;
+            (w.thickness_units * metres_per_unit, length)
+        })
+        .filter(|(t, l)| t.is_finite() && l.is_finite())
+        .collect();
+    drawing.scale = Some(Scale { value: metres_per_unit, source });
     drawing.walls = raw
         .into_iter()
         .map(|w| WallSegment {

@@ -15,6 +15,13 @@
 //!   thick walls), as many as fit in [`NON_ZEROS_PER_ROOM`]. Cells with the same covering set are one
 //!   variable `y_g ∈ [0, w_g]` with `k·y_g ≤ w_g·Σ_{j covers g} x_j`.
 //!
+//! * **Capacity.** Each room's clients are split over the candidates that
+//!   cover some of its cells, `Σ_j f_rj = clients_r`, with `f_rj ≤
+//!   clients_r·x_j` and `Σ_r f_rj ≤ limit·x_j` per candidate: the room-level
+//!   relaxation of the assignment the search solves per cell
+//!   ([`crate::capacity`]). A hall of 90 clients at 30 per AP gets a bound
+//!   of 3 whatever the coverage says.
+//!
 //! The full cell-by-cell LP is a little tighter but, on a plan where every
 //! candidate covers most of a storey, has millions of non-zeros and takes
 //! minutes; this one takes well under a second. The bound holds over this
@@ -105,6 +112,23 @@ pub fn lower_bound(matrix: &CoverageMatrix, coverage_depth: u8, max_clients_per_
         }
     }
     let y: Vec<_> = groups.iter().map(|&(_, _, w)| vars.add(variable().min(0.0).max(w as f64))).collect();
+    // Flow variables: clients of room r served by candidate j, for every
+    // candidate that covers a cell of a room with clients to cover.
+    let flow_vars: Vec<Vec<(usize, good_lp::Variable)>> = matrix
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(r, requirement)| {
+            if requirement.clients == 0 || requirement.need == 0 {
+                return Vec::new();
+            }
+            let mut reaching: Vec<usize> =
+                cells_of[r].iter().flat_map(|&c| covering[c].iter().map(|&j| j as usize)).collect();
+            reaching.sort_unstable();
+            reaching.dedup();
+            reaching.into_iter().map(|j| (j, vars.add(variable().min(0.0).max(requirement.clients as f64)))).collect()
+        })
+        .collect();
 
     let mut problem = vars.minimise(objective.clone()).using(microlp);
     for (g, &(_, list, w)) in groups.iter().enumerate() {
@@ -129,9 +153,35 @@ pub fn lower_bound(matrix: &CoverageMatrix, coverage_depth: u8, max_clients_per_
             per_column.iter().enumerate().filter(|(_, &a)| a > 0).map(|(j, &a)| a as f64 * x[j]).sum();
         problem.add_constraint(constraint!(total >= k * requirement.need as f64));
     }
-    let clients: u64 = matrix.requirements.iter().map(|r| r.clients as u64).sum();
-    if clients > 0 && max_clients_per_ap > 0 {
-        let needed = clients.div_ceil(max_clients_per_ap as u64) as f64;
+    // Capacity: each room's clients are served by candidates that cover
+    // some of its cells, none above the limit (the room-level relaxation of
+    // the assignment the search solves exactly per cell).
+    let limit = max_clients_per_ap.max(1) as f64;
+    let mut load: Vec<Expression> = vec![Expression::from(0.0); matrix.len()];
+    let mut any_flow = false;
+    for (flows, requirement) in flow_vars.iter().zip(&matrix.requirements) {
+        if flows.is_empty() {
+            continue;
+        }
+        let clients = requirement.clients as f64;
+        let served: Expression = flows.iter().map(|&(_, f)| f).sum();
+        problem.add_constraint(constraint!(served == clients));
+        for &(j, f) in flows {
+            problem.add_constraint(constraint!(f <= clients * x[j]));
+            load[j] += f;
+            any_flow = true;
+        }
+    }
+    if any_flow {
+        for (j, l) in load.into_iter().enumerate() {
+            if flow_vars.iter().any(|flows| flows.iter().any(|&(k, _)| k == j)) {
+                problem.add_constraint(constraint!(l <= limit * x[j]));
+            }
+        }
+    }
+    let clients: u64 = matrix.total_clients();
+    if clients > 0 {
+        let needed = clients.div_ceil(max_clients_per_ap.max(1) as u64) as f64;
         problem.add_constraint(constraint!(objective.clone() >= needed));
     }
     match problem.solve() {

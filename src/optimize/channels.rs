@@ -1,5 +1,6 @@
 //! Channel assignment: give each AP a channel so that APs whose cells
-//! overlap share as little spectrum as possible.
+//! overlap share as little spectrum as possible, among the channels the
+//! country allows at the AP's power ([`allowed_plan`], [`crate::regulatory`]).
 //!
 //! The cost of a pair is the area (m²) where both are heard above the
 //! clear-channel-assessment level, times the share of spectrum their
@@ -11,6 +12,7 @@
 
 use crate::floorplan::Band;
 use crate::radio;
+use crate::regulatory::Rules;
 use crate::scene::AccessPoint;
 use crate::units::Real;
 
@@ -46,6 +48,31 @@ pub fn channel_plan(band: Band, width: u32) -> Vec<u32> {
     }
 }
 
+/// The channels a new AP of `band` and `width` radiating `eirp_dbm` may
+/// use under `rules`, preferred first ([`channel_plan`]'s order): allowed
+/// there, DFS only with `dfs`, and with an EIRP limit at or above the AP's.
+pub fn allowed_plan(rules: &Rules, band: Band, width: u32, dfs: bool, eirp_dbm: Real) -> Vec<u32> {
+    channel_plan(band, width)
+        .into_iter()
+        .filter(|&c| {
+            rules.channel(band, c, width).is_some_and(|rule| (dfs || !rule.dfs) && rule.max_eirp_dbm >= eirp_dbm - 1e-9)
+        })
+        .collect()
+}
+
+/// The channel choices of an AP under `rules`: those of
+/// [`allowed_plan`] at its EIRP, or, when its EIRP is above every allowed
+/// channel's limit (a fixed AP the plan keeps as it is), every allowed
+/// channel.
+pub fn choices_for(rules: &Rules, dfs: bool, ap: &AccessPoint) -> Vec<u32> {
+    let at_power = allowed_plan(rules, ap.band, ap.channel_width, dfs, ap.eirp_dbm());
+    if at_power.is_empty() {
+        allowed_plan(rules, ap.band, ap.channel_width, dfs, Real::NEG_INFINITY)
+    } else {
+        at_power
+    }
+}
+
 /// Whether `channel` is the lowest 20 MHz channel of its `width` block.
 fn is_block_start(band: Band, channel: u32, width: u32) -> bool {
     let (low, _) = radio::occupied_band(band, channel, width);
@@ -53,8 +80,14 @@ fn is_block_start(band: Band, channel: u32, width: u32) -> bool {
 }
 
 /// Assigns channels. `overlap[a][b]` is the area where both APs are heard
-/// above [`CCA_DBM`]; `fixed[a]` keeps AP `a`'s current channel.
-pub fn assign(aps: &mut [AccessPoint], overlap: &[Vec<Real>], fixed: &[bool]) {
+/// above [`CCA_DBM`]; `fixed[a]` keeps AP `a`'s current channel;
+/// `choices(ap)` lists the channels an AP may take, preferred first.
+pub fn assign(
+    aps: &mut [AccessPoint],
+    overlap: &[Vec<Real>],
+    fixed: &[bool],
+    choices: &dyn Fn(&AccessPoint) -> Vec<u32>,
+) {
     let n = aps.len();
     let cost = |aps: &[AccessPoint], a: usize, channel: u32| -> Real {
         let band = radio::occupied_band(aps[a].band, channel, aps[a].channel_width);
@@ -71,8 +104,8 @@ pub fn assign(aps: &mut [AccessPoint], overlap: &[Vec<Real>], fixed: &[bool]) {
     // Only APs that already have their channel count against the next one.
     let mut assigned = fixed.to_vec();
     for &a in &order {
-        let choices = channel_plan(aps[a].band, aps[a].channel_width);
-        let best = choices
+        let options = choices(&aps[a]);
+        let best = options
             .iter()
             .enumerate()
             .map(|(rank, &channel)| {
@@ -97,8 +130,8 @@ pub fn assign(aps: &mut [AccessPoint], overlap: &[Vec<Real>], fixed: &[bool]) {
         let mut improved = false;
         for &a in &order {
             let current = cost(aps, a, aps[a].channel);
-            let choices = channel_plan(aps[a].band, aps[a].channel_width);
-            if let Some(&channel) = choices.iter().find(|&&c| cost(aps, a, c) < current - 1e-9) {
+            let options = choices(&aps[a]);
+            if let Some(&channel) = options.iter().find(|&&c| cost(aps, a, c) < current - 1e-9) {
                 set_channel(&mut aps[a], channel);
                 improved = true;
             }
@@ -139,5 +172,20 @@ mod tests {
         assert!(five.iter().position(|&c| c == 149).unwrap() < five.iter().position(|&c| c == 52).unwrap());
         assert_eq!(&channel_plan(Band::Ghz5, 80)[..2], &[36, 149]);
         assert_eq!(channel_plan(Band::Ghz6, 20)[0], 5);
+    }
+
+    #[test]
+    fn plans_keep_to_the_country() {
+        let fr = crate::regulatory::parse_country("FR").unwrap();
+        // 20 dBm + 3 dBi in France without DFS: 36–48 only (149–173 are
+        // short-range-device channels at 14 dBm).
+        assert_eq!(allowed_plan(&fr, Band::Ghz5, 20, false, 23.0), vec![36, 40, 44, 48]);
+        let with_dfs = allowed_plan(&fr, Band::Ghz5, 20, true, 23.0);
+        assert!(with_dfs.contains(&100) && !with_dfs.contains(&144) && !with_dfs.contains(&169), "{with_dfs:?}");
+        assert!(allowed_plan(&fr, Band::Ghz5, 20, false, 14.0).contains(&149));
+        assert_eq!(allowed_plan(&Rules::Everywhere, Band::Ghz5, 20, true, 23.0), vec![36, 40, 44, 48]);
+        assert!(allowed_plan(&Rules::Everywhere, Band::Ghz5, 20, true, 24.0).is_empty());
+        let us = crate::regulatory::parse_country("US").unwrap();
+        assert_eq!(&allowed_plan(&us, Band::Ghz5, 20, false, 23.0)[..6], &[36, 40, 44, 48, 149, 153]);
     }
 }

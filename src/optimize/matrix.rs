@@ -1,7 +1,8 @@
 //! The coverage matrix: for every candidate (and every fixed AP), the
 //! required cells it covers and how strongly, computed once with the
 //! multiwall model. Everything the search and the bound need comes from
-//! here, so no propagation runs inside the search loop.
+//! here, so no propagation runs inside the search loop. Fixed APs on
+//! another band than the candidates' get an empty column.
 
 use rayon::prelude::*;
 
@@ -140,6 +141,12 @@ impl CoverageMatrix {
             .par_iter()
             .map(|ap| {
                 let mut column = Vec::new();
+                // A fixed AP on another band serves no client of the planned
+                // band: the requirement is judged per band, so a 2.4 GHz AP
+                // must not stand in for missing 5 GHz coverage.
+                if ap.band != template.band {
+                    return column;
+                }
                 for (floor, mask) in masks.iter().enumerate() {
                     if !may_reach(scene, ap, floor, weakest) {
                         continue;
@@ -182,6 +189,11 @@ impl CoverageMatrix {
                 (power as Real - self.requirements[self.cells[cell as usize].requirement].threshold_dbm).max(0.0)
             })
             .sum()
+    }
+
+    /// Clients of every requirement that must be covered.
+    pub fn total_clients(&self) -> u64 {
+        self.requirements.iter().filter(|r| r.need > 0).map(|r| r.clients as u64).sum()
     }
 
     /// Number of columns (fixed APs and candidates).

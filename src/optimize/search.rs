@@ -3,13 +3,17 @@
 //! several seeded starts; the best set found wins.
 //!
 //! Feasible means: every requirement has at least `need` cells covered
-//! (by one AP, or by two with secondary coverage), and no AP serves more
-//! than the client limit, a room's clients being spread over the APs that
-//! serve it in proportion to the cells each serves best.
+//! (by one AP, or by two with secondary coverage), and every client can be
+//! placed on an AP that reaches the room's threshold where the client sits
+//! with no AP above the client limit: an assignment (flow) problem solved
+//! exactly by [`crate::capacity`], not "each cell to its strongest AP",
+//! which would need a fourth AP where three can share a hall.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::matrix::CoverageMatrix;
+use crate::capacity::{assign, balanced, Demand};
 use crate::units::Real;
 
 /// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number
@@ -124,14 +128,18 @@ impl<'a> State<'a> {
         }
     }
 
-    /// How many missing cells adding `j` would cover (capped per
-    /// requirement at what it still needs). `scratch` is a zeroed buffer of
-    /// one entry per requirement, left zeroed.
+    /// How much closer adding `j` brings the requirements: the cells it
+    /// covers that still lack an AP of the depth (one step each), capped
+    /// per requirement at its missing cells times the depth. With depth 1
+    /// that is the missing cells it covers. Counting only cells one AP
+    /// short, as before, gave every AP a gain of 0 on an empty plan with
+    /// `--secondary`, and the greedy stopped at 0 APs. `scratch` is a
+    /// zeroed buffer of one entry per requirement, left zeroed.
     pub fn gain(&self, j: usize, scratch: &mut [usize]) -> usize {
-        let wanted = self.rules.coverage_depth - 1;
+        let depth = self.rules.coverage_depth;
         let mut touched: Vec<usize> = Vec::new();
         for &(cell, _) in &self.matrix.columns[j] {
-            if self.depth[cell as usize] == wanted {
+            if self.depth[cell as usize] < depth {
                 let r = self.matrix.cells[cell as usize].requirement;
                 if scratch[r] == 0 {
                     touched.push(r);
@@ -141,7 +149,7 @@ impl<'a> State<'a> {
         }
         let mut gain = 0;
         for r in touched {
-            gain += scratch[r].min(self.deficit_of(r));
+            gain += scratch[r].min(self.deficit_of(r) * depth as usize);
             scratch[r] = 0;
         }
         gain
@@ -152,49 +160,73 @@ impl<'a> State<'a> {
         (0..self.selected.len()).filter(|&j| self.selected[j]).collect()
     }
 
-    /// Clients each selected AP serves: every requirement's clients spread
-    /// over its covered cells by best server.
-    pub fn loads(&self) -> Vec<(usize, Real)> {
-        let cells = &self.matrix.cells;
-        let mut best: Vec<(f32, u32)> = vec![(f32::NEG_INFINITY, u32::MAX); cells.len()];
+    /// The capacity demands of the selection: per requirement with
+    /// clients (and a coverage need), its covered cells grouped by the
+    /// selected columns that cover them, each group carrying its share of
+    /// the clients; with the cells of each group.
+    fn demands(&self) -> (Vec<Demand>, Vec<Vec<u32>>) {
+        let matrix = self.matrix;
+        if matrix.total_clients() == 0 {
+            return (Vec::new(), Vec::new());
+        }
+        let mut covering: Vec<Vec<u32>> = vec![Vec::new(); matrix.cells.len()];
         for j in self.chosen() {
-            for &(cell, power) in &self.matrix.columns[j] {
-                let entry = &mut best[cell as usize];
-                if power > entry.0 {
-                    *entry = (power, j as u32);
+            for &(cell, _) in &matrix.columns[j] {
+                if self.counts_clients(cell) {
+                    covering[cell as usize].push(j as u32);
                 }
             }
         }
-        let mut served: Vec<Vec<(u32, usize)>> = vec![Vec::new(); self.matrix.requirements.len()];
-        for (cell, &(_, server)) in cells.iter().zip(&best) {
-            if server == u32::MAX || self.matrix.requirements[cell.requirement].clients == 0 {
-                continue;
-            }
-            let list = &mut served[cell.requirement];
-            match list.iter_mut().find(|(s, _)| *s == server) {
-                Some(entry) => entry.1 += 1,
-                None => list.push((server, 1)),
+        let mut groups: BTreeMap<(usize, &[u32]), Vec<u32>> = BTreeMap::new();
+        for (cell, list) in covering.iter().enumerate() {
+            if !list.is_empty() {
+                groups.entry((matrix.cells[cell].requirement, list.as_slice())).or_default().push(cell as u32);
             }
         }
-        let mut load: Vec<Real> = vec![0.0; self.matrix.len()];
-        for (requirement, list) in self.matrix.requirements.iter().zip(&served) {
-            let total: usize = list.iter().map(|(_, n)| n).sum();
-            for &(server, n) in list {
-                load[server as usize] += requirement.clients as Real * n as Real / total as Real;
-            }
+        let mut covered = vec![0usize; matrix.requirements.len()];
+        for ((r, _), cells) in &groups {
+            covered[*r] += cells.len();
         }
-        self.chosen().into_iter().map(|j| (j, load[j])).collect()
+        let mut demands = Vec::with_capacity(groups.len());
+        let mut cells_of = Vec::with_capacity(groups.len());
+        for ((r, list), cells) in groups {
+            let clients = matrix.requirements[r].clients as Real * cells.len() as Real / covered[r] as Real;
+            demands.push(Demand { aps: list.iter().map(|&j| j as usize).collect(), clients });
+            cells_of.push(cells);
+        }
+        (demands, cells_of)
     }
 
-    /// The most loaded AP over the limit, if any.
-    pub fn overloaded(&self) -> Option<(usize, Real)> {
-        let limit = self.rules.max_clients_per_ap as Real + 1e-9;
-        self.loads().into_iter().filter(|&(_, l)| l > limit).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    /// Whether a cell's requirement has clients to place.
+    fn counts_clients(&self, cell: u32) -> bool {
+        let requirement = &self.matrix.requirements[self.matrix.cells[cell as usize].requirement];
+        requirement.clients > 0 && requirement.need > 0
     }
 
-    /// Coverage met and no AP overloaded.
+    /// Whether the selection carries every client within the limit, and
+    /// the cells where it cannot (the demands on the source side of a
+    /// minimum cut: only more APs there help).
+    pub fn capacity(&self) -> (bool, Vec<u32>) {
+        let (demands, cells_of) = self.demands();
+        if demands.is_empty() {
+            return (true, Vec::new());
+        }
+        let assignment = assign(&demands, self.matrix.len(), self.rules.max_clients_per_ap as Real);
+        let short = assignment.short.iter().flat_map(|&d| cells_of[d].iter().copied()).collect();
+        (assignment.feasible, short)
+    }
+
+    /// Clients each selected AP serves, with the busiest as light as it can
+    /// be ([`crate::capacity::balanced`]).
+    pub fn loads(&self) -> Vec<(usize, Real)> {
+        let (demands, _) = self.demands();
+        let spread = balanced(&demands, self.matrix.len());
+        self.chosen().into_iter().map(|j| (j, spread.load.get(j).copied().unwrap_or(0.0))).collect()
+    }
+
+    /// Coverage met and every client placed within the limit.
     pub fn feasible(&self) -> bool {
-        self.deficit() == 0 && self.overloaded().is_none()
+        self.deficit() == 0 && self.capacity().0
     }
 }
 
@@ -238,41 +270,35 @@ fn construct<'a>(matrix: &'a CoverageMatrix, rules: Rules, rng: &mut SplitMix64,
         };
         state.add(pick);
     }
-    // Capacity: add the column that takes over most of the overloaded AP's
-    // best-served cells, until no AP is over the limit.
-    while let (0, Some((overloaded, _))) = (state.deficit(), state.overloaded()) {
-        if !under_limit(&state) {
+    // Capacity: while some clients cannot be placed, add the column that
+    // covers most of the cells where APs are short (the strongest on ties,
+    // as above).
+    loop {
+        if state.deficit() > 0 || !under_limit(&state) {
             break;
         }
-        let Some(relief) = best_relief(&state, overloaded) else { break };
+        let (fits, short) = state.capacity();
+        if fits {
+            break;
+        }
+        let Some(relief) = best_relief(&state, &short, &strength) else { break };
         state.add(relief);
     }
     state
 }
 
-/// The unselected column that would become best server on the most cells
-/// now served by `overloaded` in rooms with clients.
-fn best_relief(state: &State, overloaded: usize) -> Option<usize> {
+/// The unselected column that covers the most of the `short` cells.
+fn best_relief(state: &State, short: &[u32], strength: &[Real]) -> Option<usize> {
     let matrix = state.matrix;
-    let mut current: Vec<f32> = vec![f32::NEG_INFINITY; matrix.cells.len()];
-    for j in state.chosen() {
-        for &(cell, power) in &matrix.columns[j] {
-            current[cell as usize] = current[cell as usize].max(power);
-        }
-    }
-    let mut mine = vec![false; matrix.cells.len()];
-    for &(cell, power) in &matrix.columns[overloaded] {
-        let requirement = &matrix.requirements[matrix.cells[cell as usize].requirement];
-        mine[cell as usize] = power >= current[cell as usize] && requirement.clients > 0;
+    let mut wanted = vec![false; matrix.cells.len()];
+    for &cell in short {
+        wanted[cell as usize] = true;
     }
     (matrix.fixed..matrix.len())
         .filter(|&j| !state.selected[j])
-        .map(|j| {
-            let taken = matrix.columns[j].iter().filter(|&&(c, p)| mine[c as usize] && p > current[c as usize]).count();
-            (j, taken)
-        })
+        .map(|j| (j, matrix.columns[j].iter().filter(|&&(c, _)| wanted[c as usize]).count()))
         .filter(|&(_, taken)| taken > 0)
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .max_by(|a, b| a.1.cmp(&b.1).then(strength[a.0].total_cmp(&strength[b.0])).then(b.0.cmp(&a.0)))
         .map(|(j, _)| j)
 }
 

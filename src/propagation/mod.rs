@@ -115,7 +115,8 @@ struct FreeSpaceField<'a>(&'a AccessPoint);
 
 impl ApField for FreeSpaceField<'_> {
     fn received_power(&self, receiver: Point3) -> Dbm {
-        Dbm(self.0.eirp_dbm()) - free_space_loss((receiver - self.0.position).norm(), self.0.frequency)
+        let direction = receiver - self.0.position;
+        Dbm(self.0.gain_dbi(&direction) + self.0.tx_power_dbm) - free_space_loss(direction.norm(), self.0.frequency)
     }
 }
 

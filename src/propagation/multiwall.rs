@@ -12,7 +12,8 @@
 //! path passes through it, in plan and in height. This is the COST 231
 //! multi-wall model (COST Action 231 final report, 1999, §4.7) with the
 //! constant per-wall losses replaced by physics, so a 1.2 m stone wall is
-//! far more opaque than a 0.2 m one.
+//! far more opaque than a 0.2 m one. The AP's antenna pattern
+//! ([`crate::antenna`]) weights the path by its gain towards the receiver.
 //!
 //! # Cost
 //!
@@ -83,12 +84,16 @@ pub struct PathBreakdown {
     pub free_space: Db,
     /// Everything crossed, in order from the AP.
     pub crossings: Vec<Crossing>,
+    /// The AP antenna's attenuation towards the receiver, below its peak
+    /// gain (0 for an isotropic antenna).
+    pub antenna: Db,
 }
 
 impl PathBreakdown {
-    /// Total path loss.
+    /// Total loss from the peak EIRP: free space, every crossing and the
+    /// antenna pattern.
     pub fn total_loss(&self) -> Db {
-        self.crossings.iter().fold(self.free_space, |acc, c| acc + c.loss)
+        self.crossings.iter().fold(self.free_space + self.antenna, |acc, c| acc + c.loss)
     }
 }
 
@@ -225,6 +230,7 @@ impl<'a> DirectField<'a> {
         }
         let eirp_mw = Dbm(self.ap.eirp_dbm()).to_milliwatts();
         let wavelength = self.ap.frequency.wavelength();
+        let directional = !self.ap.antenna.is_isotropic();
         for i in 0..xs.len() {
             if skip[i] {
                 continue;
@@ -236,6 +242,11 @@ impl<'a> DirectField<'a> {
             });
             let spreading = (wavelength / (4.0 * std::f64::consts::PI * leg.length.max(MIN_DISTANCE))).powi(2);
             out[i] *= eirp_mw * spreading;
+            if directional {
+                // The antenna pattern towards the receiver (the direct
+                // path's departure direction).
+                out[i] *= self.ap.relative_gain(&(receiver - source));
+            }
             if extra_db[i] > 0.0 {
                 out[i] *= 10f64.powf(-extra_db[i] / 10.0);
             }
@@ -279,6 +290,7 @@ pub fn brute_force_loss(scene: &Scene, ap: &AccessPoint, receiver: Point3) -> Db
     let lookup = SlabLookup::for_ap(scene, ap);
     let leg = Leg::new(ap.position, receiver);
     let mut loss = super::free_space_loss(leg.length, ap.frequency).value();
+    loss += ap.antenna.attenuation_db(&(receiver - ap.position));
     for wall in &scene.optics.walls {
         if let Some(crossing) = cross_wall(wall, &leg) {
             loss += -10.0 * lookup.transmission_power(&crossing.slab, crossing.cos, Polarization::Te).log10();
@@ -305,7 +317,8 @@ impl MultiWall {
         let lookup = SlabLookup::for_ap(scene, ap);
         let mut crossings = Vec::new();
         for_each_crossing(scene, &lookup, &Leg::new(ap.position, receiver), |crossing| crossings.push(crossing));
-        PathBreakdown { distance, free_space: super::free_space_loss(distance, ap.frequency), crossings }
+        let antenna = Db(ap.antenna.attenuation_db(&(receiver - ap.position)));
+        PathBreakdown { distance, free_space: super::free_space_loss(distance, ap.frequency), crossings, antenna }
     }
 }
 

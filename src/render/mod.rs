@@ -41,6 +41,7 @@
 pub mod colormap;
 pub mod legend;
 pub mod overlay;
+pub mod polar;
 
 pub use colormap::{ColorScale, Rgb};
 pub use overlay::PlanView;
@@ -95,6 +96,27 @@ pub struct RenderOptions {
     /// Coverage threshold, dBm, for rooms that do not set their own: marked
     /// on the RSSI colour bar; cells below it are hatched.
     pub threshold_dbm: f64,
+    /// The colour of every AP of the scene (scene order), used for its
+    /// marker on every map and its area on the serving-AP map, so that an
+    /// AP keeps one colour on every storey and map ([`ap_colours`]).
+    /// Empty: colours chosen per image.
+    pub ap_colours: Vec<Rgb>,
+    /// Per room of the storey: a line drawn under its name (its coverage
+    /// and verdict), `None` for none.
+    pub room_marks: Vec<Option<RoomMark>>,
+    /// Minimum SINR for rooms without their own, dB (the class map).
+    pub min_sinr_db: f64,
+    /// Minimum SINR per room of the storey, dB (the class map).
+    pub room_min_sinr_db: Vec<f64>,
+}
+
+/// A room's result, written under its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoomMark {
+    /// The text: `96 % ok`, `71 % — signal`.
+    pub text: String,
+    /// The room meets its requirement (green) or not (red).
+    pub met: bool,
 }
 
 impl RenderOptions {
@@ -106,6 +128,10 @@ impl RenderOptions {
             pixels_per_metre: default_pixels_per_metre(scene, floor),
             title: title.into(),
             threshold_dbm: scene.settings.threshold_dbm,
+            ap_colours: Vec::new(),
+            room_marks: Vec::new(),
+            min_sinr_db: crate::requirement::DEFAULT_MIN_SINR_DB,
+            room_min_sinr_db: Vec::new(),
         }
     }
 }
@@ -210,7 +236,11 @@ pub fn server_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptio
 
 fn server_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &RenderOptions) -> Option<Frame<'a>> {
     let grid = coverage.rssi.grid;
-    let colours = server_colours(scene, coverage, grid);
+    let colours = if options.ap_colours.len() == scene.aps.len() && !scene.aps.is_empty() {
+        options.ap_colours.clone()
+    } else {
+        server_colours(scene, coverage, grid)
+    };
     let mut shown = vec![false; scene.aps.len()];
     for &s in &coverage.server {
         if let Some(flag) = shown.get_mut(s as usize) {
@@ -225,20 +255,25 @@ fn server_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &Render
         }
     }
     let footer = format!(
-        "Each colour is the AP received strongest there (best server); colours are assigned per image, so read them from the key. Hatched, darker cells are below their room's threshold ({} dBm unless the room sets its own).",
+        "Each colour is the AP received strongest there (best server); {} Hatched, darker cells are below their room's threshold ({} dBm unless the room sets its own).",
+        if options.ap_colours.len() == scene.aps.len() {
+            "an AP has the same colour on every storey and map (its marker's centre)."
+        } else {
+            "colours are assigned per image, so read them from the key."
+        },
         format_db(options.threshold_dbm as f32),
     );
-    categorical_frame(scene, coverage, options, colours, legend, footer)
+    categorical_frame(scene, coverage, options, colours, ("Serving AP", legend), footer)
 }
 
 /// A map of storey cells coloured by their serving AP's colour in
-/// `colours` (one per AP), with `legend` as the key.
+/// `colours` (one per AP), with `legend` (heading, entries) as the key.
 fn categorical_frame<'a>(
     scene: &'a Scene,
     coverage: &FloorCoverage,
     options: &RenderOptions,
     colours: Vec<Rgb>,
-    legend: Vec<(String, Rgb)>,
+    legend: (&'static str, Vec<(String, Rgb)>),
     footer: String,
 ) -> Option<Frame<'a>> {
     let floor = scene.floors.get(coverage.floor)?;
@@ -267,7 +302,7 @@ fn categorical_frame<'a>(
         floor_index: coverage.floor,
         grid,
         paints,
-        panel: Panel::Servers(legend),
+        panel: Panel::Servers(legend.0, legend.1),
         keys,
         footer,
         ap_dots: colours,
@@ -280,7 +315,7 @@ fn categorical_frame<'a>(
 pub fn channel_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptions) -> RgbImage {
     let (colours, legend) = channel_colours(scene);
     let footer = "Each colour is the channel of the AP received strongest there; two areas of one colour that touch share a channel (co-channel interference). Hatched, darker cells are below their room's threshold.".to_owned();
-    categorical_frame(scene, coverage, options, colours, legend, footer)
+    categorical_frame(scene, coverage, options, colours, ("Channel", legend), footer)
         .map_or_else(|| blank(options), |frame| frame.draw(options))
 }
 
@@ -450,35 +485,50 @@ fn cell_paints(floor: &SceneFloor, grid: &GridSpec, info: &CellInfo, f: impl Fn(
     paints
 }
 
-/// Colours of the serving APs on one storey: greedy, in AP order, each AP
-/// starting from palette entry `index mod 12` and skipping colours of APs
-/// whose service areas touch its own. Shared by [`server_map`] and the
-/// HTML report, so both show an AP in the same colour.
-pub fn server_colours(scene: &Scene, coverage: &FloorCoverage, grid: GridSpec) -> Vec<Rgb> {
+/// One colour per AP for the whole plan: APs whose service areas touch on
+/// any storey get different colours (greedy in AP order, as
+/// [`server_colours`] does for one storey), so an AP is drawn in the same
+/// colour on every storey and every map of a run.
+pub fn ap_colours(scene: &Scene, coverage: &crate::propagation::engine::Coverage) -> Vec<Rgb> {
     let n = scene.aps.len();
     let mut touching = vec![Vec::<usize>::new(); n];
-    let server = &coverage.server;
+    for fc in &coverage.floors {
+        touching_servers(&fc.server, fc.rssi.grid, &mut touching);
+    }
+    colour_greedily(&touching)
+}
+
+/// Adds to `touching` every pair of APs that serve neighbouring cells.
+fn touching_servers(server: &[u16], grid: GridSpec, touching: &mut [Vec<usize>]) {
+    let n = touching.len();
     let (w, h) = (grid.width, grid.height);
-    if server.len() == grid.len() {
-        let mut link = |a: u16, b: u16| {
-            let (a, b) = (a as usize, b as usize);
-            if a != b && a < n && b < n && !touching[a].contains(&b) {
-                touching[a].push(b);
-                touching[b].push(a);
+    if server.len() != grid.len() {
+        return;
+    }
+    let mut link = |a: u16, b: u16| {
+        let (a, b) = (a as usize, b as usize);
+        if a != b && a < n && b < n && !touching[a].contains(&b) {
+            touching[a].push(b);
+            touching[b].push(a);
+        }
+    };
+    for row in 0..h {
+        for column in 0..w {
+            let i = row * w + column;
+            if column + 1 < w {
+                link(server[i], server[i + 1]);
             }
-        };
-        for row in 0..h {
-            for column in 0..w {
-                let i = row * w + column;
-                if column + 1 < w {
-                    link(server[i], server[i + 1]);
-                }
-                if row + 1 < h {
-                    link(server[i], server[i + w]);
-                }
+            if row + 1 < h {
+                link(server[i], server[i + w]);
             }
         }
     }
+}
+
+/// Greedy colouring: each AP from palette entry `index mod 12`, skipping
+/// the colours of the APs it touches.
+fn colour_greedily(touching: &[Vec<usize>]) -> Vec<Rgb> {
+    let n = touching.len();
     let mut chosen: Vec<Option<usize>> = vec![None; n];
     for ap in 0..n {
         let used: Vec<usize> = touching[ap].iter().filter_map(|&other| chosen[other]).collect();
@@ -486,6 +536,86 @@ pub fn server_colours(scene: &Scene, coverage: &FloorCoverage, grid: GridSpec) -
         chosen[ap] = Some(pick.unwrap_or(ap % AP_PALETTE.len()));
     }
     chosen.into_iter().map(|c| AP_PALETTE[c.unwrap_or(0)]).collect()
+}
+
+/// Colours of the three classes of [`class_map`]: good, marginal, poor
+/// (colour-blind safe: blue-green, amber, vermilion of Okabe & Ito 2008).
+pub const CLASS_COLOURS: [Rgb; 3] = [[0, 158, 115], [230, 159, 0], [213, 94, 0]];
+
+/// How far below the threshold a cell is still "marginal", dB: the margin
+/// a closed door or a full classroom takes (bodies absorb 3–10 dB at
+/// 5 GHz).
+pub const MARGINAL_DB: f64 = 5.0;
+
+/// The class of one cell: 0 good (signal and SINR), 1 marginal (the
+/// signal within [`MARGINAL_DB`] below the threshold, or the SINR short),
+/// 2 poor.
+pub fn cell_class(rssi: f64, sinr: f64, threshold: f64, min_sinr: f64) -> u8 {
+    if rssi >= threshold && sinr >= min_sinr {
+        0
+    } else if rssi >= threshold - MARGINAL_DB {
+        1
+    } else {
+        2
+    }
+}
+
+/// Good / marginal / poor per cell against each room's requirement
+/// ([`cell_class`]), for readers who want a verdict rather than a scale.
+pub fn class_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOptions) -> RgbImage {
+    class_frame(scene, coverage, options).map_or_else(|| blank(options), |frame| frame.draw(options))
+}
+
+fn class_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &RenderOptions) -> Option<Frame<'a>> {
+    let floor = scene.floors.get(coverage.floor)?;
+    let grid = coverage.rssi.grid;
+    let info = coverage_info(floor, coverage);
+    let thresholds = room_thresholds(scene, floor);
+    let paints = cell_paints(floor, &grid, &info, |i| {
+        let v = value_at(&coverage.rssi, i);
+        if v.is_nan() {
+            return VOID;
+        }
+        if info.outside.get(i).copied().unwrap_or(false) {
+            return VOID;
+        }
+        let room = info.room.get(i).copied().unwrap_or(NO_ROOM);
+        let min_sinr = options.room_min_sinr_db.get(room as usize).copied().unwrap_or(options.min_sinr_db);
+        let sinr = value_at(&coverage.sinr, i) as f64;
+        let class = cell_class(v as f64, sinr, threshold_of(&thresholds, &info, i, options), min_sinr);
+        CellPaint::Flat(CLASS_COLOURS[class as usize])
+    });
+    let legend = vec![
+        ("good: signal and SINR".to_owned(), CLASS_COLOURS[0]),
+        (format!("marginal: within {MARGINAL_DB} dB, or SINR short"), CLASS_COLOURS[1]),
+        ("poor".to_owned(), CLASS_COLOURS[2]),
+    ];
+    let keys = plan_key(scene, floor, &info);
+    let footer = format!(
+        "Good: at or above the room's threshold ({} dBm unless the room sets its own) with the SINR it needs ({} dB unless set per room). Marginal: the signal up to {MARGINAL_DB} dB short, or the SINR short. Poor: the rest.",
+        format_db(options.threshold_dbm as f32),
+        options.min_sinr_db
+    );
+    Some(Frame {
+        scene,
+        floor_index: coverage.floor,
+        grid,
+        paints,
+        panel: Panel::Classes(legend),
+        keys,
+        footer,
+        ap_dots: Vec::new(),
+    })
+}
+
+/// Colours of the serving APs on one storey: greedy, in AP order, each AP
+/// starting from palette entry `index mod 12` and skipping colours of APs
+/// whose service areas touch its own. Shared by [`server_map`] and the
+/// HTML report, so both show an AP in the same colour.
+pub fn server_colours(scene: &Scene, coverage: &FloorCoverage, grid: GridSpec) -> Vec<Rgb> {
+    let mut touching = vec![Vec::<usize>::new(); scene.aps.len()];
+    touching_servers(&coverage.server, grid, &mut touching);
+    colour_greedily(&touching)
 }
 
 /// Key entries for the plan symbols present on this storey.
@@ -525,8 +655,11 @@ fn plan_key(scene: &Scene, floor: &SceneFloor, info: &CellInfo) -> Vec<KeyEntry>
 enum Panel {
     /// A colour bar.
     Bar(ColorScale),
-    /// Serving APs: label and colour.
-    Servers(Vec<(String, Rgb)>),
+    /// Serving APs (or their channels): the key's heading, and each
+    /// entry's label and colour.
+    Servers(&'static str, Vec<(String, Rgb)>),
+    /// The classes of [`class_map`]: label and colour.
+    Classes(Vec<(String, Rgb)>),
 }
 
 /// One image being composed.
@@ -595,7 +728,7 @@ impl Frame<'_> {
                 y += height + 24;
                 (Some(bar), 0)
             }
-            Panel::Servers(list) => {
+            Panel::Servers(_, list) | Panel::Classes(list) => {
                 let top = y;
                 let rows = list.len().min(MAX_AP_ROWS) + usize::from(list.len() > MAX_AP_ROWS);
                 y += rows.max(1) as i32 * ROW + 24;
@@ -664,7 +797,7 @@ impl Frame<'_> {
             overlay::paint_heatmap(&mut raster, &view, &grid, &self.paints);
             match (&self.panel, &layout.bar) {
                 (Panel::Bar(scale), Some(bar)) => legend::paint_colour_bar(&mut raster, bar, scale),
-                (Panel::Servers(list), _) => {
+                (Panel::Servers(_, list) | Panel::Classes(list), _) => {
                     legend::paint_key(&mut raster, layout.panel_x, layout.servers_top, &server_entries(list));
                 }
                 _ => {}
@@ -694,15 +827,20 @@ impl Frame<'_> {
         let _ = area.draw(&Rectangle::new(frame, RGBColor(150, 150, 150).stroke_width(1)));
         if let Some(storey) = storey {
             let aps = overlay::ApMarks::layout(self.scene, self.floor_index, &view);
-            overlay::draw_room_names(&area, &view, storey, &aps);
-            aps.draw(&area, |ap| self.ap_dots.get(ap).copied().unwrap_or([20, 20, 20]));
+            overlay::draw_room_names(&area, &view, storey, &aps, &options.room_marks);
+            let dots = if self.ap_dots.is_empty() { &options.ap_colours } else { &self.ap_dots };
+            aps.draw(&area, |ap| dots.get(ap).copied().unwrap_or([20, 20, 20]));
         }
         legend::text(&area, &layout.title, (MARGIN, TITLE_BAND / 2 - 4), Font::TITLE, TextAnchor::Left);
         match (&self.panel, &layout.bar) {
             (Panel::Bar(scale), Some(bar)) => legend::draw_colour_bar(&area, bar, scale),
-            (Panel::Servers(list), _) => {
+            (Panel::Classes(list), _) => {
                 let entries = server_entries(list);
-                legend::draw_key(&area, layout.panel_x, layout.servers_top, "Serving AP", &entries, PANEL_WIDTH);
+                legend::draw_key(&area, layout.panel_x, layout.servers_top, "Class", &entries, PANEL_WIDTH);
+            }
+            (Panel::Servers(heading, list), _) => {
+                let entries = server_entries(list);
+                legend::draw_key(&area, layout.panel_x, layout.servers_top, heading, &entries, PANEL_WIDTH);
                 if list.len() > MAX_AP_ROWS {
                     let y = layout.servers_top + MAX_AP_ROWS as i32 * ROW + ROW / 2;
                     let more = format!("\u{2026} and {} more", list.len() - MAX_AP_ROWS);
@@ -947,7 +1085,12 @@ channel = 44
         short.server.truncate(3);
         short.rssi.values.truncate(5);
         for ppm in [f64::NAN, 0.0, -3.0, 1e-6, 1e9, f64::INFINITY] {
-            let options = RenderOptions { pixels_per_metre: ppm, title: "x".repeat(500), threshold_dbm: f64::NAN };
+            let options = RenderOptions {
+                pixels_per_metre: ppm,
+                title: "x".repeat(500),
+                threshold_dbm: f64::NAN,
+                ..RenderOptions::for_floor(&scene, 0, "")
+            };
             let image = server_map(&scene, &short, &options);
             assert!(image.width() <= 2400 && image.height() <= 2400, "{ppm}");
             let _ = rssi_map(&scene, &short, &options);
@@ -976,6 +1119,95 @@ channel = 44
         assert_eq!(options.pixels_per_metre, 8.0);
         let image = server_map(&scene, &coverage.floors[0], &options);
         assert!(image.width() <= 2400 && image.height() <= 2400);
+    }
+
+    #[test]
+    fn an_ap_keeps_its_colour_on_every_storey() {
+        // Two storeys, 14 APs: more than the 12 palette colours, so colours
+        // chosen per image would differ between storeys.
+        let mut text = String::from("format = 1\n[defaults]\nresolution = 0.5\n");
+        for (level, id) in ["f0", "f1"].iter().enumerate() {
+            text += &format!(
+                "[[floors]]\nid = \"{id}\"\nelevation = {}\nheight = 3.0\nwalls = [{{ points = [[0, 0], [42, 0], [42, 6], [0, 6], [0, 0]], material = \"brick\", thickness = 0.2 }}]\n",
+                3.3 * level as f64
+            );
+        }
+        for i in 0..14 {
+            let floor = if i < 7 { "f0" } else { "f1" };
+            let x = 3.0 + 6.0 * (i % 7) as f64 + if i < 7 { 0.0 } else { 1.0 };
+            text += &format!("[[aps]]\nid = \"A{i}\"\nfloor = \"{floor}\"\nposition = [{x}, 3.0]\ntx_power_dbm = 5\n");
+        }
+        let (scene, coverage) = simulated(&text);
+        let colours = ap_colours(&scene, &coverage);
+        for fc in &coverage.floors {
+            let mut options = RenderOptions::for_floor(&scene, fc.floor, "t");
+            options.ap_colours = colours.clone();
+            let image = server_map(&scene, fc, &options);
+            let (_, view) = rssi_view(&scene, fc, &options);
+            for (a, ap) in scene.aps.iter().enumerate().filter(|(_, ap)| ap.floor == fc.floor) {
+                // A cell beside the AP (the marker covers the AP itself).
+                let p = centre_near(&fc.rssi.grid, Point2::new(ap.position.x, ap.position.y - 2.0));
+                let cell = fc.rssi.grid.cell_of(p).map(|(c, r)| r * fc.rssi.grid.width + c).unwrap();
+                assert_eq!(fc.server[cell] as usize, a, "{} serves beside itself", ap.id);
+                assert_eq!(pixel(&image, &view, p), colours[a], "{} on {}", ap.id, scene.floors[fc.floor].id);
+            }
+        }
+        // APs whose areas touch on any storey differ.
+        let mut touching = vec![Vec::new(); scene.aps.len()];
+        for fc in &coverage.floors {
+            touching_servers(&fc.server, fc.rssi.grid, &mut touching);
+        }
+        for (a, list) in touching.iter().enumerate() {
+            assert!(list.iter().all(|&b| colours[a] != colours[b]), "A{a} shares a colour with a neighbour");
+        }
+    }
+
+    #[test]
+    fn three_classes_follow_the_requirement() {
+        assert_eq!(cell_class(-60.0, 25.0, -67.0, 20.0), 0);
+        assert_eq!(cell_class(-60.0, 12.0, -67.0, 20.0), 1, "signal but SINR short: marginal");
+        assert_eq!(cell_class(-70.0, 30.0, -67.0, 20.0), 1, "3 dB short: marginal");
+        assert_eq!(cell_class(-75.0, 30.0, -67.0, 20.0), 2);
+        let (scene, coverage) = simulated(PLAN);
+        let fc = &coverage.floors[0];
+        let options = RenderOptions::for_floor(&scene, 0, "t");
+        let image = class_map(&scene, fc, &options);
+        let (_, view) = rssi_view(&scene, fc, &options);
+        let near_a = centre_near(&fc.rssi.grid, Point2::new(2.0, 2.0));
+        assert_eq!(pixel(&image, &view, near_a), CLASS_COLOURS[0]);
+    }
+
+    #[test]
+    fn labels_never_overlap_each_other_or_the_markers() {
+        // Four APs a metre apart in one small room, and a room name where
+        // they are: every label finds its own place.
+        let mut text = PLAN.replace("id = \"B\"\nposition = [10, 4.5]", "id = \"B\"\nposition = [4, 3]");
+        for (i, x) in [(3, 3.5), (4, 2.5)] {
+            text += &format!("[[aps]]\nid = \"Long-name-AP-{i}\"\nposition = [{x}, 3.2]\nchannel = 40\n");
+        }
+        let scene = scene_from(&text);
+        let floor = &scene.floors[0];
+        let options = RenderOptions::for_floor(&scene, 0, "t");
+        let frame =
+            rssi_frame(&scene, &simulate(&scene, &MultiWall, 0.25, &|_, _| {}).unwrap().floors[0], &options).unwrap();
+        let view = frame.layout(&options).view;
+        let aps = overlay::ApMarks::layout(&scene, 0, &view);
+        let marks = vec![Some(RoomMark { text: "100 % ok".into(), met: true }); floor.rooms.len()];
+        let rooms = overlay::room_labels(&view, floor, &aps, &marks);
+        let mut boxes: Vec<overlay::PixelBox> = aps.label_boxes();
+        boxes.extend(rooms.iter().map(|r| r.bbox));
+        let apart = |a: overlay::PixelBox, b: overlay::PixelBox| a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+        for (i, &a) in boxes.iter().enumerate() {
+            for &b in &boxes[i + 1..] {
+                assert!(apart(a, b), "{a:?} overlaps {b:?}");
+            }
+        }
+        // No label covers a marker but its own.
+        let markers: Vec<overlay::PixelBox> = aps.boxes().step_by(2).collect();
+        for label in rooms.iter().map(|r| r.bbox).chain(aps.label_boxes()) {
+            assert!(markers.iter().all(|&m| apart(label, m)), "{label:?} covers a marker");
+        }
+        assert!(rooms.iter().all(|r| r.mark.as_ref().is_some_and(|(t, _)| t.contains('%'))));
     }
 
     #[test]

@@ -454,27 +454,91 @@ fn overlaps(a: PixelBox, b: PixelBox) -> bool {
 
 /// Size of AP markers (radius, pixels).
 const AP_RADIUS: i32 = 9;
-/// The APs of a storey as drawn: marker centre, label text and the boxes
-/// they cover (for placing room names around them).
+
+/// Length of the boresight arrow of a directional AP, from the marker's
+/// centre to the arrow's tip, pixels.
+const BORESIGHT_LENGTH: f64 = 40.0;
+
+/// The APs of a storey as drawn: marker centre, label text, the boxes
+/// they cover (for placing room names around them) and, for directional
+/// antennas, the boresight's direction in pixels (unit, y down).
 pub struct ApMarks {
-    marks: Vec<(usize, (i32, i32), String, PixelBox)>,
+    marks: Vec<ApMark>,
+}
+
+/// One AP as drawn: its index, marker centre, label text, label box and
+/// boresight direction in pixels (directional antennas only).
+type ApMark = (usize, (i32, i32), String, PixelBox, Option<(f64, f64)>);
+
+/// The plan direction of a directional AP's boresight as a unit pixel
+/// vector (north up, so pixel y is −north), or `None` for an antenna
+/// without a boresight worth drawing (omni in azimuth) or one aimed
+/// straight up or down.
+fn boresight_pixels(ap: &crate::scene::AccessPoint) -> Option<(f64, f64)> {
+    if !ap.antenna.is_directional() {
+        return None;
+    }
+    let b = ap.antenna.boresight();
+    let horizontal = b.x.hypot(b.y);
+    (horizontal > 1e-6).then(|| (b.x / horizontal, -b.y / horizontal))
+}
+
+/// The tip of the boresight arrow and the two back corners of its head.
+fn arrow_points((x, y): (i32, i32), (dx, dy): (f64, f64)) -> [(i32, i32); 3] {
+    let (x, y) = (x as f64, y as f64);
+    let tip = (x + dx * BORESIGHT_LENGTH, y + dy * BORESIGHT_LENGTH);
+    let back = (x + dx * (BORESIGHT_LENGTH - 9.0), y + dy * (BORESIGHT_LENGTH - 9.0));
+    let side = (-dy * 5.0, dx * 5.0);
+    let round = |p: (f64, f64)| (p.0.round() as i32, p.1.round() as i32);
+    [round(tip), round((back.0 + side.0, back.1 + side.1)), round((back.0 - side.0, back.1 - side.1))]
+}
+
+/// The box a marker covers.
+fn marker_box((x, y): (i32, i32)) -> PixelBox {
+    (x - AP_RADIUS - 2, y - AP_RADIUS - 2, x + AP_RADIUS + 2, y + AP_RADIUS + 2)
 }
 
 impl ApMarks {
-    /// Lays out the markers of the APs on storey `floor`.
+    /// Lays out the markers of the APs on storey `floor`, and their labels
+    /// where they overlap no marker and no other label: right of the
+    /// marker, else left, above, below, then further up or down.
     pub fn layout(scene: &Scene, floor: usize, view: &PlanView) -> ApMarks {
-        let marks = scene
+        legend::ensure_fonts();
+        let placed: Vec<(usize, (i32, i32))> = scene
             .aps
             .iter()
             .enumerate()
             .filter(|(_, ap)| ap.floor == floor && ap.position.x.is_finite() && ap.position.y.is_finite())
-            .map(|(index, ap)| {
-                let centre = view.pixel_of(ap.position.xy());
+            .map(|(index, ap)| (index, view.pixel_of(ap.position.xy())))
+            .collect();
+        let mut taken: Vec<PixelBox> = placed.iter().map(|&(_, c)| marker_box(c)).collect();
+        let marks = placed
+            .into_iter()
+            .map(|(index, centre)| {
+                let ap = &scene.aps[index];
                 let text = format!("{} \u{b7} ch {}", ap.id, ap.channel);
                 let (w, h) = legend::text_size(&text, Font::LABEL_BOLD);
-                let x0 = centre.0 + AP_RADIUS + 4;
-                let label = (x0 - 4, centre.1 - h / 2 - 3, x0 + w + 4, centre.1 + h / 2 + 3);
-                (index, centre, text, label)
+                let (bw, bh) = (w + 8, h + 6);
+                let (cx, cy) = centre;
+                let gap = AP_RADIUS + 3;
+                let right = |dy: i32| (cx + gap, cy - bh / 2 + dy, cx + gap + bw, cy + bh - bh / 2 + dy);
+                let left = |dy: i32| (cx - gap - bw, cy - bh / 2 + dy, cx - gap, cy + bh - bh / 2 + dy);
+                let mut options = vec![
+                    right(0),
+                    left(0),
+                    (cx - bw / 2, cy - gap - bh, cx + bw - bw / 2, cy - gap),
+                    (cx - bw / 2, cy + gap, cx + bw - bw / 2, cy + gap + bh),
+                ];
+                for k in 1..=4 {
+                    for dy in [-k * (bh + 2), k * (bh + 2)] {
+                        options.push(right(dy));
+                        options.push(left(dy));
+                    }
+                }
+                let label =
+                    options.iter().copied().find(|&b| !taken.iter().any(|&t| overlaps(b, t))).unwrap_or(options[0]);
+                taken.push(label);
+                (index, centre, text, label, boresight_pixels(ap))
             })
             .collect();
         ApMarks { marks }
@@ -482,23 +546,148 @@ impl ApMarks {
 
     /// Boxes covered by markers and labels.
     pub fn boxes(&self) -> impl Iterator<Item = PixelBox> + '_ {
-        self.marks.iter().flat_map(|(_, (x, y), _, label)| {
-            [(x - AP_RADIUS - 2, y - AP_RADIUS - 2, x + AP_RADIUS + 2, y + AP_RADIUS + 2), *label]
+        self.marks.iter().flat_map(|&(_, centre, _, label, boresight)| {
+            let arrow = boresight.map(|direction| {
+                let (x, y) = centre;
+                let [tip, ..] = arrow_points((x, y), direction);
+                (tip.0.min(x) - 6, tip.1.min(y) - 6, tip.0.max(x) + 6, tip.1.max(y) + 6)
+            });
+            [marker_box(centre), label].into_iter().chain(arrow)
         })
     }
 
-    /// Draws markers (white disc, black ring, centre dot in `dot(ap index)`)
-    /// and labels on white boxes.
+    /// The label boxes alone, in AP order.
+    pub fn label_boxes(&self) -> Vec<PixelBox> {
+        self.marks.iter().map(|m| m.3).collect()
+    }
+
+    /// Draws markers (white disc, black ring, centre dot in `dot(ap index)`),
+    /// labels on white boxes with a short line from a label that is not
+    /// beside its marker and, on directional APs, an arrow along the
+    /// boresight (drawn last, so a label does not hide it).
     pub fn draw(&self, area: &DrawingArea<BitMapBackend, Shift>, dot: impl Fn(usize) -> Rgb) {
-        for (index, (x, y), text, label) in &self.marks {
+        for (index, (x, y), _, label, _) in &self.marks {
             let (x, y) = (*x, *y);
+            let (lx, ly) = ((label.0 + label.2) / 2, (label.1 + label.3) / 2);
+            if (ly - y).abs() > AP_RADIUS + (label.3 - label.1) {
+                let anchor = (if lx < x { label.2 } else { label.0 }, ly);
+                let _ = area.draw(&PathElement::new(vec![(x, y), anchor], BLACK.stroke_width(1)));
+            }
             let _ = area.draw(&Circle::new((x, y), AP_RADIUS, WHITE.filled()));
             let _ = area.draw(&Circle::new((x, y), AP_RADIUS, BLACK.stroke_width(2)));
             let c = dot(*index);
             let _ = area.draw(&Circle::new((x, y), AP_RADIUS - 4, RGBColor(c[0], c[1], c[2]).filled()));
+        }
+        for (_, _, text, label, _) in &self.marks {
             let _ = area.draw(&Rectangle::new([(label.0, label.1), (label.2, label.3)], WHITE.mix(0.85).filled()));
             let _ = area.draw(&Rectangle::new([(label.0, label.1), (label.2, label.3)], BLACK.stroke_width(1)));
             legend::text(area, text, (label.0 + 4, (label.1 + label.3) / 2), Font::LABEL_BOLD, TextAnchor::Left);
+        }
+        for (_, centre, _, _, boresight) in &self.marks {
+            let Some(direction) = *boresight else { continue };
+            let [tip, left, right] = arrow_points(*centre, direction);
+            let start = (
+                centre.0 + (direction.0 * AP_RADIUS as f64).round() as i32,
+                centre.1 + (direction.1 * AP_RADIUS as f64).round() as i32,
+            );
+            let shaft_end = ((left.0 + right.0) / 2, (left.1 + right.1) / 2);
+            // A white halo under the black arrow keeps it readable on any
+            // colour of the heatmap.
+            let _ = area.draw(&PathElement::new(vec![start, shaft_end], WHITE.stroke_width(5)));
+            let _ = area.draw(&Polygon::new(vec![tip, left, right], WHITE.filled()));
+            let _ = area.draw(&PathElement::new(vec![start, shaft_end], BLACK.stroke_width(3)));
+            let _ = area.draw(&Polygon::new(vec![tip, left, right], BLACK.filled()));
+        }
+    }
+}
+
+/// A room's label as laid out: its lines and the box they fill.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoomLabel {
+    /// Room index on the storey.
+    pub room: usize,
+    /// The name, shortened or smaller where the room is narrow.
+    pub name: (String, Font),
+    /// The result line under the name (coverage and verdict), if any, and
+    /// whether the room meets its requirement.
+    pub mark: Option<(String, bool)>,
+    /// Pixel box.
+    pub bbox: PixelBox,
+}
+
+/// Lays out the rooms' names (and result lines) at their centroids, each
+/// moved up or down, then sideways, until it overlaps no AP marker or label
+/// and no other room label, preferring places inside its room. The name is
+/// shortened (without "(excluded)") or made smaller when the room is too
+/// narrow for it.
+pub fn room_labels(
+    view: &PlanView,
+    floor: &SceneFloor,
+    aps: &ApMarks,
+    marks: &[Option<super::RoomMark>],
+) -> Vec<RoomLabel> {
+    legend::ensure_fonts();
+    let mut taken: Vec<PixelBox> = aps.boxes().collect();
+    let mut labels = Vec::new();
+    for (r, room) in floor.rooms.iter().enumerate() {
+        let Some(centre) = room_label_point(&room.polygon) else { continue };
+        let room_px = room.bounds.extent().x * view.pixels_per_metre;
+        let mut variants = Vec::new();
+        if room.exclude {
+            variants.push((format!("{} (excluded)", room.name), Font::ROOM));
+        }
+        variants.push((room.name.clone(), Font::ROOM));
+        variants.push((room.name.clone(), Font::ROOM_SMALL));
+        let fits = |(text, font): &(String, Font)| f64::from(legend::text_size(text, *font).0) + 8.0 <= room_px;
+        let (name, font) = variants.iter().find(|v| fits(v)).unwrap_or(&variants[variants.len() - 1]).clone();
+        let mark = marks.get(r).cloned().flatten().map(|m| (m.text, m.met));
+        let (nw, nh) = legend::text_size(&name, font);
+        let (mw, mh) = mark.as_ref().map_or((0, 0), |(text, _)| legend::text_size(text, Font::ROOM_SMALL));
+        let (w, h) = (nw.max(mw), nh + if mark.is_some() { mh + 2 } else { 0 });
+        let (cx, cy) = view.pixel_of(centre);
+        let label_box = |(x, y): (i32, i32)| (x - w / 2 - 3, y - h / 2 - 2, x + w - w / 2 + 3, y + h - h / 2 + 2);
+        let step = h + 8;
+        let mut spots: Vec<(i32, i32)> = [0, -1, 1, -2, 2, -3, 3].iter().map(|k| (cx, cy + k * step)).collect();
+        for dx in [w + 12, -(w + 12)] {
+            spots.extend([0, -1, 1].iter().map(|k| (cx + dx, cy + k * step)));
+        }
+        let inside =
+            |(x, y): (i32, i32)| point_in_polygon(view.to_world(x.max(0) as u32, y.max(0) as u32), &room.polygon);
+        let free = |spot: &(i32, i32)| !taken.iter().any(|&t| overlaps(label_box(*spot), t));
+        let spot = spots
+            .iter()
+            .copied()
+            .find(|s| free(s) && inside(*s))
+            .or_else(|| spots.iter().copied().find(free))
+            .unwrap_or((cx, cy));
+        let bbox = label_box(spot);
+        taken.push(bbox);
+        labels.push(RoomLabel { room: r, name: (name, font), mark, bbox });
+    }
+    labels
+}
+
+/// Writes each room's label ([`room_labels`]): the name, and the result
+/// line in green (met) or red (not met), on a light box.
+pub fn draw_room_names(
+    area: &DrawingArea<BitMapBackend, Shift>,
+    view: &PlanView,
+    floor: &SceneFloor,
+    aps: &ApMarks,
+    marks: &[Option<super::RoomMark>],
+) {
+    for label in room_labels(view, floor, aps, marks) {
+        let b = label.bbox;
+        let _ = area.draw(&Rectangle::new([(b.0, b.1), (b.2, b.3)], WHITE.mix(0.75).filled()));
+        let cx = (b.0 + b.2) / 2;
+        let (name, font) = &label.name;
+        let (_, nh) = legend::text_size(name, *font);
+        legend::text(area, name, (cx, b.1 + 2 + nh / 2), *font, TextAnchor::Centre);
+        if let Some((text, met)) = &label.mark {
+            let colour = if *met { [0, 110, 60] } else { [190, 30, 20] };
+            let font = Font { colour, ..Font::ROOM_SMALL };
+            let (_, mh) = legend::text_size(text, font);
+            legend::text(area, text, (cx, b.1 + 4 + nh + mh / 2), font, TextAnchor::Centre);
         }
     }
 }
@@ -513,39 +702,6 @@ pub fn draw_room_outlines(area: &DrawingArea<BitMapBackend, Shift>, view: &PlanV
         let mut points: Vec<(i32, i32)> = room.polygon.iter().map(|&p| view.pixel_of(p)).collect();
         points.push(points[0]);
         let _ = area.draw(&PathElement::new(points, BLACK.stroke_width(1)));
-    }
-}
-
-/// Writes each room's name at its centroid, on a light box. The text is
-/// shortened (without "(excluded)") or made smaller when the room is too
-/// narrow for it, and moved up or down when an AP marker or another name
-/// is in the way.
-pub fn draw_room_names(area: &DrawingArea<BitMapBackend, Shift>, view: &PlanView, floor: &SceneFloor, aps: &ApMarks) {
-    let mut taken: Vec<PixelBox> = aps.boxes().collect();
-    for room in &floor.rooms {
-        let Some(centre) = room_label_point(&room.polygon) else { continue };
-        let room_px = room.bounds.extent().x * view.pixels_per_metre;
-        let mut variants = Vec::new();
-        if room.exclude {
-            variants.push((format!("{} (excluded)", room.name), Font::ROOM));
-        }
-        variants.push((room.name.clone(), Font::ROOM));
-        variants.push((room.name.clone(), Font::ROOM_SMALL));
-        let fits = |(text, font): &(String, Font)| f64::from(legend::text_size(text, *font).0) + 8.0 <= room_px;
-        let (name, font) = variants.iter().find(|v| fits(v)).unwrap_or(&variants[variants.len() - 1]).clone();
-        let (w, h) = legend::text_size(&name, font);
-        let (cx, cy) = view.pixel_of(centre);
-        let label_box = |y: i32| (cx - w / 2 - 3, y - h / 2 - 2, cx + w / 2 + 3, y + h / 2 + 2);
-        let step = h + 8;
-        let placed = [0, -1, 1, -2, 2, -3, 3]
-            .iter()
-            .map(|k| cy + k * step)
-            .find(|&y| !taken.iter().any(|&t| overlaps(label_box(y), t)))
-            .unwrap_or(cy);
-        let b = label_box(placed);
-        taken.push(b);
-        let _ = area.draw(&Rectangle::new([(b.0, b.1), (b.2, b.3)], WHITE.mix(0.7).filled()));
-        legend::text(area, &name, (cx, placed), font, TextAnchor::Centre);
     }
 }
 
@@ -585,6 +741,42 @@ mod tests {
             width: 100,
             height: 100,
         }
+    }
+
+    fn test_ap() -> crate::scene::AccessPoint {
+        let band = crate::floorplan::Band::Ghz5;
+        crate::scene::AccessPoint {
+            id: "ap".into(),
+            floor: 0,
+            position: crate::geometry::Point3::origin(),
+            band,
+            channel: 36,
+            channel_width: 20,
+            frequency: crate::radio::centre_frequency(band, 36),
+            tx_power_dbm: 20.0,
+            antenna_gain_dbi: 0.0,
+            channel_given: true,
+            fixed: true,
+            antenna: crate::antenna::Antenna::isotropic(0.0),
+        }
+    }
+
+    #[test]
+    fn boresight_arrow_points_along_the_azimuth() {
+        // East (azimuth 90): the tip is to the right of the centre, on its
+        // row; north (azimuth 0): above it (pixel y grows downwards).
+        let arrow = |azimuth: f64| {
+            let mut ap = test_ap();
+            ap.antenna =
+                crate::antenna::Antenna::new(crate::antenna::catalogue::get("patch_60").unwrap(), azimuth, 20.0, None);
+            arrow_points((100, 100), boresight_pixels(&ap).expect("a patch has a boresight"))[0]
+        };
+        assert_eq!(arrow(90.0), (100 + BORESIGHT_LENGTH as i32, 100));
+        assert_eq!(arrow(0.0), (100, 100 - BORESIGHT_LENGTH as i32));
+        let mut omni = test_ap();
+        omni.antenna =
+            crate::antenna::Antenna::new(crate::antenna::catalogue::get("ceiling_ap").unwrap(), 90.0, 0.0, None);
+        assert!(boresight_pixels(&omni).is_none());
     }
 
     #[test]

@@ -20,24 +20,25 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
         "- grid: {} m cells, receivers {} m above the floor",
         report.resolution_m, report.receiver_height_m
     );
-    let _ = writeln!(
-        md,
-        "- requirement: {}% of each room at ≥ {} dBm (room overrides apply): **{verdict}**",
-        report.target_coverage_pct, report.threshold_dbm
-    );
+    let _ = writeln!(md, "- requirement: {} (room overrides apply): **{verdict}**", report.requirement.summary());
+    let _ = writeln!(md, "- requirement from: {}", report.requirement.origin);
+    let _ = writeln!(md, "- channel rules: {}", report.regulatory.note);
+    if let Some(band) = &report.band {
+        let _ = writeln!(md, "- judged on the {band} GHz APs alone (the plan has several bands; see below)");
+    }
     let _ = writeln!(md, "- whole building: **{:.1}%** covered", report.coverage_pct);
     let _ = writeln!(md, "- run time: {:.2} s\n", report.run_time_s);
 
     let _ = writeln!(md, "## Access points\n");
     let _ = writeln!(
         md,
-        "| AP | floor | x (m) | y (m) | z (m) | band | channel | width (MHz) | power (dBm) | gain (dBi) |"
+        "| AP | floor | x (m) | y (m) | z (m) | band | channel | width (MHz) | power (dBm) | gain (dBi) | clients | needed for |"
     );
-    let _ = writeln!(md, "|---|---|---:|---:|---:|---|---:|---:|---:|---:|");
+    let _ = writeln!(md, "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|");
     for ap in &report.aps {
         let _ = writeln!(
             md,
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {} GHz | {} | {} | {:.1} | {:.1} |",
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {} GHz | {} | {} | {:.1} | {:.1} | {:.1} | {} |",
             ap.id,
             ap.floor,
             ap.x,
@@ -47,18 +48,41 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
             ap.channel,
             ap.channel_width_mhz,
             ap.tx_power_dbm,
-            ap.antenna_gain_dbi
+            ap.antenna_gain_dbi,
+            ap.clients,
+            if ap.needed_for.is_empty() { "–".to_owned() } else { ap.needed_for.join(", ") }
         );
     }
     if report.aps.is_empty() {
-        let _ = writeln!(md, "| (none) | | | | | | | | | |");
+        let _ = writeln!(md, "| (none) | | | | | | | | | | | |");
+    }
+    if let Some(result) = &report.result {
+        let n = result.needed_for;
+        let _ = writeln!(
+            md,
+            "\nNew APs: {} for coverage, {} for capacity (at most {} clients per AP), {} for SINR; {} fixed. Channels offered: {}; e.i.r.p. {} dBm.",
+            n.coverage,
+            n.capacity,
+            report.requirement.max_clients_per_ap,
+            n.sinr,
+            result.fixed_aps,
+            result.channels.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+            result.eirp_dbm
+        );
+    }
+    if !report.notes.is_empty() {
+        let _ = writeln!(md, "\n## Notes\n");
+        for note in &report.notes {
+            let _ = writeln!(md, "- {note}");
+        }
     }
 
     for floor in &report.floors {
+        let title =
+            if floor.name == floor.id { format!("`{}`", floor.id) } else { format!("{} (`{}`)", floor.name, floor.id) };
         let _ = writeln!(
             md,
-            "\n## Floor `{}`: {:.1}% of {:.0} m² covered (median {} dBm)\n",
-            floor.id,
+            "\n## Floor {title}: {:.1}% of {:.0} m² covered (median {} dBm)\n",
             floor.coverage_pct,
             floor.required_area_m2,
             dbm(floor.median_dbm)
@@ -70,8 +94,11 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
             let _ = writeln!(md, "\n(no rooms: the area inside the outer walls is required)");
             continue;
         }
-        let _ = writeln!(md, "\n| room | coverage | target | median (dBm) | min (dBm) | serving APs | clients | |");
-        let _ = writeln!(md, "|---|---:|---:|---:|---:|---|---:|---|");
+        let _ = writeln!(
+            md,
+            "\n| room | coverage | with SINR | target | median (dBm) | min (dBm) | serving APs | clients (per AP) | limited by | |"
+        );
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---|---|---|---|");
         for room in &floor.rooms {
             let status = if room.excluded {
                 "excluded"
@@ -80,18 +107,56 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
             } else {
                 "**below target**"
             };
+            let shares: Vec<String> =
+                room.clients_per_ap.iter().map(|c| format!("{} {:.1}", c.ap, c.clients)).collect();
+            let clients = if shares.is_empty() {
+                room.clients.to_string()
+            } else {
+                format!("{} ({})", room.clients, shares.join(", "))
+            };
             let _ = writeln!(
                 md,
-                "| {} | {:.1}% | {:.0}% ≥ {} dBm | {} | {} | {} | {} | {status} |",
+                "| {} | {:.1}% | {:.1}% | {:.0}% ≥ {} dBm, SINR ≥ {} dB | {} | {} | {} | {clients}{} | {} | {status} |",
                 room.name,
                 room.coverage_pct,
+                room.met_pct,
                 room.target_coverage_pct,
                 room.threshold_dbm,
+                room.min_sinr_db,
                 dbm(room.median_dbm),
                 dbm(room.min_dbm),
                 room.serving_aps.join(", "),
-                room.clients,
+                if room.capacity_ok { "" } else { " — do not fit" },
+                if room.excluded { "–" } else { room.limited_by.name() },
             );
+        }
+    }
+
+    for band in &report.bands {
+        let _ = writeln!(
+            md,
+            "\n## {} GHz alone: {} AP{}, {:.1}% covered, requirement {}\n",
+            band.band,
+            band.ap_count,
+            if band.ap_count == 1 { "" } else { "s" },
+            band.coverage_pct,
+            if band.requirement_met { "met" } else { "NOT met" }
+        );
+        let _ = writeln!(md, "| storey | room | coverage | with SINR | limited by | |");
+        let _ = writeln!(md, "|---|---|---:|---:|---|---|");
+        for floor in &band.floors {
+            for room in floor.rooms.iter().filter(|r| !r.excluded) {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {:.1}% | {:.1}% | {} | {} |",
+                    floor.id,
+                    room.name,
+                    room.coverage_pct,
+                    room.met_pct,
+                    room.limited_by.name(),
+                    if room.meets_target { "ok" } else { "**below target**" }
+                );
+            }
         }
     }
 
@@ -114,6 +179,9 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
                 if let Some(path) = &ap.direct_path {
                     let _ =
                         write!(md, " = direct path {:.2} m, free space −{:.1} dB", path.distance_m, path.free_space_db);
+                    if let Some(antenna) = path.antenna_db {
+                        let _ = write!(md, ", antenna pattern −{antenna:.1} dB");
+                    }
                     for c in &path.crossings {
                         let _ = write!(md, ", {} −{:.1} dB at {:.0}°", c.what, c.loss_db, c.incidence_deg);
                     }
@@ -134,7 +202,10 @@ pub fn markdown(report: &Report, images: &[String]) -> String {
                         path.free_space_db,
                         path.reflection_db,
                         path.transmission_db,
-                        path.interactions.join("; ")
+                        path.antenna_db.map_or_else(
+                            || path.interactions.join("; "),
+                            |a| format!("antenna pattern −{a:.1} dB; {}", path.interactions.join("; "))
+                        )
                     );
                 }
             }

@@ -63,6 +63,52 @@ pub struct Report {
     /// For `plan`: the AP count, its lower bound and whether it is optimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::optimize::PlanResult>,
+    /// The requirement every room is judged by (signal, SINR, capacity).
+    pub requirement: crate::requirement::Requirement,
+    /// The channel and power rules in force.
+    pub regulatory: RegulatoryReport,
+    /// Every client placed within the limit (see [`crate::capacity`]).
+    pub capacity_met: bool,
+    /// The band the storey and room figures are for, when the plan has APs
+    /// in several bands (each band is judged on its own APs; see `bands`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<String>,
+    /// With APs in several bands: each band's figures and verdict, judged
+    /// on that band's APs alone (no merged best server).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bands: Vec<BandReport>,
+    /// Things the reader should know (channels outside what is allowed
+    /// everywhere, DFS channels in use, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The regulatory rules of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegulatoryReport {
+    /// ISO 3166 alpha-2 code, or null (channels allowed everywhere).
+    pub country: Option<String>,
+    /// The table used (`EU/CEPT`, `GB`, …, or `everywhere`).
+    pub domain: String,
+    /// `plan` may use DFS channels.
+    pub dfs: bool,
+    /// In words.
+    pub note: String,
+}
+
+/// One band of a plan with APs in several bands.
+#[derive(Clone, Debug, Serialize)]
+pub struct BandReport {
+    /// Band name.
+    pub band: String,
+    /// APs in this band.
+    pub ap_count: usize,
+    /// Building coverage at the threshold with this band's APs alone, %.
+    pub coverage_pct: Real,
+    /// Every room meets the requirement on this band alone.
+    pub requirement_met: bool,
+    /// Per storey.
+    pub floors: Vec<FloorReport>,
 }
 
 /// One AP as simulated.
@@ -88,8 +134,24 @@ pub struct ApReport {
     pub frequency_ghz: Real,
     /// Conducted power, dBm.
     pub tx_power_dbm: Real,
-    /// Antenna gain, dBi.
+    /// Antenna gain, dBi (the pattern's peak gain when it has one).
     pub antenna_gain_dbi: Real,
+    /// Clients it serves when the rooms' clients are spread over the APs
+    /// that reach them (busiest AP as light as possible).
+    pub clients: Real,
+    /// For `plan`: why this AP is there (`fixed`, `coverage`, `sinr`,
+    /// `capacity`): what its removal would break, or what it was added for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needed_for: Vec<String>,
+    /// Antenna pattern as the plan names it (absent: isotropic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna: Option<String>,
+    /// Boresight bearing, degrees clockwise from north (with `antenna`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub azimuth_deg: Option<Real>,
+    /// Boresight tilt below the horizontal, degrees (with `antenna`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downtilt_deg: Option<Real>,
 }
 
 /// One storey.
@@ -97,12 +159,22 @@ pub struct ApReport {
 pub struct FloorReport {
     /// Storey id.
     pub id: String,
+    /// Storey name (the id when the plan gives none).
+    pub name: String,
     /// Share of the storey's required area at or above threshold, %.
     pub coverage_pct: Real,
+    /// Share of the required area that also has the SINR, %.
+    pub met_pct: Real,
     /// Required area, m².
     pub required_area_m2: Real,
     /// Median best-server RSSI over the required area, dBm.
     pub median_dbm: Option<Real>,
+    /// A storey without rooms: its required area meets the requirement
+    /// (always true for storeys with rooms, which are judged room by room).
+    pub meets_target: bool,
+    /// A storey without rooms: the part that limits it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited_by: Option<crate::requirement::Part>,
     /// Rooms.
     pub rooms: Vec<RoomReport>,
 }
@@ -124,7 +196,8 @@ pub struct RoomReport {
     pub threshold_dbm: Real,
     /// The room's target, %.
     pub target_coverage_pct: Real,
-    /// Coverage reaches the target (always true for excluded rooms).
+    /// The whole requirement holds: signal and SINR on the target share,
+    /// and capacity (always true for excluded rooms).
     pub meets_target: bool,
     /// Free floor area (cells not inside walls), m².
     pub area_m2: Real,
@@ -132,6 +205,32 @@ pub struct RoomReport {
     pub clients: u32,
     /// Excluded from the requirement.
     pub excluded: bool,
+    /// The room's minimum SINR, dB.
+    pub min_sinr_db: Real,
+    /// Share of the room with the serving AP's SINR at or above it, %.
+    pub sinr_pct: Real,
+    /// Share of the room with both signal and SINR, %: what the target is
+    /// judged on.
+    pub met_pct: Real,
+    /// Signal coverage reaches the target.
+    pub signal_ok: bool,
+    /// Coverage with SINR reaches the target.
+    pub sinr_ok: bool,
+    /// The room's clients fit on the APs that reach it.
+    pub capacity_ok: bool,
+    /// The part with the least headroom (the failing one first).
+    pub limited_by: crate::requirement::Part,
+    /// How its clients are spread: `(AP id, clients)`, most first.
+    pub clients_per_ap: Vec<ClientShare>,
+}
+
+/// Clients of a room on one AP.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClientShare {
+    /// AP id.
+    pub ap: String,
+    /// Clients, rounded to 0.01.
+    pub clients: Real,
 }
 
 /// One probe.
@@ -173,6 +272,10 @@ pub struct PathReport {
     pub reflection_db: Real,
     /// Sum of transmission losses of every leg, dB.
     pub transmission_db: Real,
+    /// The AP antenna's attenuation in the path's departure direction,
+    /// below its peak gain, dB (absent for an isotropic antenna).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna_db: Option<Real>,
     /// Received power of this path, dBm.
     pub power_dbm: Real,
 }
@@ -278,6 +381,7 @@ pub fn path_reports(
                 free_space_db: round2(record.free_space.value()),
                 reflection_db: round2(record.reflections.iter().map(|r| r.loss.value()).sum()),
                 transmission_db: round2(record.transmission.value()),
+                antenna_db: (!scene.aps[ap].antenna.is_isotropic()).then(|| round2(record.antenna.value())),
                 power_dbm: round2(record.power_dbm),
             }
         })
@@ -304,6 +408,10 @@ pub struct DirectPathReport {
     pub distance_m: Real,
     /// Friis loss, dB.
     pub free_space_db: Real,
+    /// The AP antenna's attenuation towards the point, below its peak
+    /// gain, dB (absent for an isotropic antenna).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub antenna_db: Option<Real>,
     /// Obstacles, from the AP.
     pub crossings: Vec<CrossingReport>,
 }
@@ -349,9 +457,98 @@ pub fn median(values: &mut [f32]) -> Option<Real> {
     Some(middle)
 }
 
-/// Per-room and per-storey statistics of a simulation.
-pub fn floor_reports(scene: &Scene, coverage: &Coverage) -> Vec<FloorReport> {
-    coverage.floors.iter().map(|fc| floor_report(scene, fc)).collect()
+/// Per-room and per-storey statistics of a simulation judged against a
+/// requirement, with every AP's client load.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// Per storey.
+    pub floors: Vec<FloorReport>,
+    /// Clients per AP (scene order), balanced.
+    pub loads: Vec<Real>,
+    /// Every client fits within the limit.
+    pub capacity_met: bool,
+}
+
+impl Evaluation {
+    /// Every room (and room-less storey) meets the requirement.
+    pub fn met(&self) -> bool {
+        self.floors.iter().all(|f| f.meets_target && f.rooms.iter().all(|r| r.meets_target))
+    }
+}
+
+/// Judges `coverage` against `requirement`, counting only the APs in
+/// `in_play` (all when empty) for capacity.
+pub fn evaluate(
+    scene: &Scene,
+    coverage: &Coverage,
+    requirement: &crate::requirement::Requirement,
+    in_play: &[bool],
+) -> Evaluation {
+    use crate::capacity::{assign, balanced, Demand};
+    use std::collections::BTreeMap;
+    let plays = |a: usize| in_play.is_empty() || in_play.get(a).copied().unwrap_or(false);
+    // Capacity demands: per room with clients, its covered cells grouped by
+    // the set of APs that reach the room's threshold there.
+    let mut demands: Vec<Demand> = Vec::new();
+    let mut owner: Vec<(usize, usize)> = Vec::new();
+    for fc in &coverage.floors {
+        let floor = &scene.floors[fc.floor];
+        for (r, room) in floor.rooms.iter().enumerate() {
+            let need = requirement.room(fc.floor, Some(r));
+            if room.exclude || need.clients == 0 {
+                continue;
+            }
+            let mut groups: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+            for cell in 0..fc.mask.grid.len() {
+                if fc.mask.room[cell] as usize != r || fc.mask.in_wall[cell] {
+                    continue;
+                }
+                let set: Vec<usize> = (0..scene.aps.len())
+                    .filter(|&a| plays(a) && fc.per_ap[a].values[cell] as Real >= need.threshold_dbm)
+                    .collect();
+                if !set.is_empty() {
+                    *groups.entry(set).or_default() += 1;
+                }
+            }
+            let covered: usize = groups.values().sum();
+            for (aps, count) in groups {
+                demands.push(Demand { aps, clients: need.clients as Real * count as Real / covered as Real });
+                owner.push((fc.floor, r));
+            }
+        }
+    }
+    let limit = requirement.max_clients_per_ap as Real;
+    let at_limit = assign(&demands, scene.aps.len(), limit);
+    let spread = balanced(&demands, scene.aps.len());
+    let short_rooms: Vec<(usize, usize)> = at_limit.short.iter().map(|&d| owner[d]).collect();
+    let floors = coverage
+        .floors
+        .iter()
+        .map(|fc| {
+            let shares = |r: usize| -> (Vec<ClientShare>, Option<Real>) {
+                let mut per_ap: BTreeMap<usize, Real> = BTreeMap::new();
+                for (d, flows) in spread.flows.iter().enumerate() {
+                    if owner[d] == (fc.floor, r) {
+                        for &(ap, f) in flows {
+                            *per_ap.entry(ap).or_default() += f;
+                        }
+                    }
+                }
+                let busiest = per_ap
+                    .keys()
+                    .map(|&ap| spread.load[ap] / limit)
+                    .fold(None, |m: Option<Real>, v| Some(m.map_or(v, |m| m.max(v))));
+                let mut list: Vec<ClientShare> = per_ap
+                    .into_iter()
+                    .map(|(ap, c)| ClientShare { ap: scene.aps[ap].id.clone(), clients: round2(c) })
+                    .collect();
+                list.sort_by(|a, b| b.clients.total_cmp(&a.clients).then(a.ap.cmp(&b.ap)));
+                (list, busiest)
+            };
+            floor_report(scene, fc, requirement, &short_rooms, &shares)
+        })
+        .collect();
+    Evaluation { floors, loads: spread.load.iter().map(|&l| round2(l)).collect(), capacity_met: at_limit.feasible }
 }
 
 /// The threshold that applies to a cell: its room's, else the plan's.
@@ -385,12 +582,40 @@ fn percent(part: usize, whole: usize) -> Real {
     }
 }
 
-fn floor_report(scene: &Scene, fc: &FloorCoverage) -> FloorReport {
+/// Whether a cell meets signal and SINR.
+fn cell_meets(fc: &FloorCoverage, cell: usize, threshold: Real, min_sinr: Real) -> (bool, bool) {
+    let signal = fc.rssi.values[cell] as Real >= threshold;
+    let sinr = fc.sinr.values[cell] as Real >= min_sinr;
+    (signal, sinr)
+}
+
+fn floor_report(
+    scene: &Scene,
+    fc: &FloorCoverage,
+    requirement: &crate::requirement::Requirement,
+    short_rooms: &[(usize, usize)],
+    shares: &dyn Fn(usize) -> (Vec<ClientShare>, Option<Real>),
+) -> FloorReport {
+    use crate::requirement::Verdict;
     let floor = &scene.floors[fc.floor];
     let grid = fc.mask.grid;
     let (required, covered) = covered_cells(scene, fc);
     let mut required_values: Vec<f32> =
         (0..grid.len()).filter(|&c| fc.mask.required[c]).map(|c| fc.rssi.values[c]).filter(|v| v.is_finite()).collect();
+    let storey_need = requirement.room(fc.floor, None);
+    let mut met_cells = 0;
+    for cell in (0..grid.len()).filter(|&c| fc.mask.required[c]) {
+        let (threshold, min_sinr) = match fc.mask.room[cell] {
+            NO_ROOM => (storey_need.threshold_dbm, storey_need.min_sinr_db),
+            r => {
+                let need = requirement.room(fc.floor, Some(r as usize));
+                (need.threshold_dbm, need.min_sinr_db)
+            }
+        };
+        if let (true, true) = cell_meets(fc, cell, threshold, min_sinr) {
+            met_cells += 1;
+        }
+    }
 
     let mut room_cells: Vec<Vec<usize>> = vec![Vec::new(); floor.rooms.len()];
     for cell in 0..grid.len() {
@@ -403,8 +628,18 @@ fn floor_report(scene: &Scene, fc: &FloorCoverage) -> FloorReport {
         .rooms
         .iter()
         .zip(room_cells)
-        .map(|(room, cells)| {
-            let covered = cells.iter().filter(|&&c| fc.rssi.values[c] as Real >= room.threshold_dbm).count();
+        .enumerate()
+        .map(|(r, (room, cells))| {
+            let need = requirement.room(fc.floor, Some(r));
+            let mut covered = 0;
+            let mut sinr_cells = 0;
+            let mut met = 0;
+            for &c in &cells {
+                let (signal, sinr) = cell_meets(fc, c, need.threshold_dbm, need.min_sinr_db);
+                covered += usize::from(signal);
+                sinr_cells += usize::from(sinr);
+                met += usize::from(signal && sinr);
+            }
             let mut values: Vec<f32> = cells.iter().map(|&c| fc.rssi.values[c]).filter(|v| v.is_finite()).collect();
             let min = values.iter().copied().fold(f32::INFINITY, f32::min) as Real;
             let mut served = vec![0usize; scene.aps.len()];
@@ -421,6 +656,10 @@ fn floor_report(scene: &Scene, fc: &FloorCoverage) -> FloorReport {
                 .collect();
             serving.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let coverage_pct = percent(covered, cells.len());
+            let met_pct = percent(met, cells.len());
+            let (clients_per_ap, busiest) = shares(r);
+            let capacity_ok = !short_rooms.contains(&(fc.floor, r));
+            let verdict = Verdict::judge(coverage_pct, met_pct, room.target_coverage, capacity_ok, busiest);
             RoomReport {
                 name: room.name.clone(),
                 coverage_pct,
@@ -429,18 +668,34 @@ fn floor_report(scene: &Scene, fc: &FloorCoverage) -> FloorReport {
                 serving_aps: serving.iter().map(|&(ap, _)| scene.aps[ap].id.clone()).collect(),
                 threshold_dbm: room.threshold_dbm,
                 target_coverage_pct: room.target_coverage,
-                meets_target: room.exclude || coverage_pct >= room.target_coverage,
+                meets_target: room.exclude || verdict.met(),
                 area_m2: round2(cells.len() as Real * grid.cell_area()),
                 clients: room.clients,
                 excluded: room.exclude,
+                min_sinr_db: need.min_sinr_db,
+                sinr_pct: percent(sinr_cells, cells.len()),
+                met_pct,
+                signal_ok: verdict.signal_ok,
+                sinr_ok: verdict.sinr_ok,
+                capacity_ok,
+                limited_by: verdict.limited_by,
+                clients_per_ap,
             }
         })
         .collect();
+    let coverage_pct = percent(covered, required);
+    let met_pct = percent(met_cells, required);
+    let roomless = floor.rooms.is_empty();
+    let storey_verdict = Verdict::judge(coverage_pct, met_pct, storey_need.target_coverage_pct, true, None);
     FloorReport {
         id: floor.id.clone(),
-        coverage_pct: percent(covered, required),
+        name: requirement.storey_name(scene, fc.floor),
+        coverage_pct,
+        met_pct,
         required_area_m2: round2(required as Real * grid.cell_area()),
         median_dbm: median(&mut required_values).map(round2),
+        meets_target: !roomless || storey_verdict.met(),
+        limited_by: roomless.then_some(storey_verdict.limited_by),
         rooms,
     }
 }
@@ -453,11 +708,12 @@ pub fn building_coverage(scene: &Scene, coverage: &Coverage) -> Real {
 }
 
 /// The AP list.
-pub fn ap_reports(scene: &Scene) -> Vec<ApReport> {
+pub fn ap_reports(scene: &Scene, loads: &[Real]) -> Vec<ApReport> {
     scene
         .aps
         .iter()
-        .map(|ap| ApReport {
+        .enumerate()
+        .map(|(i, ap)| ApReport {
             id: ap.id.clone(),
             floor: scene.floors[ap.floor].id.clone(),
             x: ap.position.x,
@@ -469,8 +725,44 @@ pub fn ap_reports(scene: &Scene) -> Vec<ApReport> {
             frequency_ghz: ap.frequency.ghz(),
             tx_power_dbm: ap.tx_power_dbm,
             antenna_gain_dbi: ap.antenna_gain_dbi,
+            clients: loads.get(i).copied().unwrap_or(0.0),
+            needed_for: Vec::new(),
+            antenna: ap.antenna.spec.clone(),
+            azimuth_deg: ap.antenna.spec.as_ref().map(|_| ap.antenna.azimuth_deg),
+            downtilt_deg: ap.antenna.spec.as_ref().map(|_| ap.antenna.downtilt_deg),
         })
         .collect()
+}
+
+/// The coverage of one band: every cell served by the best AP of `band`
+/// alone, with its SINR against that band's other APs (a merged best
+/// server would let a 2.4 GHz AP stand in for missing 5 GHz coverage).
+/// The per-AP maps are kept whole, so AP indices stay those of the scene.
+pub fn band_coverage(scene: &Scene, coverage: &Coverage, band: crate::floorplan::Band) -> Coverage {
+    let floors = coverage
+        .floors
+        .iter()
+        .map(|fc| {
+            let mut out = fc.clone();
+            for cell in 0..fc.mask.grid.len() {
+                if fc.mask.in_wall[cell] {
+                    continue;
+                }
+                let served = serve(scene, |a| {
+                    if scene.aps[a].band == band {
+                        fc.per_ap[a].values[cell] as Real
+                    } else {
+                        Real::NEG_INFINITY
+                    }
+                });
+                out.rssi.values[cell] = served.rssi.value() as f32;
+                out.sinr.values[cell] = served.sinr_db as f32;
+                out.server[cell] = served.server.map_or(NO_SERVER, |s| s as u16);
+            }
+            out
+        })
+        .collect();
+    Coverage { floors }
 }
 
 /// Evaluates a probe: every AP's power at the exact point, the server and
@@ -511,6 +803,7 @@ fn direct_path_report(scene: &Scene, path: &PathBreakdown) -> DirectPathReport {
     DirectPathReport {
         distance_m: round2(path.distance),
         free_space_db: round2(path.free_space.value()),
+        antenna_db: (path.antenna.value() != 0.0).then(|| round2(path.antenna.value())),
         crossings: path
             .crossings
             .iter()

@@ -3,9 +3,10 @@
 //! and a BVH per storey. Immutable and `Sync`: every propagation thread
 //! shares one `&Scene`.
 
+use crate::antenna::{Antenna, PatternCache};
 use crate::floorplan::{Band, CandidateSpec, CeilingSpec, OpeningKind, PlanPoint, PlanSource, SlabSpec};
 use crate::geometry::bvh::Bvh;
-use crate::geometry::{point_segment_distance, Aabb2, Point2, Point3};
+use crate::geometry::{point_segment_distance, Aabb2, Point2, Point3, Vector3};
 use crate::materials::{MaterialId, MaterialTable, Polarization, SlabResponse};
 use crate::propagation::slab_tables::SlabTables;
 use crate::radio;
@@ -201,12 +202,34 @@ pub struct AccessPoint {
     pub channel_given: bool,
     /// Kept by the optimiser (`fixed = true`, the default).
     pub fixed: bool,
+    /// Antenna pattern and aim (isotropic by default); its peak gain is
+    /// `antenna_gain_dbi`.
+    pub antenna: Antenna,
 }
 
 impl AccessPoint {
-    /// Transmit power plus antenna gain (EIRP), dBm.
+    /// Transmit power plus the antenna's *peak* gain (EIRP), dBm: an upper
+    /// bound on what the AP radiates in any direction.
     pub fn eirp_dbm(&self) -> Real {
         self.tx_power_dbm + self.antenna_gain_dbi
+    }
+
+    /// Antenna gain towards `direction`, dBi: the peak gain minus the
+    /// pattern's attenuation that way. `direction` is any non-zero vector
+    /// in the world frame (x east, y north, z up), e.g. `receiver −
+    /// position` for the direct path or the first leg of a traced path.
+    #[inline]
+    pub fn gain_dbi(&self, direction: &Vector3) -> Real {
+        self.antenna_gain_dbi - self.antenna.attenuation_db(direction)
+    }
+
+    /// Power radiated towards `direction` relative to the peak: linear,
+    /// in `(0, 1]` (exactly 1 for an isotropic antenna). A path leaving the
+    /// AP that way carries `10^(eirp_dbm/10) · relative_gain` mW before
+    /// its losses.
+    #[inline]
+    pub fn relative_gain(&self, direction: &Vector3) -> Real {
+        self.antenna.relative_gain(direction)
     }
 
     /// The spectrum it occupies, MHz.
@@ -350,6 +373,7 @@ impl Scene {
             })
             .collect();
 
+        let mut patterns = PatternCache::for_plan(&source.file);
         let aps: Vec<AccessPoint> = plan
             .aps
             .iter()
@@ -362,6 +386,20 @@ impl Scene {
                 let band = spec.band.unwrap_or(settings.band);
                 let channel = spec.channel.unwrap_or_else(|| radio::default_channel(band));
                 let height = spec.height.unwrap_or(settings.ap_height);
+                let gain = spec.antenna_gain_dbi.unwrap_or(plan.defaults.antenna_gain_dbi);
+                // A pattern brings its own gain; one that no longer reads
+                // (validation passed) falls back to the isotropic default.
+                let antenna = spec
+                    .antenna
+                    .as_ref()
+                    .and_then(|name| patterns.get(name).ok().map(|pattern| (name, pattern)))
+                    .map_or_else(
+                        || Antenna::isotropic(gain),
+                        |(name, pattern)| {
+                            let (azimuth, downtilt) = (spec.azimuth.unwrap_or(0.0), spec.downtilt.unwrap_or(0.0));
+                            Antenna::new(pattern, azimuth, downtilt, Some(name.clone()))
+                        },
+                    );
                 Some(AccessPoint {
                     id: spec.id.clone(),
                     floor,
@@ -371,9 +409,10 @@ impl Scene {
                     channel_width: spec.channel_width.unwrap_or(plan.defaults.channel_width),
                     frequency: radio::centre_frequency(band, channel),
                     tx_power_dbm: spec.tx_power_dbm.unwrap_or(plan.defaults.tx_power_dbm),
-                    antenna_gain_dbi: spec.antenna_gain_dbi.unwrap_or(plan.defaults.antenna_gain_dbi),
+                    antenna_gain_dbi: if antenna.spec.is_some() { antenna.pattern.gain_dbi } else { gain },
                     channel_given: spec.channel.is_some(),
                     fixed: spec.fixed.unwrap_or(true),
+                    antenna,
                 })
             })
             .collect();

@@ -17,26 +17,40 @@
 //! **Continuity.** In a sum of powers, a diffracted ray and the direct ray
 //! whose shadow boundary it smooths are not independent near that
 //! boundary: UTD makes their *fields* continuous, their powers jump. So
-//! each diffracted path without reflection adds its power plus the
-//! interference term with its direct companion `2·Re(E_GO*·E_d)`, weighted
-//! from 1 inside the transition region (path difference under half a
-//! wavelength) down to 0 two wavelengths out, beyond which the two are
-//! treated as independent like every other pair of paths. The coherent sum
-//! needs no such care.
+//! each diffracted path adds its power plus the interference term with
+//! its companion `2·Re(E_GO*·E_d)` (the direct or specularly reflected
+//! path whose boundary the edge lies on), weighted down to 0 away from the
+//! boundary, beyond which the two are treated as independent like every
+//! other pair of paths. On the lit side the weight is 1 while the path
+//! difference is under half a wavelength and reaches 0 at one and a half
+//! (the first Fresnel ripple of a knife edge is kept). On the shadow side
+//! the companion is the field through the wall, whose interference with
+//! the diffracted field is fading an incoherent sum averages out: the
+//! weight falls from 1 on the boundary to 0 at a quarter wavelength, so the
+//! term restores continuity without a ripple. The coherent sum needs no
+//! such care.
 //!
 //! **Cost.** Diffraction matters where the specular field is weak: edges
 //! of walls that let at least 10 dB less through than they would without
 //! them ([`SCREEN_LOSS`]), receivers where the diffracted path can reach
 //! within [`RELATIVE_DB`] of the field already found, and on the lit side
-//! only near a shadow or reflection boundary.
+//! only near a shadow or reflection boundary. A row is walked in blocks of
+//! cells, each tested against bounds that hold for all its cells before
+//! any cell is: the disc the source's free-space bound can reach, the band
+//! of outgoing lengths that keeps the diffraction point on the edge (a
+//! door jamb stops at the lintel), the cones of opaque walls and the beam
+//! of the reflection after the edge, and the coefficient's bound over the
+//! block's range of diffracted directions. A path that passes computes
+//! its reflections and transmissions before the coefficient itself,
+//! because walls end most of the paths still alive.
 
 use num_complex::Complex64;
 
 use super::images::{self, ImageTree, OwnCone, TreeInputs};
 use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
-use super::utd::{coefficient, coefficient_bound, WedgeFaces, WedgeGeometry};
+use super::utd::{coefficient, coefficient_bound, coefficient_bound_over, WedgeFaces, WedgeGeometry};
 use super::TraceContext;
-use crate::geometry::{segment_intersection, Point2, Point3};
+use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
 use crate::propagation::crossing::{index_range, row_interval, Shadow};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
@@ -202,6 +216,14 @@ impl<'a> TraceContext<'a> {
                         }
                     }
                 }
+                if node.depth == 1 {
+                    // The reflection before the edge, at its plan angle or
+                    // any more grazing one (a steeper path).
+                    let face = &self.optics.faces[node.face as usize];
+                    let incoming = points[1] - points[0];
+                    let cos = (incoming.dot(&face.normal) / incoming.norm().max(MIN_DISTANCE)).abs();
+                    through *= self.reflector_bound(face.wall, cos) * self.specular_share;
+                }
                 if best * through < self.cutoff_mw {
                     out.crossings.truncate(legs[0].0 as usize);
                     continue;
@@ -261,13 +283,32 @@ impl<'a> TraceContext<'a> {
                 .collect();
         }
         // Which nodes of its edge's tree each incident path goes on to.
+        // A reflection after the edge is left out when even its strongest
+        // beam (the walls the leg from the edge to the face certainly
+        // crosses) cannot bring the path to the cutoff.
+        let free = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI)).powi(2);
         for source in &mut out.sources {
             let Some(tree) = &out.trees[source.edge as usize] else { continue };
+            let edge = &edges[source.edge as usize];
             source.nodes = tree
                 .nodes
                 .iter()
                 .enumerate()
-                .filter(|(_, node)| node.depth <= source.after)
+                .filter(|(_, node)| {
+                    if node.depth > source.after {
+                        return false;
+                    }
+                    if node.depth == 0 {
+                        return true;
+                    }
+                    let strongest =
+                        images::segments_max(&tree.beam[node.beam.start as usize..node.beam.end as usize], 0.0, 1.0);
+                    let nearest =
+                        crate::geometry::point_segment_distance(edge.point, node.aperture.0, node.aperture.1).0;
+                    let best =
+                        BOUND * source.through * strongest * free / (source.length + nearest).max(MIN_DISTANCE).powi(2);
+                    best >= self.cutoff_mw
+                })
                 .map(|(m, _)| m as u32)
                 .collect();
         }
@@ -282,53 +323,179 @@ impl<'a> TraceContext<'a> {
             sum.specular_mw = sum.power_mw;
         }
         let wavelength = self.ap.frequency.wavelength();
+        let free = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI)).powi(2);
+        // The lowest cutoff of each aligned block of cells, kept up to date
+        // as paths are added (cutoffs only rise).
+        let block_cutoff = |sums: &[FieldSum], block: usize| -> Real {
+            (block * BLOCK..((block + 1) * BLOCK).min(xs.len()))
+                .filter(|&i| !skip[i])
+                .map(|i| cutoff(&sums[i], self.cutoff_mw))
+                .fold(Real::INFINITY, Real::min)
+        };
+        let mut cutoffs: Vec<Real> = (0..xs.len().div_ceil(BLOCK)).map(|block| block_cutoff(sums, block)).collect();
+        let row_cutoff = cutoffs.iter().copied().fold(Real::INFINITY, Real::min);
+        if row_cutoff.is_infinite() {
+            return;
+        }
+        let rise = z - self.ap.position.z;
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
             let cones = &diffraction.cones[source.edge as usize];
+            let edge = &self.optics.edges[source.edge as usize];
+            let length = source.length.max(MIN_DISTANCE);
+            // The diffraction point's height on the edge moves with the
+            // unfolded length (see `diffract`): the outgoing plan lengths
+            // that keep it on the edge, an interval.
+            let (mut low_out, mut high_out) = (0.0, Real::INFINITY);
+            for (limit, above) in [(edge.z.0, true), (edge.z.1, false)] {
+                // z_AP + rise ℓ/(ℓ + ℓ′) against `limit`.
+                let offset = limit - self.ap.position.z;
+                if rise == 0.0 {
+                    if (above && offset > 0.0) || (!above && offset < 0.0) {
+                        high_out = -1.0;
+                    }
+                    continue;
+                }
+                // ℓ′ = ℓ (rise/offset − 1) is where the height crosses `limit`.
+                let ratio = offset / rise;
+                let crossing = if ratio > 0.0 { length * (1.0 / ratio - 1.0) } else { Real::INFINITY };
+                // The height moves from z_AP + rise (ℓ′ = 0) towards z_AP.
+                let rising_with_out = rise < 0.0;
+                let keep_beyond = above == rising_with_out;
+                if keep_beyond {
+                    low_out = Real::max(low_out, if ratio > 0.0 { crossing } else { Real::INFINITY });
+                } else if ratio > 0.0 {
+                    high_out = high_out.min(crossing);
+                } else if (above && offset > 0.0) || (!above && offset < 0.0) {
+                    high_out = -1.0;
+                }
+            }
+            // The farthest a diffracted field of this source can carry above
+            // the row's lowest cutoff (free space, certain losses).
+            let reach = (BOUND * source.through * free / row_cutoff).sqrt() - length;
+            let high_out = high_out.min(reach);
+            if high_out < low_out || high_out <= 0.0 {
+                continue;
+            }
             for &m in &source.nodes {
                 let (m, node) = (m as usize, &tree.nodes[m as usize]);
-                let (start, end) = index_range(xs, row_interval(&node.wedge, y));
-                // Straight from the edge: only the shadow and the bands
-                // along the shadow and reflection boundaries can matter.
-                let spans = [(start, end)];
-                let blocks = spans.iter().flat_map(|&(low, high)| {
-                    (low..high).step_by(BLOCK).map(move |block| (block, (block + BLOCK).min(high)))
-                });
-                for (block, block_end) in blocks {
-                    let cutoff = (block..block_end)
-                        .filter(|&i| !skip[i])
-                        .map(|i| cutoff(&sums[i], self.cutoff_mw))
-                        .fold(Real::INFINITY, Real::min);
+                let dy = (y - node.image.y).abs();
+                if dy > high_out {
+                    continue;
+                }
+                let half = (high_out * high_out - dy * dy).sqrt();
+                let (wedge_low, wedge_high) = row_interval(&node.wedge, y);
+                let (start, end) =
+                    index_range(xs, (wedge_low.max(node.image.x - half), wedge_high.min(node.image.x + half)));
+                let mut block = start;
+                while block < end {
+                    let aligned = block / BLOCK;
+                    let block_end = ((aligned + 1) * BLOCK).min(end);
+                    let cells = block..block_end;
+                    block = block_end;
+                    let cutoff = cutoffs[aligned];
                     if cutoff.is_infinite() {
                         continue;
                     }
-                    let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y));
+                    let (a, b) = (Point2::new(xs[cells.start], y), Point2::new(xs[cells.end - 1], y));
                     let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
-                    let total = source.length + nearest;
-                    let mut bound = BOUND
-                        * source.through
-                        * self.eirp_mw
-                        * (wavelength / (4.0 * std::f64::consts::PI * total.max(MIN_DISTANCE))).powi(2);
-                    if m == 0 {
-                        for cone in cones {
-                            let inside =
-                                |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
-                            if inside(a) && inside(b) {
-                                bound *= cone.bound;
-                            }
-                        }
-                    }
-                    if bound < cutoff {
+                    let far = (a - node.image).norm().max((b - node.image).norm());
+                    if far < low_out || nearest > high_out {
                         continue;
                     }
-                    for i in block..block_end {
-                        if !skip[i] {
-                            self.diffract(source, tree, m, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                    let mut through = source.through;
+                    // Cones where the outgoing leg certainly crosses an
+                    // opaque wall (convex: both ends inside, all inside).
+                    let block_cones =
+                        if m == 0 { cones } else { &tree.own[node.own.start as usize..node.own.end as usize] };
+                    for cone in block_cones {
+                        let inside = |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
+                        if inside(a) && inside(b) {
+                            through *= cone.bound;
                         }
+                    }
+                    if node.depth == 1 {
+                        let face = &self.optics.faces[node.face as usize];
+                        through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)))
+                            * self.specular_share;
+                        let frame = node.frame();
+                        if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
+                            through *= images::segments_max(
+                                &tree.beam[node.beam.start as usize..node.beam.end as usize],
+                                ua.min(ub),
+                                ua.max(ub),
+                            );
+                        }
+                    }
+                    let bound = BOUND * through * free / (length + nearest).powi(2);
+                    if bound < cutoff || self.block_out_of_reach(source, node, (a, b), nearest, through, cutoff) {
+                        continue;
+                    }
+                    let mut added = false;
+                    for i in cells {
+                        if !skip[i] {
+                            let before = sums[i].paths;
+                            self.diffract(source, tree, m, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                            added |= sums[i].paths != before;
+                        }
+                    }
+                    if added {
+                        cutoffs[aligned] = block_cutoff(sums, aligned);
                     }
                 }
             }
         }
+    }
+
+    /// Whether no receiver of the row block `a → b` can get a diffracted
+    /// field above `cutoff` from `source` through the edge tree's `node`,
+    /// by the coefficient's bound over the block's range of diffracted
+    /// directions (`nearest`: the block's distance from the node's image;
+    /// `through`: the incident and certain outgoing transmissions).
+    ///
+    /// With plan lengths `ℓ` (incident) and `ℓ′`, the diffracted power is
+    /// `P_free · |D|² / (s s′ (s + s′))` with `s = ℓ / sin β₀`, which is at
+    /// most `P_free · (|D| sin β₀)² / (ℓ ℓ′ (ℓ + ℓ′))`.
+    fn block_out_of_reach(
+        &self,
+        source: &Source,
+        node: &images::ImageNode,
+        (a, b): (Point2, Point2),
+        nearest: Real,
+        through: Real,
+        cutoff: Real,
+    ) -> bool {
+        let pi = std::f64::consts::PI;
+        let edge = &self.optics.edges[source.edge as usize];
+        // The diffracted direction towards a receiver `p` after a
+        // reflection is the direction to `p`'s mirror image in the face.
+        let seen = |p: Point2| -> Point2 {
+            if node.depth == 0 {
+                p
+            } else {
+                self.optics.faces[node.face as usize].mirror(p)
+            }
+        };
+        let (phi_a, phi_b) = (edge.angle(seen(a) - edge.point), edge.angle(seen(b) - edge.point));
+        if (phi_a - phi_b).abs() >= pi {
+            // The block's directions wrap past the 0-face: no bound.
+            return false;
+        }
+        let (mut low, mut high) = (phi_a.min(phi_b), phi_a.max(phi_b));
+        let mut phi_incident = source.phi_incident;
+        if phi_incident > edge.n * pi / 2.0 {
+            phi_incident = edge.n * pi - phi_incident;
+            (low, high) = (edge.n * pi - high, edge.n * pi - low);
+        }
+        let far = (a - node.image).norm().max((b - node.image).norm());
+        let length = source.length.max(MIN_DISTANCE);
+        let max_distance = length * far / (length + far);
+        let wavelength = self.ap.frequency.wavelength();
+        let k = 2.0 * pi / wavelength;
+        let d = coefficient_bound_over(edge.n, phi_incident, (low, high), max_distance, k, (2.0, 1.0, 1.0));
+        let near = nearest.max(MIN_DISTANCE);
+        let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
+        free * through * d * d / (length * near * (length + near)) < cutoff
     }
 
     /// Every diffracted path to one receiver.
@@ -369,6 +536,12 @@ impl<'a> TraceContext<'a> {
         }
         let source_z = self.ap.position.z;
         let rise = receiver.z - source_z;
+        // Keller's cone puts the diffraction point where the straight
+        // unfolded profile meets the edge: it must be on the edge.
+        let edge_z = source_z + rise * source.length / horizontal;
+        if edge_z < edge.z.0 || edge_z > edge.z.1 {
+            return;
+        }
         let length3 = (horizontal * horizontal + rise * rise).sqrt();
         let sin_beta = horizontal / length3;
         let (s_in, s_out) = (source.length / sin_beta, out_length / sin_beta);
@@ -386,6 +559,9 @@ impl<'a> TraceContext<'a> {
             let face = &self.optics.faces[node.face as usize];
             let cos = ((c - node.image).dot(&face.normal) / out_length).abs() * sin_beta;
             bound *= self.reflector_bound(face.wall, cos);
+            if let Some(u) = node.frame().u(c) {
+                bound *= images::segment_bound(&tree.beam[node.beam.start as usize..node.beam.end as usize], u, &mut 0);
+            }
             if bound < limit {
                 return;
             }
@@ -416,10 +592,6 @@ impl<'a> TraceContext<'a> {
         if phi <= 1e-9 || phi >= edge.n * pi - 1e-9 {
             return;
         }
-        let edge_z = source_z + rise * source.length / horizontal;
-        if edge_z < edge.z.0 || edge_z > edge.z.1 {
-            return;
-        }
         let distance = s_in * s_out * sin_beta * sin_beta / (s_in + s_out);
         let lit = (phi - source.phi_incident).abs() < pi;
         let mut geometry = WedgeGeometry { n: edge.n, phi_incident: source.phi_incident, phi, sin_beta, distance, k };
@@ -435,22 +607,11 @@ impl<'a> TraceContext<'a> {
         if free * (d_bound / spread).powi(2) * bound / (BOUND * free / ((s_in + s_out) * (s_in + s_out))) < limit {
             return;
         }
-        let cos0 = geometry.phi_incident.sin().abs() * sin_beta;
-        let cosn = (edge.n * pi - geometry.phi).sin().abs() * sin_beta;
-        let incident_face = self.lookup.response(&edge.slab, cos0, Polarization::Te);
-        // The direct field beside the edge: through the aperture's leaf (or
-        // nothing), against through the wall.
-        let aperture = edge
-            .aperture
-            .map_or(Complex64::new(1.0, 0.0), |leaf| self.lookup.transmission(&leaf, cos0, Polarization::Te));
-        let faces = WedgeFaces {
-            r0: incident_face.reflection,
-            rn: self.lookup.response(&edge.slab, cosn, Polarization::Te).reflection,
-            transmission: aperture - incident_face.transmission,
-        };
-        let d = coefficient(&geometry, &faces);
-        let phase = Complex64::from_polar(1.0, -k * (s_in + s_out));
-        let mut amplitude = d * phase / spread;
+        // Everything on the path but the edge's coefficient, spreading and
+        // phase: reflections and transmissions, found before the
+        // coefficient because walls end most of the paths still alive.
+        let mut common = Complex64::new(1.0, 0.0);
+        let within = |common: Complex64| free * common.norm_sqr() * (d_bound / spread).powi(2) >= limit;
 
         // Reflections, with their points' heights on the straight profile.
         let height_at = |plan_distance: Real| source_z + rise * plan_distance / horizontal;
@@ -476,32 +637,23 @@ impl<'a> TraceContext<'a> {
         if source.reflections == 1 {
             let first = (source.points[1] - source.points[0]).norm();
             let Some((r, record)) = reflect(source.face, source.points[1], source.points[0], first) else { return };
-            amplitude *= r * self.specular_share.sqrt();
+            common *= r * self.specular_share.sqrt();
             if explain.is_some() {
                 reflections.push(record);
             }
         }
         let edge_point = Point3::new(edge.point.x, edge.point.y, edge_z);
-        if explain.is_some() {
-            // The diffraction's own loss: the diffracted power over the free-
-            // space power of the unfolded length s + s′.
-            let diffracted = (d / spread).norm_sqr() * (s_in + s_out).powi(2);
-            reflections.push(Reflection {
-                bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
-                point: edge_point,
-                incidence_deg: geometry.phi_incident.to_degrees(),
-                loss: Db(-10.0 * diffracted.log10()),
-            });
-        }
+        // The edge's own record, filled in once its coefficient is known.
+        let edge_record = reflections.len();
         if node.depth == 1 {
             let at_distance = source.length + (out_points[1] - edge.point).norm();
             let Some((r, record)) = reflect(node.face, out_points[1], edge.point, at_distance) else { return };
-            amplitude *= r * self.specular_share.sqrt();
+            common *= r * self.specular_share.sqrt();
             if explain.is_some() {
                 reflections.push(record);
             }
         }
-        if free * amplitude.norm_sqr() < limit {
+        if !within(common) {
             return;
         }
 
@@ -548,7 +700,7 @@ impl<'a> TraceContext<'a> {
             let (first, last) = source.legs[leg];
             for pc in &self.diffraction.as_ref().expect("diffraction prepared").crossings[first as usize..last as usize]
             {
-                transmit(pc, from, to, plan_length, leg_index, &mut amplitude);
+                transmit(pc, from, to, plan_length, leg_index, &mut common);
             }
             leg_index += 1;
         }
@@ -570,7 +722,7 @@ impl<'a> TraceContext<'a> {
             if last_leg {
                 for &(wall, shadow) in &tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize] {
                     if shadow.contains(c) {
-                        test(wall, &mut amplitude);
+                        test(wall, &mut common);
                     }
                 }
             } else {
@@ -578,28 +730,78 @@ impl<'a> TraceContext<'a> {
                 let u = (b - node.aperture.0).dot(&span) / span.norm_squared();
                 for &(wall, low, high) in &tree.incoming[node.incoming.start as usize..node.incoming.end as usize] {
                     if low <= u && u <= high {
-                        test(wall, &mut amplitude);
+                        test(wall, &mut common);
                     }
                 }
             }
             leg_index += 1;
         }
+        if !within(common) {
+            return;
+        }
+
+        // The antenna pattern in the departure direction: towards the
+        // first plan point on the straight vertical profile (the bounds
+        // above used the peak gain).
+        let first_leg = source.points[1] - source.points[0];
+        let departure = Vector3::new(first_leg.x, first_leg.y, first_leg.norm() * rise / horizontal);
+        let antenna_gain = self.ap.relative_gain(&departure);
+        let free = free * antenna_gain;
+
+        // The coefficient, with the edge's faces.
+        let cos0 = geometry.phi_incident.sin().abs() * sin_beta;
+        let cosn = (edge.n * pi - geometry.phi).sin().abs() * sin_beta;
+        let incident_face = self.lookup.response(&edge.slab, cos0, Polarization::Te);
+        // The direct field beside the edge: through the aperture's leaf (or
+        // nothing), against through the wall.
+        let aperture = edge
+            .aperture
+            .map_or(Complex64::new(1.0, 0.0), |leaf| self.lookup.transmission(&leaf, cos0, Polarization::Te));
+        let faces = WedgeFaces {
+            r0: incident_face.reflection,
+            rn: self.lookup.response(&edge.slab, cosn, Polarization::Te).reflection,
+            transmission: aperture - incident_face.transmission,
+        };
+        let d = coefficient(&geometry, &faces);
+        let phase = Complex64::from_polar(1.0, -k * (s_in + s_out));
+        let amplitude = common * d * phase / spread;
         let power = free * amplitude.norm_sqr();
         if power < limit {
             return;
         }
+        if explain.is_some() {
+            // The diffraction's own loss: the diffracted power over the free-
+            // space power of the unfolded length s + s′.
+            let diffracted = (d / spread).norm_sqr() * (s_in + s_out).powi(2);
+            reflections.insert(
+                edge_record,
+                Reflection {
+                    bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
+                    point: edge_point,
+                    incidence_deg: geometry.phi_incident.to_degrees(),
+                    loss: Db(-10.0 * diffracted.log10()),
+                },
+            );
+        }
         // The interference with the direct companion near its shadow
         // boundary (incoherent sum only; see the module doc).
         let mut added = power;
-        if !self.coherent && node.depth == 0 {
-            let direct_plan = (c - source.image).norm();
+        if !self.coherent {
+            // The companion of a path with a reflection after the edge
+            // reaches the receiver's image in that face (as the reflection
+            // before the edge is in the source's image): reciprocity.
+            let seen = if node.depth == 0 { c } else { self.optics.faces[node.face as usize].mirror(c) };
+            let direct_plan = (seen - source.image).norm();
             let direct = (direct_plan * direct_plan + rise * rise).sqrt();
             let difference = k * (s_in + s_out - direct);
-            let weight = ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0);
+            let weight = if lit {
+                ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0)
+            } else {
+                (1.0 - difference / (pi / 2.0)).clamp(0.0, 1.0)
+            };
             if weight > 0.0 {
                 let through = if lit { aperture } else { incident_face.transmission };
                 // Everything but the edge is common to both paths.
-                let common = if d.norm() > 0.0 { amplitude * spread / (d * phase) } else { Complex64::new(0.0, 0.0) };
                 let companion = common * through * Complex64::from_polar(1.0 / direct, -k * direct);
                 let cross = 2.0 * free * (companion.conj() * amplitude).re * weight;
                 added = power + cross;
@@ -617,16 +819,32 @@ impl<'a> TraceContext<'a> {
             let length = s_in + s_out;
             let free_space = Db(-20.0 * (wavelength / (4.0 * pi * length)).log10());
             let reflection_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
+            let antenna = Db(-10.0 * antenna_gain.log10());
             let total = -10.0 * (power / self.eirp_mw).log10();
             explain(PathRecord {
                 length,
                 free_space,
-                transmission: Db((total - free_space.value() - reflection_loss).max(0.0)),
+                transmission: Db((total - free_space.value() - reflection_loss - antenna.value()).max(0.0)),
                 reflections,
                 crossings,
                 power_dbm: 10.0 * power.log10(),
+                antenna,
             });
         }
+    }
+}
+
+/// The largest `|cos|` between the face normal `normal` and the
+/// directions from `image` to the points of the segment `a → b` (all on
+/// the face's side): 1 when the normal's direction lies between those of
+/// the ends, else the larger of the ends'.
+fn steepest_cos(image: Point2, normal: crate::geometry::Vector2, (a, b): (Point2, Point2)) -> Real {
+    let (da, db) = (a - image, b - image);
+    let cos = |d: crate::geometry::Vector2| (d.dot(&normal) / d.norm().max(MIN_DISTANCE)).abs();
+    if da.dot(&normal) * db.dot(&normal) <= 0.0 || normal.perp(&da) * normal.perp(&db) <= 0.0 {
+        1.0
+    } else {
+        cos(da).max(cos(db))
     }
 }
 

@@ -114,7 +114,11 @@ impl TraceContext<'_> {
                     through *= 10f64.powf(-crossing.loss.value() / 10.0);
                 });
                 let area = (length / count as Real) * (top - bottom);
-                let density = self.eirp_mw / (4.0 * std::f64::consts::PI * distance * distance) * through;
+                // The antenna pattern towards the strip (the path's
+                // departure direction).
+                let antenna_gain = self.ap.relative_gain(&incident);
+                let density =
+                    self.eirp_mw * antenna_gain / (4.0 * std::f64::consts::PI * distance * distance) * through;
                 let scattered = s2 * reflectance * density * area * cos_incident;
                 let strength =
                     scattered / std::f64::consts::PI * wavelength * wavelength / (4.0 * std::f64::consts::PI);
@@ -242,9 +246,10 @@ impl TraceContext<'_> {
         sum.paths += 1;
         if let Some(explain) = explain.as_mut() {
             let length = (tile.point - self.ap.position).norm() + distance2.sqrt();
+            let antenna = Db(self.ap.antenna.attenuation_db(&(tile.point - self.ap.position)));
             explain(PathRecord {
                 length,
-                free_space: Db(-10.0 * (power / self.eirp_mw).log10()),
+                free_space: Db(-10.0 * (power / self.eirp_mw).log10() - antenna.value()),
                 reflections: vec![Reflection {
                     bounce: Bounce::Scatter { wall: tile.wall, side: tile.side },
                     point: tile.point,
@@ -254,6 +259,7 @@ impl TraceContext<'_> {
                 transmission: Db(-10.0 * through.max(MIN_TRANSMISSION_POWER).log10()),
                 crossings: Vec::new(),
                 power_dbm: 10.0 * power.log10(),
+                antenna,
             });
         }
     }

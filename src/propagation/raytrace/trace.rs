@@ -95,6 +95,9 @@ pub struct PathRecord {
     pub crossings: Vec<(usize, Crossing)>,
     /// Received power of this path, dBm.
     pub power_dbm: Real,
+    /// The AP antenna's attenuation in the path's departure direction,
+    /// below its peak gain (0 for an isotropic antenna).
+    pub antenna: Db,
 }
 
 /// A vault facet with the part of the receiver plane its reflections can
@@ -1281,6 +1284,10 @@ impl TraceContext<'_> {
         sum: &mut FieldSum,
         explain: &mut Explain,
     ) {
+        // The antenna pattern in the departure direction (the first leg);
+        // the bounds above used the peak gain, so they stay upper bounds.
+        let antenna_gain = self.ap.relative_gain(&(route.points[1] - route.points[0]));
+        let power = power * antenna_gain;
         let path_power = power * amplitude.power();
         sum.power_mw += path_power;
         sum.paths += 1;
@@ -1311,11 +1318,12 @@ impl TraceContext<'_> {
             crossings.sort_by_key(|(leg, _)| *leg);
             explain(PathRecord {
                 length,
-                free_space: Db(-10.0 * (power / self.eirp_mw).log10()),
+                free_space: Db(-10.0 * (power / antenna_gain / self.eirp_mw).log10()),
                 reflections,
                 transmission,
                 crossings,
                 power_dbm: 10.0 * path_power.log10(),
+                antenna: Db(-10.0 * antenna_gain.log10()),
             });
         }
     }

@@ -202,6 +202,42 @@ pub fn coefficient_bound(geometry: &WedgeGeometry, coefficients: (Real, Real, Re
     sum / (2.0 * n * (2.0 * PI * k).sqrt() * sin_beta.max(1e-9))
 }
 
+/// An upper bound of `|D| · sin β₀` over every diffracted direction `φ` in
+/// `phi_range` (a block of receivers seen from the edge), for any
+/// `L ≤ max_distance`: between two poles `|cot|` is largest at an end of
+/// the interval, and a pole inside it gives the boundary limit.
+pub fn coefficient_bound_over(
+    n: Real,
+    phi_incident: Real,
+    phi_range: (Real, Real),
+    max_distance: Real,
+    k: Real,
+    coefficients: (Real, Real, Real),
+) -> Real {
+    let ceiling = 1.2 * n * (2.0 * PI * k * max_distance).sqrt();
+    // |cot x| over x ∈ [low, high] (low ≤ high).
+    let bound = |low: Real, high: Real| -> Real {
+        let pole = (low / PI).ceil() * PI;
+        if pole <= high {
+            return ceiling;
+        }
+        let cot = (1.0 / low.tan().abs()).max(1.0 / high.tan().abs());
+        (1.2 * cot).min(ceiling)
+    };
+    // x = (π + σβ)/2n for β between `low` and `high`.
+    let term = |low: Real, high: Real, sign: Real| -> Real {
+        let (a, b) = ((PI + sign * low) / (2.0 * n), (PI + sign * high) / (2.0 * n));
+        bound(a.min(b), a.max(b))
+    };
+    let (low, high) = phi_range;
+    let (minus, plus) = ((low - phi_incident, high - phi_incident), (low + phi_incident, high + phi_incident));
+    let (through, r0, rn) = coefficients;
+    let sum = through * (term(minus.0, minus.1, 1.0) + term(minus.0, minus.1, -1.0))
+        + r0 * term(plus.0, plus.1, -1.0)
+        + rn * term(plus.0, plus.1, 1.0);
+    sum / (2.0 * n * (2.0 * PI * k).sqrt())
+}
+
 /// How close a pair of directions is to the incident or reflection shadow
 /// boundaries: the smallest `kL·a` of the four terms. Beyond about 10 the
 /// transition functions are within 5 % of 1 and the diffracted field is
