@@ -49,13 +49,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::floorplan::Band;
 use crate::geometry::{Aabb2, Point2};
 use crate::output::{create_dir, file_stem_for, write_atomic, write_png};
 use crate::pipeline::{self, SimulationConfig, SimulationOutcome};
 use crate::propagation::engine::{self, CellMask};
 use crate::propagation::grid::{CoverageMap, GridSpec};
 use crate::propagation::PropagationModel;
+use crate::radio::Band;
 use crate::render::{scalar_map, ColorScale, RenderOptions};
 use crate::report::{round2, RoomReport};
 use crate::scene::Scene;

@@ -6,11 +6,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::floorplan::{self, Band, PlanSource};
+use crate::floorplan::{self, PlanSource};
 use crate::geometry::Point2;
 use crate::output::{file_stem_for, write_atomic, write_png};
 use crate::propagation::engine::{self, Coverage, Progress};
 use crate::propagation::{MultiWall, PropagationModel, RayTrace};
+use crate::radio::Band;
 use crate::render::{self, RenderOptions};
 use crate::report::{self, Probe, Report};
 use crate::requirement::{Options, Requirement};

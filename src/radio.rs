@@ -7,8 +7,94 @@
 //! the fixed blocks of that annex; interference between two APs is weighted
 //! by how much of the interferer's occupied spectrum falls in the victim's.
 
-use crate::floorplan::Band;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
 use crate::units::Frequency;
+
+/// A Wi-Fi band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Band {
+    /// 2.4 GHz (channels 1–14).
+    Ghz2_4,
+    /// 5 GHz (channels 32–177).
+    Ghz5,
+    /// 6 GHz (channels 1–233).
+    Ghz6,
+}
+
+impl Band {
+    /// All bands, in frequency order.
+    pub const ALL: [Band; 3] = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6];
+
+    /// The name used in plan files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Band::Ghz2_4 => "2.4",
+            Band::Ghz5 => "5",
+            Band::Ghz6 => "6",
+        }
+    }
+
+    /// Parses `"2.4"`, `"5"` or `"6"` (also with a trailing `GHz`).
+    pub fn from_name(name: &str) -> Option<Band> {
+        let trimmed = name.trim().trim_end_matches("GHz").trim_end_matches("ghz").trim();
+        match trimmed {
+            "2.4" | "2,4" => Some(Band::Ghz2_4),
+            "5" => Some(Band::Ghz5),
+            "6" => Some(Band::Ghz6),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Band {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} GHz", self.name())
+    }
+}
+
+impl Serialize for Band {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Band {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BandVisitor;
+        impl Visitor<'_> for BandVisitor {
+            type Value = Band;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a band: \"2.4\", \"5\" or \"6\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Band, E> {
+                Band::from_name(v)
+                    .ok_or_else(|| E::custom(format!("unknown band `{v}`; expected \"2.4\", \"5\" or \"6\"")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Band, E> {
+                if (v - 2.4).abs() < 1e-9 {
+                    Ok(Band::Ghz2_4)
+                } else if v == 5.0 {
+                    Ok(Band::Ghz5)
+                } else if v == 6.0 {
+                    Ok(Band::Ghz6)
+                } else {
+                    Err(E::custom(format!("unknown band `{v}`; expected \"2.4\", \"5\" or \"6\"")))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Band, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Band, E> {
+                self.visit_f64(v as f64)
+            }
+        }
+        deserializer.deserialize_any(BandVisitor)
+    }
+}
 
 /// The 20 MHz channel used when an AP gives none: 2.4 GHz ch 6, 5 GHz ch 36,
 /// 6 GHz ch 37 (SPEC.md, "Physics").

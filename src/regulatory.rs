@@ -40,8 +40,9 @@
 
 use std::fmt::Write as _;
 
-use crate::floorplan::{Band, FloorPlan};
+use crate::floorplan::FloorPlan;
 use crate::radio;
+use crate::radio::Band;
 use crate::units::Real;
 
 /// One frequency range of a regulatory domain.

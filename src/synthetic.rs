@@ -12,8 +12,9 @@
 //! a checkerboard), a 1.0 m stone shell and brick partitions.
 
 use crate::floorplan::{
-    ApSpec, Band, CeilingSpec, Defaults, Floor, FloorPlan, Opening, OpeningKind, Room, SlabLayer, SlabSpec, Wall,
+    ApSpec, CeilingSpec, Defaults, Floor, FloorPlan, Opening, OpeningKind, Room, SlabLayer, SlabSpec, Wall,
 };
+use crate::radio::Band;
 
 /// The shape of a generated school.
 #[derive(Clone, Debug, PartialEq)]

@@ -15,10 +15,10 @@ use super::{parse_band, print_error, progress_bar, set_threads, simulate_config}
 use crate::check::{self, CheckResult, JunitSuite, Requirement};
 use crate::compare::{self, Tolerances};
 use crate::error::{Error, Result};
-use crate::floorplan::Band;
 use crate::many::{self, Finished, PlanStatus, Shard, Summary, SummaryEntry};
 use crate::output::{create_dir, file_stem_for, write_atomic};
 use crate::pipeline::{self, SimulationConfig};
+use crate::radio::Band;
 
 /// The simulation request of `compare` and `check`, and the band filter.
 fn simulation_config(args: &SimulationArgs) -> Result<(SimulationConfig, Option<Band>)> {

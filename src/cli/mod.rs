@@ -18,10 +18,11 @@ pub use args::Cli;
 use args::{AntennasArgs, Command, MaterialsArgs, ModelChoice, OutputFormat, SimulateArgs};
 
 use crate::error::{Error, Result};
-use crate::floorplan::{self, Band};
+use crate::floorplan;
 use crate::materials::{materials_table_text, MaterialTable};
 use crate::pipeline::{self, Model, SimulationConfig};
 use crate::propagation::RayTrace;
+use crate::radio::Band;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {

@@ -9,10 +9,10 @@ use super::args::{OutputFormat, PlanArgs};
 use super::ci::{finish_summary, plans_bar, print_plan_errors, report_entry};
 use super::{parse_band, set_threads, stage_bar};
 use crate::error::{Error, Result};
-use crate::floorplan::Band;
 use crate::many::{self, PlanStatus, Shard, Summary, SummaryEntry};
 use crate::optimize::PlanConfig;
 use crate::pipeline::{self, PlanOutcome, SimulationConfig};
+use crate::radio::Band;
 use crate::scene::Scene;
 
 /// Runs `plan`: exit 0 when the planned APs meet the requirement, 1 when

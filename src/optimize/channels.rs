@@ -10,8 +10,8 @@
 //! radar-detection outages) and, on ties, the lowest number; then single
 //! changes are applied while any lowers the total cost.
 
-use crate::floorplan::Band;
 use crate::radio;
+use crate::radio::Band;
 use crate::regulatory::Rules;
 use crate::scene::AccessPoint;
 use crate::units::Real;

@@ -30,9 +30,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::floorplan::{ApSpec, Band, FloorPlan};
+use crate::floorplan::{ApSpec, FloorPlan};
 use crate::propagation::engine::{self, Coverage};
 use crate::propagation::MultiWall;
+use crate::radio::Band;
 use crate::requirement::Requirement;
 use crate::scene::{AccessPoint, Scene};
 use crate::units::Real;

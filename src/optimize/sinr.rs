@@ -12,9 +12,9 @@
 //! channels again, and keeps it only when the shortfall really shrinks.
 
 use super::matrix::CoverageMatrix;
-use crate::floorplan::Band;
 use crate::propagation::engine::{Coverage, NO_ROOM};
 use crate::radio;
+use crate::radio::Band;
 use crate::requirement::Requirement;
 use crate::scene::{AccessPoint, Scene};
 use crate::units::{Dbm, Real};

@@ -323,7 +323,7 @@ pub fn channel_map(scene: &Scene, coverage: &FloorCoverage, options: &RenderOpti
 /// use, in band and channel order) and the key: one entry per channel
 /// with the APs on it. Shared by [`channel_map`] and the HTML report.
 pub fn channel_colours(scene: &Scene) -> (Vec<Rgb>, Vec<(String, Rgb)>) {
-    let mut channels: Vec<(crate::floorplan::Band, u32)> = scene.aps.iter().map(|ap| (ap.band, ap.channel)).collect();
+    let mut channels: Vec<(crate::radio::Band, u32)> = scene.aps.iter().map(|ap| (ap.band, ap.channel)).collect();
     channels.sort_unstable();
     channels.dedup();
     let colour_of = |ap: &crate::scene::AccessPoint| {

@@ -744,7 +744,7 @@ mod tests {
     }
 
     fn test_ap() -> crate::scene::AccessPoint {
-        let band = crate::floorplan::Band::Ghz5;
+        let band = crate::radio::Band::Ghz5;
         crate::scene::AccessPoint {
             id: "ap".into(),
             floor: 0,

@@ -738,7 +738,7 @@ pub fn ap_reports(scene: &Scene, loads: &[Real]) -> Vec<ApReport> {
 /// alone, with its SINR against that band's other APs (a merged best
 /// server would let a 2.4 GHz AP stand in for missing 5 GHz coverage).
 /// The per-AP maps are kept whole, so AP indices stay those of the scene.
-pub fn band_coverage(scene: &Scene, coverage: &Coverage, band: crate::floorplan::Band) -> Coverage {
+pub fn band_coverage(scene: &Scene, coverage: &Coverage, band: crate::radio::Band) -> Coverage {
     let floors = coverage
         .floors
         .iter()

@@ -4,12 +4,13 @@
 //! shares one `&Scene`.
 
 use crate::antenna::{Antenna, PatternCache};
-use crate::floorplan::{Band, CandidateSpec, CeilingSpec, OpeningKind, PlanPoint, PlanSource, SlabSpec};
+use crate::floorplan::{CandidateSpec, CeilingSpec, OpeningKind, PlanPoint, PlanSource, SlabSpec};
 use crate::geometry::bvh::Bvh;
 use crate::geometry::{point_segment_distance, Aabb2, Point2, Point3, Vector3};
 use crate::materials::{MaterialId, MaterialTable, Polarization, SlabResponse};
 use crate::propagation::slab_tables::SlabTables;
 use crate::radio;
+use crate::radio::Band;
 use crate::units::{Frequency, Real};
 
 pub mod optics;
