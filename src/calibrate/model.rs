@@ -20,8 +20,9 @@ use super::survey::Survey;
 use crate::error::Result;
 use serde::Serialize;
 
-use crate::floorplan::{FloorPlan, MaterialSpec, PlanSource, SlabLayer, SlabSpec};
+use crate::floorplan::{FloorPlan, PlanSource, SlabLayer, SlabSpec};
 use crate::geometry::Point3;
+use crate::materials::MaterialSpec;
 use crate::pipeline::{self, Model};
 use crate::scene::Scene;
 use crate::units::Real;

@@ -16,8 +16,8 @@ use super::model::{repoint_slabs, slabs_of};
 use super::params::Coefficients;
 use super::{normalized, Calibration, MaterialReport, Role};
 use crate::error::{Error, Result};
-use crate::floorplan::{self, MaterialSpec, PlanFormat, PlanSource};
-use crate::materials::MaterialModel;
+use crate::floorplan::{self, PlanFormat, PlanSource};
+use crate::materials::{MaterialModel, MaterialSpec};
 
 /// The text of `calibrated.toml` for the plan `source` (whose file text is
 /// `original`).

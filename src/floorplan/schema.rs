@@ -12,10 +12,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{
-    ApSpec, CandidateSpec, Defaults, Floor, FloorPlan, MaterialSpec, Opening, PlanFormat, Room, SourceMap, Wall,
-};
+use super::{ApSpec, CandidateSpec, Defaults, Floor, FloorPlan, Opening, PlanFormat, Room, SourceMap, Wall};
 use crate::error::Diagnostic;
+use crate::materials::MaterialSpec;
 
 /// How a key's value is checked.
 #[derive(Clone, Copy)]

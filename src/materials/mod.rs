@@ -48,6 +48,7 @@
 
 mod builtin;
 mod slab;
+mod spec;
 mod text;
 mod user;
 
@@ -62,6 +63,7 @@ use crate::units::{Db, Frequency, Real};
 pub use slab::{
     complex_permittivity, refraction_cos, slab_response, Polarization, SlabResponse, MAX_LOSS_DB, SIGMA_TO_IMAG_GHZ,
 };
+pub use spec::MaterialSpec;
 pub use text::materials_table_text;
 pub use user::{band_frequency_ghz, BAND_FREQUENCIES_GHZ};
 
@@ -288,7 +290,7 @@ impl MaterialTable {
     /// walls naming it do not produce a second, misleading "unknown
     /// material" error; callers must treat any problem as fatal.
     pub fn with_plan_materials(
-        specs: &std::collections::BTreeMap<String, crate::floorplan::MaterialSpec>,
+        specs: &std::collections::BTreeMap<String, MaterialSpec>,
     ) -> (MaterialTable, Vec<MaterialProblem>) {
         user::with_plan_materials(specs)
     }

@@ -19,8 +19,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::builtin::CONCRETE;
-use super::{normalize, Material, MaterialModel, MaterialProblem, MaterialTable};
-use crate::floorplan::MaterialSpec;
+use super::{normalize, Material, MaterialModel, MaterialProblem, MaterialSpec, MaterialTable};
 use crate::units::{Frequency, Real};
 
 /// Frequency (GHz) each band name stands for in `loss_db` keys and in
