@@ -525,7 +525,7 @@ pub fn plan(
 pub fn write_plan_outputs(outcome: &PlanOutcome, dir: &Path, maps: &MapOptions) -> Result<Vec<String>> {
     let images = write_outputs(&outcome.simulation, dir, maps)?;
     let mut planned = outcome.planned.clone();
-    crate::antenna::rebase_pattern_paths(&mut planned, dir);
+    crate::antenna::rebase_pattern_paths(planned.aps.iter_mut().filter_map(|ap| ap.antenna.as_mut()), dir);
     let text =
         crate::floorplan::to_toml(&planned).map_err(|e| Error::usage(format!("cannot write planned.toml ({e})")))?;
     let header = format!(

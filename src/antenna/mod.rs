@@ -558,14 +558,17 @@ impl Antenna {
     }
 }
 
-/// Rewrites the pattern-file paths of a plan's APs, given relative to the
-/// current directory, relative to `folder` (where the plan is written), so
-/// that the written plan finds its patterns. A path that cannot be
-/// resolved is written absolute, or left as it is.
-pub fn rebase_pattern_paths(plan: &mut crate::floorplan::FloorPlan, folder: &Path) {
+/// Rewrites the `antenna` values of a plan's APs (`specs`) that name
+/// pattern files, given relative to the current directory, relative to
+/// `folder` (where the plan is written), so that the written plan finds its
+/// patterns. A path that cannot be resolved is written absolute, or left as
+/// it is; catalogue names are left alone.
+pub fn rebase_pattern_paths<'a>(specs: impl IntoIterator<Item = &'a mut String>, folder: &Path) {
     let Ok(base) = std::fs::canonicalize(folder) else { return };
-    for ap in &mut plan.aps {
-        let Some(spec) = ap.antenna.as_mut().filter(|spec| is_file_reference(spec)) else { continue };
+    for spec in specs {
+        if !is_file_reference(spec) {
+            continue;
+        }
         let Ok(target) = std::fs::canonicalize(&*spec) else { continue };
         *spec = relative_path(&target, &base).unwrap_or(target).to_string_lossy().replace('\\', "/");
     }
@@ -590,13 +593,26 @@ fn relative_path(target: &Path, base: &Path) -> Option<PathBuf> {
     Some(path)
 }
 
+/// The antenna keys of one AP, as a plan file writes them.
+#[derive(Clone, Copy, Debug)]
+pub struct ApAntennaKeys<'a> {
+    /// The AP's id, for messages.
+    pub id: &'a str,
+    /// `antenna`: a catalogue name or a pattern file.
+    pub antenna: Option<&'a str>,
+    /// `azimuth`, degrees.
+    pub azimuth: Option<f64>,
+    /// `downtilt`, degrees.
+    pub downtilt: Option<f64>,
+}
+
 /// Checks the antenna keys of one AP of the plan file `plan_file`: the
 /// pattern exists and reads (`antenna`), and `azimuth` and `downtilt` are
 /// sensible and only given with an antenna. Returns each problem with the
 /// key it is about.
-pub fn check_ap(ap: &crate::floorplan::ApSpec, plan_file: &str) -> Vec<(&'static str, AntennaProblem)> {
+pub fn check_ap(ap: ApAntennaKeys, plan_file: &str) -> Vec<(&'static str, AntennaProblem)> {
     let mut problems = Vec::new();
-    if let Some(spec) = &ap.antenna {
+    if let Some(spec) = ap.antenna {
         if let Err(problem) = find_pattern(spec, &plan_folder(plan_file)) {
             problems.push(("antenna", problem));
         }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use geo::Validation;
 
 use super::{ApSpec, CeilingSpec, Floor, FloorPlan, PlanPoint, PlanSource, SlabSpec};
+use crate::antenna::ApAntennaKeys;
 use crate::error::Diagnostic;
 use crate::geometry::{point_segment_distance, segment_intersection, Point2};
 use crate::materials::MaterialTable;
@@ -569,7 +570,9 @@ impl Checker<'_> {
         if let Some(width) = ap.channel_width {
             self.check_channel_width(&format!("{path}.channel_width"), width);
         }
-        for (key, problem) in crate::antenna::check_ap(ap, &self.source.file) {
+        let antenna_keys =
+            ApAntennaKeys { id: &ap.id, antenna: ap.antenna.as_deref(), azimuth: ap.azimuth, downtilt: ap.downtilt };
+        for (key, problem) in crate::antenna::check_ap(antenna_keys, &self.source.file) {
             self.report(&format!("{path}.{key}"), problem.message, problem.hint);
         }
     }
