@@ -40,7 +40,6 @@
 
 use std::fmt::Write as _;
 
-use crate::floorplan::FloorPlan;
 use crate::radio;
 use crate::radio::Band;
 use crate::units::Real;
@@ -295,9 +294,10 @@ pub fn parse_country(text: &str) -> Result<Rules, (String, String)> {
 }
 
 impl Rules {
-    /// The rules of a plan's `country` (none: [`Rules::Everywhere`]).
-    pub fn of_plan(plan: &FloorPlan) -> Rules {
-        plan.defaults.country.as_deref().and_then(|c| parse_country(c).ok()).unwrap_or(Rules::Everywhere)
+    /// The rules of a plan's `country` (none, or not in the tables:
+    /// [`Rules::Everywhere`]).
+    pub fn of_country(country: Option<&str>) -> Rules {
+        country.and_then(|c| parse_country(c).ok()).unwrap_or(Rules::Everywhere)
     }
 
     /// The country code, if any.
@@ -468,76 +468,6 @@ fn covered(ranges: &[FrequencyRange], low: Real, high: Real, width_mhz: u32) -> 
         srd: first.srd,
         source: tightest.source,
     })
-}
-
-/// A problem with a plan's regulatory settings or APs: the path of the
-/// value to change, the message and a hint.
-pub type Problem = (String, String, Option<String>);
-
-/// Checks the plan's `country` and, when it names one, every AP's channel
-/// (given or default) and EIRP against its rules.
-pub fn plan_problems(plan: &FloorPlan) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let Some(text) = plan.defaults.country.as_deref() else { return problems };
-    let rules = match parse_country(text) {
-        Ok(rules) => rules,
-        Err((message, hint)) => {
-            problems.push(("defaults.country".to_owned(), message, Some(hint)));
-            return problems;
-        }
-    };
-    let code = rules.code().unwrap_or_default().to_owned();
-    let d = &plan.defaults;
-    for (i, ap) in plan.aps.iter().enumerate() {
-        let band = ap.band.unwrap_or(d.band);
-        let channel = ap.channel.unwrap_or_else(|| radio::default_channel(band));
-        let width = ap.channel_width.unwrap_or(d.channel_width);
-        if !radio::is_valid_channel(band, channel) || ![20, 40, 80, 160].contains(&width) {
-            continue; // reported by the band and width checks
-        }
-        let channel_path = if ap.channel.is_some() { format!("aps[{i}].channel") } else { format!("aps[{i}].id") };
-        let Some(rule) = rules.channel(band, channel, width) else {
-            let (low, high) = radio::occupied_band(band, channel, width);
-            let hint = format!("{band} channels allowed in {code} at {width} MHz: {}", rules.describe(band, width));
-            problems.push((
-                channel_path,
-                format!(
-                    "AP `{}`: {band} channel {channel} at {width} MHz ({low:.0}–{high:.0} MHz) is not allowed in {code}",
-                    ap.id
-                ),
-                Some(hint),
-            ));
-            continue;
-        };
-        let power = ap.tx_power_dbm.unwrap_or(d.tx_power_dbm);
-        let gain = ap.antenna_gain_dbi.unwrap_or(d.antenna_gain_dbi);
-        let eirp = power + gain;
-        if eirp.is_finite() && eirp > rule.max_eirp_dbm + 1e-9 {
-            // Point at what the AP itself sets: its power, its antenna,
-            // else its channel (a channel with a low limit).
-            let path = if ap.tx_power_dbm.is_some() {
-                format!("aps[{i}].tx_power_dbm")
-            } else if ap.antenna_gain_dbi.is_some() {
-                format!("aps[{i}].antenna_gain_dbi")
-            } else {
-                channel_path
-            };
-            problems.push((
-                path,
-                format!(
-                    "AP `{}`: e.i.r.p. {} dBm ({} dBm + {} dBi) on {band} channel {channel} is above the {} dBm {code} allows there",
-                    ap.id, eirp, power, gain, rule.max_eirp_dbm
-                ),
-                Some(format!(
-                    "set tx_power_dbm = {} or less ({}); {band} channels in {code}: {}",
-                    rule.max_eirp_dbm - gain,
-                    rule.source,
-                    rules.describe(band, width)
-                )),
-            ));
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::floorplan::{FloorPlan, PlanSource};
+use crate::floorplan::{FloorPlan, PlanSource, Preset};
 use crate::regulatory::{parse_country, Rules};
 use crate::scene::Scene;
 use crate::units::Real;
@@ -52,64 +52,6 @@ use crate::units::Real;
 pub const DEFAULT_MIN_SINR_DB: Real = 20.0;
 /// Default client limit per AP.
 pub const DEFAULT_MAX_CLIENTS_PER_AP: u32 = 30;
-
-/// A named requirement: a threshold and a minimum SINR.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    /// Voice over Wi-Fi: −67 dBm, 25 dB.
-    Voice,
-    /// Data: −70 dBm, 20 dB.
-    Data,
-    /// Sensors and other low-rate devices: −75 dBm, 10 dB.
-    Iot,
-}
-
-impl Preset {
-    /// Every preset.
-    pub const ALL: [Preset; 3] = [Preset::Voice, Preset::Data, Preset::Iot];
-
-    /// Name in plans and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Voice => "voice",
-            Preset::Data => "data",
-            Preset::Iot => "iot",
-        }
-    }
-
-    /// Parses a preset name (any case).
-    pub fn parse(text: &str) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(text.trim()))
-    }
-
-    /// Signal threshold, dBm.
-    pub fn threshold_dbm(self) -> Real {
-        match self {
-            Preset::Voice => -67.0,
-            Preset::Data => -70.0,
-            Preset::Iot => -75.0,
-        }
-    }
-
-    /// Minimum SINR, dB.
-    pub fn min_sinr_db(self) -> Real {
-        match self {
-            Preset::Voice => 25.0,
-            Preset::Data => 20.0,
-            Preset::Iot => 10.0,
-        }
-    }
-
-    /// Where the pair comes from.
-    pub fn source(self) -> &'static str {
-        match self {
-            Preset::Voice => "Cisco Voice over Wireless LAN 4.1 Design Guide: -67 dBm, 25 dB SNR",
-            Preset::Data => "IEEE Std 802.11-2020 Table 19-23: HT-MCS 4 (16-QAM 3/4) sensitivity -70 dBm, ~20 dB over a -91 dBm noise floor",
-            Preset::Iot => "IEEE Std 802.11-2020 Table 19-23: HT-MCS 0-1 (-82/-79 dBm, 9-12 dB) with fade margin",
-        }
-    }
-}
 
 /// What the command line says about the requirement and the rules; `None`
 /// leaves the plan's value.
@@ -337,7 +279,7 @@ impl Requirement {
                 .country
                 .as_deref()
                 .and_then(|c| parse_country(c).ok())
-                .unwrap_or_else(|| Rules::of_plan(&source.plan)),
+                .unwrap_or_else(|| Rules::of_country(d.country.as_deref())),
             dfs: options.dfs || d.dfs.unwrap_or(false),
             storey_names,
         }
@@ -454,59 +396,6 @@ impl Verdict {
     pub fn met(&self) -> bool {
         self.signal_ok && self.sinr_ok && self.capacity_ok
     }
-}
-
-/// Checks the requirement keys of a plan: the preset name and the ranges
-/// of the SINR and client limits (the path of the value, the message and a
-/// hint).
-pub fn plan_problems(plan: &FloorPlan) -> Vec<crate::regulatory::Problem> {
-    let mut problems = Vec::new();
-    let d = &plan.defaults;
-    if let Some(name) = &d.requirement {
-        if Preset::parse(name).is_none() {
-            problems.push((
-                "defaults.requirement".to_owned(),
-                format!("unknown requirement `{name}`"),
-                Some(
-                    "use \"voice\" (-67 dBm, 25 dB), \"data\" (-70 dBm, 20 dB) or \"iot\" (-75 dBm, 10 dB)".to_owned(),
-                ),
-            ));
-        }
-    }
-    let sinr = |path: String, value: Real, problems: &mut Vec<crate::regulatory::Problem>| {
-        if !(value.is_finite() && (-10.0..=60.0).contains(&value)) {
-            problems.push((
-                path,
-                format!("min_sinr_db is {value} dB, outside the sensible range -10 to 60 dB"),
-                Some("give the minimum SINR in dB, e.g. 20 for data, 25 for voice".to_owned()),
-            ));
-        }
-    };
-    if let Some(v) = d.min_sinr_db {
-        sinr("defaults.min_sinr_db".to_owned(), v, &mut problems);
-    }
-    if d.max_clients_per_ap == Some(0) {
-        problems.push((
-            "defaults.max_clients_per_ap".to_owned(),
-            "max_clients_per_ap must be at least 1".to_owned(),
-            Some("a classroom AP typically serves 25-50 clients".to_owned()),
-        ));
-    }
-    for (f, floor) in plan.floors.iter().enumerate() {
-        if floor.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            problems.push((
-                format!("floors[{f}].name"),
-                "storey name is empty".to_owned(),
-                Some("leave `name` out to show the id, or write e.g. \"Rez-de-chaussée\"".to_owned()),
-            ));
-        }
-        for (r, room) in floor.rooms.iter().enumerate() {
-            if let Some(v) = room.min_sinr_db {
-                sinr(format!("floors[{f}].rooms[{r}].min_sinr_db"), v, &mut problems);
-            }
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -69,7 +69,9 @@
 
 mod mistakes;
 mod parse;
+mod preset;
 pub mod ranges;
+mod rules;
 mod schema;
 mod sniff;
 mod source_map;
@@ -82,6 +84,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 pub use parse::{load, parse_str, PlanFormat, PlanSource};
+pub use preset::Preset;
 pub use source_map::{Location, SourceMap};
 
 use crate::materials::MaterialSpec;

@@ -38,10 +38,10 @@ pub fn validate(source: &PlanSource) -> Result<MaterialTable, Vec<Diagnostic>> {
         checker.report(&path, problem.message, problem.hint);
     }
     checker.check_plan(&source.plan);
-    for (path, message, hint) in crate::regulatory::plan_problems(&source.plan) {
+    for (path, message, hint) in super::rules::regulatory_problems(&source.plan) {
         checker.report(&path, message, hint);
     }
-    for (path, message, hint) in crate::requirement::plan_problems(&source.plan) {
+    for (path, message, hint) in super::rules::requirement_problems(&source.plan) {
         checker.report(&path, message, hint);
     }
     let mut problems = checker.problems;
