@@ -33,9 +33,19 @@ pub const MAX_CLIENTS: u32 = 10_000;
 /// Most rooms on one storey: rooms are numbered with 16 bits per cell,
 /// one value being "no room".
 pub const MAX_ROOMS_PER_FLOOR: usize = u16::MAX as usize - 1;
-/// Margin the simulation grid adds around a storey's content, m (the
-/// scene's grid margin).
-const GRID_MARGIN: f64 = 1.0;
+/// Most APs in one plan: the serving-AP maps store an AP index per cell in
+/// 16 bits, one value ([`crate::propagation::engine::NO_SERVER`]) being "no
+/// server".
+pub const MAX_APS: usize = u16::MAX as usize - 1;
+/// Largest grid of one storey, cells: 16 M cells of f32 is 64 MB per AP
+/// map, the most a laptop run should need. The engine refuses larger grids
+/// ([`crate::propagation::grid::GridSpec::covering`]); validation checks the
+/// plan against it first, so the user learns it at the plan's resolution.
+pub const MAX_CELLS: usize = 16_000_000;
+/// Margin the simulation grid adds around a storey's content, m, so that
+/// heatmaps show the outer walls whole (the scene's storey bounds include
+/// it).
+pub const GRID_MARGIN: f64 = 1.0;
 /// Largest real permittivity coefficient `a` (water is about 80; nothing
 /// a wall is made of comes near 1,000).
 const MAX_PERMITTIVITY: f64 = 1_000.0;
@@ -262,7 +272,7 @@ impl Ranges<'_> {
         if !(resolution.is_finite() && (0.01..=10.0).contains(&resolution)) {
             return; // validation reports the resolution itself
         }
-        let limit = crate::propagation::grid::MAX_CELLS as f64;
+        let limit = MAX_CELLS as f64;
         for (i, floor) in plan.floors.iter().enumerate() {
             let aps = plan.aps.iter().filter(|ap| on_floor(ap, plan, i));
             let Some((lo, hi)) = storey_bounds(floor, aps) else { continue };

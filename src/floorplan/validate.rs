@@ -19,11 +19,17 @@ use crate::error::Diagnostic;
 use crate::geometry::{point_segment_distance, segment_intersection, Point2};
 use crate::materials::MaterialTable;
 use crate::radio;
-use crate::scene::opening_tolerance;
 use crate::suggest::closest;
 
 /// The only file format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// How far from a wall's centreline an opening point may be and still be
+/// "on the wall": inside the wall's body plus 1 cm of drawing slack. The
+/// scene attaches openings with the same tolerance.
+pub fn opening_tolerance(thickness: f64) -> f64 {
+    thickness / 2.0 + 0.01
+}
 
 /// Validates a plan. On success returns the material table (built-ins plus
 /// the plan's materials), ready for [`crate::scene::Scene::build`].
@@ -147,7 +153,7 @@ impl Checker<'_> {
             self.check_floor(&path, floor);
         }
         self.check_storey_overlaps(plan);
-        if plan.aps.len() >= crate::propagation::engine::NO_SERVER as usize {
+        if plan.aps.len() > super::ranges::MAX_APS {
             self.report(
                 "aps",
                 format!("{} APs is more than this tool handles", plan.aps.len()),

@@ -5,12 +5,9 @@
 //! flip rows to draw north up.
 
 use crate::error::{Error, Result};
+use crate::floorplan::ranges::MAX_CELLS;
 use crate::geometry::{Aabb2, Point2};
 use crate::units::Real;
-
-/// Largest grid the tool accepts per storey (cells); 16 M cells of f32 is
-/// 64 MB per AP map, the most a laptop run should need.
-pub const MAX_CELLS: usize = 16_000_000;
 
 /// A regular grid over a storey.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -25,6 +25,10 @@ use crate::geometry::Point3;
 use crate::scene::{AccessPoint, Scene};
 use crate::units::{Db, Dbm, Frequency, Real, SPEED_OF_LIGHT};
 
+// The serving-AP maps keep one 16-bit value for "no server" beyond every AP
+// index a valid plan can have.
+const _: () = assert!(crate::floorplan::ranges::MAX_APS < engine::NO_SERVER as usize);
+
 /// Distances below this are clamped, so that a receiver at the antenna gets
 /// a finite value (SPEC.md: FSPL with d ≥ 0.1 m).
 pub const MIN_DISTANCE: Real = 0.1;

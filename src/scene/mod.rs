@@ -4,6 +4,8 @@
 //! shares one `&Scene`.
 
 use crate::antenna::{Antenna, PatternCache};
+use crate::floorplan::ranges::GRID_MARGIN;
+use crate::floorplan::validate::opening_tolerance;
 use crate::floorplan::{CandidateSpec, CeilingSpec, OpeningKind, PlanPoint, PlanSource, SlabSpec};
 use crate::geometry::bvh::Bvh;
 use crate::geometry::{point_segment_distance, Aabb2, Point2, Point3, Vector3};
@@ -24,15 +26,6 @@ const DOOR_DEFAULTS: (Real, Real, Real) = (0.04, 0.0, 2.1);
 /// Default window: 1 cm of glass (double glazing 4/16/4 has ~8 mm of glass),
 /// from a 0.9 m sill to 2.2 m.
 const WINDOW_DEFAULTS: (Real, Real, Real) = (0.01, 0.9, 2.2);
-/// Extra grid margin around a storey's contents, m, so that heatmaps show
-/// the outer walls whole.
-const GRID_MARGIN: Real = 1.0;
-
-/// How far from a wall's centreline an opening point may be and still be
-/// "on the wall": inside the wall's body plus 1 cm of drawing slack.
-pub fn opening_tolerance(thickness: Real) -> Real {
-    thickness / 2.0 + 0.01
-}
 
 /// A horizontal slab of one material.
 #[derive(Clone, Copy, Debug, PartialEq)]
