@@ -48,6 +48,7 @@
 
 mod builtin;
 mod slab;
+pub mod slab_tables;
 mod spec;
 mod text;
 mod user;
@@ -63,6 +64,7 @@ use crate::units::{Db, Frequency, Real};
 pub use slab::{
     complex_permittivity, refraction_cos, slab_response, Polarization, SlabResponse, MAX_LOSS_DB, SIGMA_TO_IMAG_GHZ,
 };
+pub use slab_tables::Slab;
 pub use spec::MaterialSpec;
 pub use text::materials_table_text;
 pub use user::{band_frequency_ghz, BAND_FREQUENCIES_GHZ};

@@ -17,10 +17,10 @@
 use num_complex::Complex64;
 
 use crate::geometry::{Point2, Point3, Vector2, Vector3};
-use crate::materials::{Polarization, SlabResponse};
-use crate::propagation::slab_tables::FrequencyKey;
+use crate::materials::slab_tables::FrequencyKey;
+use crate::materials::{Polarization, Slab, SlabResponse};
 use crate::scene::optics::{KeyedSlab, WallOptics};
-use crate::scene::{AccessPoint, Scene, Slab};
+use crate::scene::{AccessPoint, Scene};
 use crate::units::{Frequency, Real};
 
 /// Thicknesses below this, m, are rounding error at a face, not material.

@@ -16,7 +16,6 @@ pub mod engine;
 pub mod grid;
 pub mod multiwall;
 pub mod raytrace;
-pub mod slab_tables;
 
 pub use multiwall::{MultiWall, PathBreakdown};
 pub use raytrace::RayTrace;

@@ -32,9 +32,9 @@ use super::crossing::{
 };
 use super::{ApField, PropagationModel, MIN_DISTANCE};
 use crate::geometry::Point3;
-use crate::materials::{Polarization, MAX_LOSS_DB};
+use crate::materials::{Polarization, Slab, MAX_LOSS_DB};
 use crate::scene::optics::WallOptics;
-use crate::scene::{AccessPoint, Scene, Slab};
+use crate::scene::{AccessPoint, Scene};
 use crate::units::{Db, Dbm, Real};
 
 /// The multi-wall model (no parameters: everything comes from the scene).

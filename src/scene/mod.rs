@@ -9,8 +9,8 @@ use crate::floorplan::validate::opening_tolerance;
 use crate::floorplan::{CandidateSpec, CeilingSpec, OpeningKind, PlanPoint, PlanSource, SlabSpec};
 use crate::geometry::bvh::Bvh;
 use crate::geometry::{point_segment_distance, Aabb2, Point2, Point3, Vector3};
-use crate::materials::{MaterialId, MaterialTable, Polarization, SlabResponse};
-use crate::propagation::slab_tables::SlabTables;
+use crate::materials::slab_tables::SlabTables;
+use crate::materials::{MaterialTable, Polarization, Slab, SlabResponse};
 use crate::radio;
 use crate::radio::Band;
 use crate::units::{Frequency, Real};
@@ -26,15 +26,6 @@ const DOOR_DEFAULTS: (Real, Real, Real) = (0.04, 0.0, 2.1);
 /// Default window: 1 cm of glass (double glazing 4/16/4 has ~8 mm of glass),
 /// from a 0.9 m sill to 2.2 m.
 const WINDOW_DEFAULTS: (Real, Real, Real) = (0.01, 0.9, 2.2);
-
-/// A horizontal slab of one material.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Slab {
-    /// Material.
-    pub material: MaterialId,
-    /// Thickness, m.
-    pub thickness: Real,
-}
 
 /// The ceiling of a storey.
 #[derive(Clone, Copy, Debug, PartialEq)]

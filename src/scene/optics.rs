@@ -13,9 +13,9 @@
 use std::ops::Range;
 
 use crate::geometry::{Aabb2, Point2, Point3, Vector2, Vector3};
-use crate::materials::Polarization;
-use crate::propagation::slab_tables::{SlabKey, SlabTables};
-use crate::scene::{Ceiling, Scene, SceneFloor, Slab, WallSegment};
+use crate::materials::slab_tables::{SlabKey, SlabTables};
+use crate::materials::{Polarization, Slab};
+use crate::scene::{Ceiling, Scene, SceneFloor, WallSegment};
 use crate::units::Real;
 
 /// Unit normal of a wall on the plan: its direction `a → b` turned left.

@@ -14,7 +14,7 @@ use num_complex::Complex64;
 
 use super::images::{segment_bound, segments_max, ImageNode, ImageTree};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
-use crate::materials::Polarization;
+use crate::materials::{Polarization, Slab};
 use crate::propagation::crossing::{
     cross_wall, for_each_slab, index_range, row_interval, row_interval_strict, Leg, SlabLookup, GRAZE_TOLERANCE,
     MIN_TRANSMISSION_POWER,
@@ -22,7 +22,7 @@ use crate::propagation::crossing::{
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::propagation::MIN_DISTANCE;
 use crate::scene::optics::{Facet, FloorOptics, KeyedSlab, Planes, WallOptics};
-use crate::scene::{AccessPoint, Scene, SceneFloor, Slab};
+use crate::scene::{AccessPoint, Scene, SceneFloor};
 use crate::units::{Db, Dbm, Real, SPEED_OF_LIGHT};
 
 /// Cells of a row whose reach a node tests together before testing each.

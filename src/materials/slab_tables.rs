@@ -16,9 +16,18 @@
 use num_complex::Complex64;
 use rayon::prelude::*;
 
-use crate::materials::{MaterialTable, Polarization, SlabResponse};
-use crate::scene::Slab;
+use super::{MaterialId, MaterialTable, Polarization, SlabResponse};
 use crate::units::{Frequency, Real};
+
+/// A slab of one material: a floor, a ceiling, or a wall or opening leaf
+/// seen as a layer of its thickness. What the tables are keyed by.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slab {
+    /// Material.
+    pub material: MaterialId,
+    /// Thickness, m.
+    pub thickness: Real,
+}
 
 /// Intervals of `cos θ` in each table.
 pub const SAMPLES: usize = 2048;
@@ -78,7 +87,7 @@ impl SlabTables {
         let samples: Vec<(Complex64, Complex64)> = tables
             .par_iter()
             .flat_map_iter(|&((material, thickness, polarization), f)| {
-                let material = materials.get(crate::materials::MaterialId(material));
+                let material = materials.get(MaterialId(material));
                 let frequency = Frequency::from_ghz(Real::from_bits(f) / 1e9);
                 let thickness = Real::from_bits(thickness);
                 (0..=SAMPLES).map(move |i| {
