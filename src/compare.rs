@@ -57,9 +57,9 @@ use crate::propagation::grid::{CoverageMap, GridSpec};
 use crate::propagation::PropagationModel;
 use crate::radio::Band;
 use crate::render::{scalar_map, ColorScale, RenderOptions};
-use crate::report::{round2, RoomReport};
+use crate::report::RoomReport;
 use crate::scene::Scene;
-use crate::units::Real;
+use crate::units::{round2, Real};
 
 /// Half-range of the difference colour scale, dB: fixed so that two
 /// comparisons' images compare; larger differences are clamped (a 1.2 m

@@ -317,7 +317,7 @@ pub fn simulate(
         requirement_met,
         floors,
         probes: probe_reports,
-        run_time_s: report::round2(started.elapsed().as_secs_f64()),
+        run_time_s: crate::units::round2(started.elapsed().as_secs_f64()),
         result: None,
         requirement: requirement.clone(),
         regulatory,
@@ -516,7 +516,7 @@ pub fn plan(
         ));
     }
     simulation.report.result = Some(planned.result);
-    simulation.report.run_time_s = report::round2(started.elapsed().as_secs_f64());
+    simulation.report.run_time_s = crate::units::round2(started.elapsed().as_secs_f64());
     Ok(PlanOutcome { simulation, planned: plan_file })
 }
 

@@ -17,6 +17,11 @@ pub type Real = f64;
 /// Speed of light in vacuum, m/s (exact, SI definition).
 pub const SPEED_OF_LIGHT: Real = 299_792_458.0;
 
+/// Rounds to 0.01 for stable, readable output (reports, pages, plans).
+pub fn round2(value: Real) -> Real {
+    (value * 100.0).round() / 100.0
+}
+
 /// An absolute power level in dBm (decibels relative to 1 mW).
 #[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -807,7 +807,7 @@ pub fn calibrate(
         },
         points,
         residual_maps: Vec::new(),
-        run_time_s: crate::report::round2(started.elapsed().as_secs_f64()),
+        run_time_s: crate::units::round2(started.elapsed().as_secs_f64()),
     })
 }
 

@@ -36,9 +36,9 @@ use crate::propagation::engine::{Coverage, FloorCoverage, NO_ROOM};
 use crate::propagation::grid::GridSpec;
 use crate::render::colormap::{self, ColorScale, Rgb};
 use crate::render::overlay::CellInfo;
-use crate::report::{round2, Report};
+use crate::report::Report;
 use crate::scene::Scene;
-use crate::units::Real;
+use crate::units::{round2, Real};
 use data::{pack_db, pack_u16, pack_u8, Packed};
 
 /// Cell class codes of the `cls` layer (low two bits).

@@ -27,13 +27,12 @@ pub mod sinr;
 
 use std::time::Duration;
 
-use serde::Serialize;
-
 use crate::error::Result;
 use crate::floorplan::{ApSpec, FloorPlan};
 use crate::propagation::engine::{self, Coverage};
 use crate::propagation::MultiWall;
 use crate::radio::Band;
+use crate::report::{NeededFor, PlanResult};
 use crate::requirement::Requirement;
 use crate::scene::{AccessPoint, Scene};
 use crate::units::Real;
@@ -69,55 +68,6 @@ pub struct PlanConfig {
     /// What every room must reach (thresholds, SINR, clients per AP) and
     /// the country's channel and power rules.
     pub requirement: Requirement,
-}
-
-/// The answer.
-#[derive(Clone, Debug, Serialize)]
-pub struct PlanResult {
-    /// APs in the plan (fixed ones included).
-    pub ap_count: usize,
-    /// ⌈LP relaxation⌉: no set of these candidates meets the requirement
-    /// with fewer APs (null when the requirement cannot be met at all).
-    pub lower_bound: Option<usize>,
-    /// The LP relaxation's value.
-    pub relaxation: Option<Real>,
-    /// `ap_count == lower_bound`: proved optimal over these candidates.
-    pub optimal: bool,
-    /// The requirement is met by the chosen APs (multiwall, optimiser grid).
-    pub requirement_met: bool,
-    /// APs that were in the plan and kept.
-    pub fixed_aps: usize,
-    /// Candidate mounting points considered.
-    pub candidates: usize,
-    /// Search starts run.
-    pub starts: usize,
-    /// The search stopped at the time limit (the result may then depend on
-    /// the machine's speed).
-    pub time_limit_hit: bool,
-    /// Co-channel overlap left after channel assignment, m² (area heard by
-    /// two APs above −82 dBm on overlapping channels).
-    pub cochannel_overlap_m2: Real,
-    /// Seed used.
-    pub seed: u64,
-    /// New APs' e.i.r.p., dBm: the plan's power and gain, lowered to the
-    /// highest limit among the channels allowed.
-    pub eirp_dbm: Real,
-    /// The channels new APs were given from, preferred first.
-    pub channels: Vec<u32>,
-    /// New APs needed for coverage (signal), for capacity (clients), and
-    /// added for SINR.
-    pub needed_for: NeededFor,
-}
-
-/// How many of the new APs each part of the requirement needs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct NeededFor {
-    /// The fewest of them that meet coverage at the threshold on their own.
-    pub coverage: usize,
-    /// The others, without which some clients could not be placed.
-    pub capacity: usize,
-    /// Added after channel assignment to lift the SINR.
-    pub sinr: usize,
 }
 
 /// The planned APs and how they were found.
@@ -232,11 +182,11 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
         }
         sinr_met = shortfall.missing == 0;
     }
-    let cochannel_overlap_m2 = crate::report::round2(channels::total_cost(&aps, &overlap));
+    let cochannel_overlap_m2 = crate::units::round2(channels::total_cost(&aps, &overlap));
     let (reasons, needed_for) = reasons(&matrix, rules, &chosen, &sinr_added);
 
     let (lower_bound, relaxation) = match bound {
-        Bound::Value { relaxation, lower_bound } => (Some(lower_bound), Some(crate::report::round2(relaxation))),
+        Bound::Value { relaxation, lower_bound } => (Some(lower_bound), Some(crate::units::round2(relaxation))),
         Bound::Infeasible | Bound::Unavailable => (None, None),
     };
     let ap_count = aps.len();

@@ -11,9 +11,11 @@
 //! `run_time_s` is the only value that changes between identical runs.
 
 mod markdown;
+mod plan_result;
 mod text;
 
 pub use markdown::markdown;
+pub use plan_result::{NeededFor, PlanResult};
 pub use text::summary_table;
 
 use serde::Serialize;
@@ -22,7 +24,7 @@ use crate::geometry::Point2;
 use crate::propagation::engine::{serve, Coverage, FloorCoverage, NO_ROOM, NO_SERVER};
 use crate::propagation::multiwall::{CrossingKind, PathBreakdown};
 use crate::scene::Scene;
-use crate::units::Real;
+use crate::units::{round2, Real};
 
 /// An AP serving at least this share of a room's cells is listed among its
 /// `serving_aps` (5 %: below that it only grazes a corner).
@@ -62,7 +64,7 @@ pub struct Report {
     pub run_time_s: Real,
     /// For `plan`: the AP count, its lower bound and whether it is optimal.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub result: Option<crate::optimize::PlanResult>,
+    pub result: Option<PlanResult>,
     /// The requirement every room is judged by (signal, SINR, capacity).
     pub requirement: crate::requirement::Requirement,
     /// The channel and power rules in force.
@@ -434,11 +436,6 @@ pub struct Probe {
     pub point: Point2,
     /// Storey index.
     pub floor: usize,
-}
-
-/// Rounds to 0.01 for stable, readable output.
-pub fn round2(value: Real) -> Real {
-    (value * 100.0).round() / 100.0
 }
 
 fn finite(value: Real) -> Option<Real> {
