@@ -19,7 +19,8 @@ use super::{Calibration, PointReport};
 use crate::geometry::Point2;
 use crate::render::colormap::{ColorScale, Rgb, RD_BU};
 use crate::render::legend::{self, BarGeometry, Font, TextAnchor};
-use crate::render::overlay::{self, ApMarks, PlanView, Raster};
+use crate::render::overlay::{self, ApMarks, PlanView};
+use crate::render::paint::Raster;
 use crate::scene::Scene;
 use crate::units::Real;
 

@@ -13,7 +13,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle};
 
 use super::colormap::{format_db, ColorScale, Rgb};
-use super::overlay::{CellPaint, Raster};
+use super::paint::{CellPaint, Raster};
 
 /// Registers DejaVu Sans (regular and bold) with plotters, once.
 pub fn ensure_fonts() {

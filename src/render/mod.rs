@@ -41,6 +41,7 @@
 pub mod colormap;
 pub mod legend;
 pub mod overlay;
+pub mod paint;
 pub mod polar;
 
 pub use colormap::{ColorScale, Rgb};
@@ -56,7 +57,8 @@ use crate::scene::{Scene, SceneFloor};
 use crate::units::Real;
 use colormap::{format_db, AP_PALETTE};
 use legend::{BarGeometry, Font, KeyEntry, TextAnchor, ROW};
-use overlay::{CellInfo, CellPaint, Raster, EXCLUDED, VOID};
+use overlay::CellInfo;
+use paint::{CellPaint, Raster, EXCLUDED, VOID};
 
 /// Target width of the plan drawing, pixels, when choosing a scale.
 const TARGET_PLAN_WIDTH: f64 = 1400.0;
@@ -175,13 +177,13 @@ fn rssi_frame<'a>(scene: &'a Scene, coverage: &FloorCoverage, options: &RenderOp
         }
         let c = scale.color(v);
         if (v as Real) < threshold_of(&thresholds, &info, i, options) {
-            overlay::below_paint(c)
+            paint::below_paint(c)
         } else {
             CellPaint::Flat(c)
         }
     });
     let mut keys = plan_key(scene, floor, &info);
-    keys.insert(0, KeyEntry { paint: overlay::below_paint(scale.color(-75.0)), label: "below threshold".into() });
+    keys.insert(0, KeyEntry { paint: paint::below_paint(scale.color(-75.0)), label: "below threshold".into() });
     let footer = format!(
         "{} Hatched, darkened cells are below their room's threshold ({} dBm unless the room sets its own).",
         scale_note(&scale, "Colour scale fixed for every run"),
@@ -287,7 +289,7 @@ fn categorical_frame<'a>(
             return if v.is_nan() { VOID } else { CellPaint::Flat([196, 196, 196]) };
         };
         if !v.is_nan() && (v as Real) < threshold_of(&thresholds, &info, i, options) {
-            overlay::dark_server_paint(c)
+            paint::dark_server_paint(c)
         } else {
             CellPaint::Flat(c)
         }
@@ -295,7 +297,7 @@ fn categorical_frame<'a>(
     let mut keys = plan_key(scene, floor, &info);
     keys.insert(
         0,
-        KeyEntry { paint: overlay::dark_server_paint(AP_PALETTE[0]), label: "below threshold (darker)".into() },
+        KeyEntry { paint: paint::dark_server_paint(AP_PALETTE[0]), label: "below threshold (darker)".into() },
     );
     Some(Frame {
         scene,
@@ -453,7 +455,7 @@ fn cell_paints(floor: &SceneFloor, grid: &GridSpec, info: &CellInfo, f: impl Fn(
             }
             let paint = f(i);
             if info.outside.get(i).copied().unwrap_or(false) {
-                overlay::fade_paint(paint)
+                paint::fade_paint(paint)
             } else {
                 paint
             }
