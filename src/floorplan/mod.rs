@@ -75,6 +75,7 @@ mod rules;
 mod schema;
 mod sniff;
 mod source_map;
+mod syntax;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -83,9 +84,10 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-pub use parse::{load, parse_str, PlanFormat, PlanSource};
+pub use parse::{load, parse_str, PlanSource};
 pub use preset::Preset;
 pub use source_map::{Location, SourceMap};
+pub use syntax::PlanFormat;
 
 use crate::materials::MaterialSpec;
 use crate::radio::Band;

@@ -3,30 +3,9 @@
 
 use std::path::Path;
 
+use super::syntax::{hint_for_parse_error, tidy_message, PlanFormat};
 use super::{FloorPlan, SourceMap};
 use crate::error::{Diagnostic, Error, Result};
-
-/// The text syntax of a plan file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlanFormat {
-    /// TOML (the default).
-    Toml,
-    /// JSON with the same schema.
-    Json,
-}
-
-impl PlanFormat {
-    /// Chooses by extension (`.json`), else by the first non-blank character.
-    pub fn detect(path: &Path, text: &str) -> PlanFormat {
-        let by_extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        match by_extension.as_deref() {
-            Some("json") => PlanFormat::Json,
-            Some("toml") => PlanFormat::Toml,
-            _ if text.trim_start().starts_with('{') => PlanFormat::Json,
-            _ => PlanFormat::Toml,
-        }
-    }
-}
 
 /// A parsed plan with where it came from.
 #[derive(Clone, Debug)]
@@ -139,32 +118,6 @@ pub fn parse_str(file: &str, text: &str, format: PlanFormat) -> Result<PlanSourc
         PlanFormat::Json => SourceMap::from_json(text),
     };
     Ok(PlanSource { file: file.to_owned(), plan, source_map, format })
-}
-
-/// Lowercases the first letter (messages are lowercase, no trailing
-/// period), unless it starts an acronym such as `EOF`.
-pub(super) fn tidy_message(message: &str) -> String {
-    let message = message.trim().trim_end_matches('.');
-    let mut chars = message.chars();
-    match (chars.next(), chars.clone().next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => first.to_lowercase().chain(chars).collect(),
-        (Some(_), _) => message.to_owned(),
-        (None, _) => "syntax error".into(),
-    }
-}
-
-pub(super) fn hint_for_parse_error(message: &str) -> Option<String> {
-    if message.contains("unknown field") {
-        Some("remove or rename the key; the keys this table accepts are listed above".into())
-    } else if message.contains("missing field") {
-        Some("add the key; see floorplans/README.md for every key and its unit".into())
-    } else if message.contains("invalid type") {
-        Some("check the value's type: numbers are bare (3.5), names are quoted (\"brick\"), points are [x, y]".into())
-    } else if message.contains("invalid length") {
-        Some("points are written [x, y] and an opening span as [[x1, y1], [x2, y2]]".into())
-    } else {
-        None
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{ApSpec, CandidateSpec, Defaults, Floor, FloorPlan, Opening, PlanFormat, Room, SourceMap, Wall};
+use super::syntax::{hint_for_parse_error, tidy_message, PlanFormat};
+use super::{ApSpec, CandidateSpec, Defaults, Floor, FloorPlan, Opening, Room, SourceMap, Wall};
 use crate::error::Diagnostic;
 use crate::materials::MaterialSpec;
 
@@ -120,8 +121,8 @@ impl Walk<'_> {
             file: self.file.to_owned(),
             line: location.line,
             column: location.column,
-            message: super::parse::tidy_message(message),
-            hint: super::parse::hint_for_parse_error(message),
+            message: tidy_message(message),
+            hint: hint_for_parse_error(message),
         });
     }
 
