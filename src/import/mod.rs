@@ -377,7 +377,7 @@ fn summarise(drawing: &Drawing, openings: usize, openings_dropped: usize) -> Sum
         openings,
         openings_dropped,
         unsupported: drawing.unsupported.clone(),
-        extent: preview::bounds(&drawing.walls).map_or([0.0; 2], |(lo, hi)| [hi[0] - lo[0], hi[1] - lo[1]]),
+        extent: walls::bounds(&drawing.walls).map_or([0.0; 2], |(lo, hi)| [hi[0] - lo[0], hi[1] - lo[1]]),
         notes: drawing.notes.clone(),
     }
 }

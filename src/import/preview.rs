@@ -8,7 +8,7 @@
 use image::{Rgb, RgbImage};
 use plotters::prelude::*;
 
-use super::walls::{point_segment_distance, WallSegment};
+use super::walls::point_segment_distance;
 use super::Drawing;
 use crate::floorplan::{FloorPlan, OpeningKind, PlanPoint};
 use crate::render::legend::{self, Font, TextAnchor, ROW, SWATCH};
@@ -364,22 +364,12 @@ fn stroke(image: &mut RgbImage, view: View, a: PlanPoint, b: PlanPoint, width: f
     }
 }
 
-/// The walls' bounding box, m: `([min x, min y], [max x, max y])`.
-pub fn bounds(walls: &[WallSegment]) -> Option<(PlanPoint, PlanPoint)> {
-    let mut points = walls.iter().flat_map(|w| [w.a, w.b]);
-    let first = points.next()?;
-    Some(
-        points.fold((first, first), |(lo, hi), p| {
-            ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
-        }),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::import::walls::WallSegment;
     use crate::import::{build_plan, ImportOptions, OpeningSpan};
 
     /// A 10 × 6 m concrete room (0.2 m walls) with a plasterboard wall

@@ -123,7 +123,7 @@ pub fn check(path: &Path, drawing: &Drawing) -> Result<()> {
 }
 
 fn scale(path: &Path, drawing: &Drawing) -> Result<()> {
-    let Some((lo, hi)) = super::preview::bounds(&drawing.walls) else { return Ok(()) };
+    let Some((lo, hi)) = super::walls::bounds(&drawing.walls) else { return Ok(()) };
     let (width, depth) = (hi[0] - lo[0], hi[1] - lo[1]);
     let extent = width.max(depth);
     let thickness = weighted_median(&drawing.drawn);

@@ -412,6 +412,17 @@ pub fn round_mm(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
+/// The walls' bounding box, m: `([min x, min y], [max x, max y])`.
+pub fn bounds(walls: &[WallSegment]) -> Option<(PlanPoint, PlanPoint)> {
+    let mut points = walls.iter().flat_map(|w| [w.a, w.b]);
+    let first = points.next()?;
+    Some(
+        points.fold((first, first), |(lo, hi), p| {
+            ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
