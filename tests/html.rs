@@ -18,12 +18,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use wifiplan::compare::{self, Tolerances};
+use wifiplan::compare;
 use wifiplan::geometry::Point2;
 use wifiplan::html::data::{db_code, db_text};
 use wifiplan::pipeline::{self, Model, SimulationConfig, SimulationOutcome};
 use wifiplan::propagation::engine::{FloorCoverage, NO_SERVER};
 use wifiplan::render::overlay::room_label_point;
+use wifiplan::report::comparison::Tolerances;
 
 use crate::ci_plans::{self, write, BASE};
 use crate::util::{example, temp_dir};

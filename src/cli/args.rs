@@ -352,7 +352,7 @@ pub struct CompareArgs {
     pub tolerance_db: Option<f64>,
     /// Largest drop of a room's coverage (signal, or signal with SINR)
     /// that is not a regression, percentage points.
-    #[arg(long, default_value_t = crate::compare::DEFAULT_TOLERANCE_PCT, value_name = "PCT")]
+    #[arg(long, default_value_t = crate::report::comparison::DEFAULT_TOLERANCE_PCT, value_name = "PCT")]
     pub tolerance_pct: f64,
     /// How many more APs the candidate may have before that is a
     /// regression.

@@ -13,12 +13,13 @@ use std::process::ExitCode;
 use super::args::{CheckArgs, CompareArgs, CompareFormat, OutputFormat, SimulateArgs, SimulationArgs};
 use super::{parse_band, print_error, progress_bar, set_threads, simulate_config};
 use crate::check::{self, CheckResult, JunitSuite, Requirement};
-use crate::compare::{self, Tolerances};
+use crate::compare;
 use crate::error::{Error, Result};
 use crate::many::{self, Finished, PlanStatus, Shard, Summary, SummaryEntry};
 use crate::output::{create_dir, file_stem_for, write_atomic};
 use crate::pipeline::{self, SimulationConfig};
 use crate::radio::Band;
+use crate::report::comparison::Tolerances;
 
 /// The simulation request of `compare` and `check`, and the band filter.
 fn simulation_config(args: &SimulationArgs) -> Result<(SimulationConfig, Option<Band>)> {

@@ -7,11 +7,12 @@ use std::fmt::Write as _;
 
 use super::{Layer, PageData, PageFloor, Run};
 use crate::check::{CaseKind, CheckResult, Outcome};
-use crate::compare::{Comparison, Delta, RoomStatus, Verdict, DELTA_RANGE_DB};
 use crate::floorplan::OpeningKind;
 use crate::geometry::{Aabb2, Point2};
+use crate::render::colormap::DELTA_RANGE_DB;
 use crate::render::colormap::{self, format_db, ColorScale, Rgb, AP_PALETTE};
 use crate::render::overlay::{self, room_label_point, wall_colour};
+use crate::report::comparison::{Comparison, Delta, RoomStatus, Verdict};
 use crate::report::Report;
 use crate::scene::SceneFloor;
 use crate::units::Real;

@@ -30,12 +30,12 @@ mod markup;
 use serde::Serialize;
 
 use crate::check::CheckResult;
-use crate::compare::{ComparedRuns, Comparison, DeltaMap, DELTA_RANGE_DB};
 use crate::geometry::Aabb2;
 use crate::propagation::engine::{Coverage, FloorCoverage, NO_ROOM};
 use crate::propagation::grid::GridSpec;
-use crate::render::colormap::{self, ColorScale, Rgb};
+use crate::render::colormap::{self, ColorScale, Rgb, DELTA_RANGE_DB};
 use crate::render::overlay::CellInfo;
+use crate::report::comparison::{Comparison, DeltaMap};
 use crate::report::Report;
 use crate::scene::Scene;
 use crate::units::{round2, Real};
@@ -99,16 +99,29 @@ pub fn simulation_page(scene: &Scene, coverage: &Coverage, report: &Report, chec
     markup::document(&format!("{} — Wi-Fi coverage report", report.plan), &body, &page_data)
 }
 
+/// One simulated plan: what a page shows of it.
+#[derive(Clone, Copy)]
+pub struct SimulatedPlan<'a> {
+    /// The scene simulated.
+    pub scene: &'a Scene,
+    /// Its maps.
+    pub coverage: &'a Coverage,
+    /// Its report.
+    pub report: &'a Report,
+}
+
 /// The page of `compare`: both plans per storey with a swipe between them,
-/// the difference map, and the per-room deltas.
-pub fn comparison_page(runs: &ComparedRuns, comparison: &Comparison) -> String {
-    let base = Run { label: "base", scene: &runs.base.scene, coverage: &runs.base.coverage, report: &runs.base.report };
-    let candidate = Run {
-        label: "candidate",
-        scene: &runs.candidate.scene,
-        coverage: &runs.candidate.coverage,
-        report: &runs.candidate.report,
-    };
+/// the difference map (`deltas`, one per shared storey), and the per-room
+/// deltas.
+pub fn comparison_page(
+    base: SimulatedPlan,
+    candidate: SimulatedPlan,
+    deltas: &[DeltaMap],
+    comparison: &Comparison,
+) -> String {
+    let base = Run { label: "base", scene: base.scene, coverage: base.coverage, report: base.report };
+    let candidate =
+        Run { label: "candidate", scene: candidate.scene, coverage: candidate.coverage, report: candidate.report };
     let mut floors: Vec<PageFloor> = base
         .scene
         .floors
@@ -117,7 +130,7 @@ pub fn comparison_page(runs: &ComparedRuns, comparison: &Comparison) -> String {
         .map(|(i, f)| PageFloor {
             id: f.id.clone(),
             runs: vec![Some(i), candidate.scene.floor_index(&f.id)],
-            delta: runs.deltas.iter().find(|d| d.base_floor == i),
+            delta: deltas.iter().find(|d| d.base_floor == i),
         })
         .collect();
     for (i, f) in candidate.scene.floors.iter().enumerate() {

@@ -130,6 +130,10 @@ pub const RSSI_MAX_DBM: f32 = -30.0;
 pub const SINR_MIN_DB: f32 = -5.0;
 /// Upper end of the SINR scale, dB (enough for the highest MCS).
 pub const SINR_MAX_DB: f32 = 40.0;
+/// Half-range of the difference colour scale (`compare`), dB: fixed so
+/// that two comparisons' images compare; larger differences are clamped (a
+/// 1.2 m stone wall instead of plasterboard is far beyond it anyway).
+pub const DELTA_RANGE_DB: f32 = 20.0;
 
 impl ColorScale {
     /// Received power: Turbo from −95 dBm (dark blue-purple) to −30 dBm

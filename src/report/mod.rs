@@ -10,6 +10,7 @@
 //! additions. Numbers are rounded to 0.01 so reports diff cleanly.
 //! `run_time_s` is the only value that changes between identical runs.
 
+pub mod comparison;
 mod markdown;
 mod plan_result;
 mod text;
