@@ -20,7 +20,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use rayon::prelude::*;
 use wifiplan::geometry::Point3;
 use wifiplan::pipeline::load_scene;
-use wifiplan::propagation::engine::{self, CellMask};
+use wifiplan::propagation::engine;
+use wifiplan::propagation::mask::CellMask;
 use wifiplan::propagation::multiwall::brute_force_loss;
 use wifiplan::propagation::{MultiWall, RayTrace};
 use wifiplan::scene::Scene;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use wifiplan::pipeline::load_scene;
-use wifiplan::propagation::engine::CellMask;
+use wifiplan::propagation::mask::CellMask;
 use wifiplan::scene::Scene;
 
 /// The plans every propagation bench runs on.

@@ -7,8 +7,9 @@
 use crate::error::{Error, Result};
 use crate::geometry::{Aabb2, Point2};
 use crate::pipeline::SimulationOutcome;
-use crate::propagation::engine::{self, CellMask};
+use crate::propagation::engine;
 use crate::propagation::grid::{CoverageMap, GridSpec};
+use crate::propagation::mask::CellMask;
 use crate::propagation::PropagationModel;
 use crate::report::comparison::DeltaMap;
 use crate::units::Real;
@@ -53,20 +54,21 @@ fn rssi_on_grid(
         Point2::new(grid.origin.x + (grid.width as Real - 0.5) * r, grid.origin.y + (grid.height as Real - 0.5) * r),
     );
     let mask = CellMask::build(&storey, r)?;
-    let mut best = CoverageMap::filled(mask.grid, f32::NEG_INFINITY);
     let z = storey.elevation + scene.settings.receiver_height;
     let floors = model.uses_relevance_floor().then(|| engine::relevance_floors(scene, floor, &mask, z));
-    for (a, ap) in scene.aps.iter().enumerate() {
-        let map = engine::evaluate_map(scene, model, ap, floor, &mask, z, floors.as_ref().map(|f| &f[a][..]));
-        for (b, v) in best.values.iter_mut().zip(&map.values) {
-            if *v > *b {
-                *b = *v;
-            }
-        }
-    }
-    for (b, &wall) in best.values.iter_mut().zip(&mask.in_wall) {
-        if wall {
-            *b = f32::NAN;
+    let per_ap: Vec<CoverageMap> = scene
+        .aps
+        .iter()
+        .enumerate()
+        .map(|(a, ap)| engine::evaluate_map(scene, model, ap, floor, &mask, z, floors.as_ref().map(|f| &f[a][..])))
+        .collect();
+    // The engine's best-server step, so that the map holds exactly what
+    // `simulate` would: the strongest AP (−∞ where none reaches), `NaN`
+    // inside walls.
+    let mut best = CoverageMap::filled(mask.grid, f32::NAN);
+    for (i, value) in best.values.iter_mut().enumerate() {
+        if !mask.in_wall[i] {
+            *value = engine::serve(scene, |a| per_ap[a].values[i] as Real).rssi.value() as f32;
         }
     }
     if best.grid.width != grid.width || best.grid.height != grid.height {

@@ -31,8 +31,9 @@ use serde::Serialize;
 
 use crate::check::CheckResult;
 use crate::geometry::Aabb2;
-use crate::propagation::engine::{Coverage, FloorCoverage, NO_ROOM};
+use crate::propagation::engine::{Coverage, FloorCoverage};
 use crate::propagation::grid::GridSpec;
+use crate::propagation::mask::NO_ROOM;
 use crate::render::colormap::{self, ColorScale, Rgb, DELTA_RANGE_DB};
 use crate::render::overlay::CellInfo;
 use crate::report::comparison::{Comparison, DeltaMap};

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::candidates::Candidate;
 use crate::error::Result;
 use crate::geometry::Point3;
-use crate::propagation::engine::{CellMask, NO_ROOM};
+use crate::propagation::mask::{CellMask, NO_ROOM};
 use crate::propagation::{MultiWall, PropagationModel};
 use crate::scene::{AccessPoint, Scene};
 use crate::units::Real;

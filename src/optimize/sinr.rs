@@ -12,7 +12,8 @@
 //! channels again, and keeps it only when the shortfall really shrinks.
 
 use super::matrix::CoverageMatrix;
-use crate::propagation::engine::{Coverage, NO_ROOM};
+use crate::propagation::engine::Coverage;
+use crate::propagation::mask::NO_ROOM;
 use crate::radio;
 use crate::radio::Band;
 use crate::requirement::Requirement;

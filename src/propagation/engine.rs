@@ -7,103 +7,17 @@
 
 use rayon::prelude::*;
 
-use super::grid::{CoverageMap, GridSpec};
+use super::grid::CoverageMap;
+use super::mask::CellMask;
 use super::PropagationModel;
 use crate::error::Result;
-use crate::geometry::{point_in_polygon, Point2, Point3};
+use crate::geometry::{Point2, Point3};
 use crate::radio;
-use crate::scene::{AccessPoint, Scene, SceneFloor};
+use crate::scene::{AccessPoint, Scene};
 use crate::units::{Dbm, Real};
 
-/// Marks a cell that is in no room.
-pub const NO_ROOM: u16 = u16::MAX;
 /// Marks a cell with no serving AP (no AP at all, or inside a wall).
 pub const NO_SERVER: u16 = u16::MAX;
-
-/// What the cells of a storey are.
-#[derive(Clone, Debug)]
-pub struct CellMask {
-    /// The grid.
-    pub grid: GridSpec,
-    /// Cell centre inside the body of a wall (not evaluated).
-    pub in_wall: Vec<bool>,
-    /// Index of the room containing the cell centre, or [`NO_ROOM`].
-    pub room: Vec<u16>,
-    /// Cell counts toward the storey's coverage: in a non-excluded room, or,
-    /// where the storey has no rooms, inside the building's outer walls.
-    pub required: Vec<bool>,
-}
-
-impl CellMask {
-    /// Classifies every cell of a storey.
-    pub fn build(floor: &SceneFloor, resolution: Real) -> Result<CellMask> {
-        let grid = GridSpec::covering(floor.bounds, resolution)?;
-        let mut in_wall = vec![false; grid.len()];
-        let mut room = vec![NO_ROOM; grid.len()];
-        in_wall.par_chunks_mut(grid.width).zip(room.par_chunks_mut(grid.width)).enumerate().for_each(
-            |(row, (walls, rooms))| {
-                for column in 0..grid.width {
-                    let p = grid.cell_centre(column, row);
-                    walls[column] = floor.inside_wall(p);
-                    // First listed room wins where rooms overlap.
-                    if let Some(index) =
-                        floor.rooms.iter().position(|r| r.bounds.contains(p) && point_in_polygon(p, &r.polygon))
-                    {
-                        rooms[column] = index as u16;
-                    }
-                }
-            },
-        );
-        let required = if floor.rooms.is_empty() {
-            let enclosed = enclosed_cells(&grid, &in_wall);
-            if enclosed.iter().any(|&e| e) {
-                enclosed
-            } else {
-                // No enclosure (a lone wall, an open scene): every free cell.
-                in_wall.iter().map(|&w| !w).collect()
-            }
-        } else {
-            room.iter().zip(&in_wall).map(|(&r, &w)| !w && r != NO_ROOM && !floor.rooms[r as usize].exclude).collect()
-        };
-        Ok(CellMask { grid, in_wall, room, required })
-    }
-}
-
-/// Cells not reachable from the grid border without crossing a wall cell:
-/// the inside of the building's outer walls.
-fn enclosed_cells(grid: &GridSpec, in_wall: &[bool]) -> Vec<bool> {
-    let (w, h) = (grid.width, grid.height);
-    let mut outside = vec![false; grid.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    for column in 0..w {
-        stack.push(column);
-        stack.push((h - 1) * w + column);
-    }
-    for row in 0..h {
-        stack.push(row * w);
-        stack.push(row * w + w - 1);
-    }
-    while let Some(i) = stack.pop() {
-        if outside[i] || in_wall[i] {
-            continue;
-        }
-        outside[i] = true;
-        let (column, row) = (i % w, i / w);
-        if column > 0 {
-            stack.push(i - 1);
-        }
-        if column + 1 < w {
-            stack.push(i + 1);
-        }
-        if row > 0 {
-            stack.push(i - w);
-        }
-        if row + 1 < h {
-            stack.push(i + w);
-        }
-    }
-    outside.iter().zip(in_wall).map(|(&o, &wall)| !o && !wall).collect()
-}
 
 /// Everything computed for one storey.
 #[derive(Clone, Debug)]

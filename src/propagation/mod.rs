@@ -14,6 +14,7 @@
 pub mod crossing;
 pub mod engine;
 pub mod grid;
+pub mod mask;
 pub mod multiwall;
 pub mod raytrace;
 

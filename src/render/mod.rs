@@ -51,8 +51,9 @@ use image::RgbImage;
 use plotters::prelude::*;
 
 use crate::geometry::{Aabb2, Point2};
-use crate::propagation::engine::{FloorCoverage, NO_ROOM, NO_SERVER};
+use crate::propagation::engine::{FloorCoverage, NO_SERVER};
 use crate::propagation::grid::{CoverageMap, GridSpec};
+use crate::propagation::mask::NO_ROOM;
 use crate::scene::{Scene, SceneFloor};
 use crate::units::Real;
 use colormap::{format_db, AP_PALETTE};

@@ -18,8 +18,8 @@ use super::legend::{self, Font, TextAnchor};
 use super::paint::{CellPaint, Raster};
 use crate::floorplan::OpeningKind;
 use crate::geometry::{point_in_polygon, polygon_signed_area, Aabb2, Point2};
-use crate::propagation::engine::NO_ROOM;
 use crate::propagation::grid::GridSpec;
+use crate::propagation::mask::{classify, reachable_from_border, NO_ROOM};
 use crate::scene::{Scene, SceneFloor, WallSegment};
 
 /// Door leaves.
@@ -133,7 +133,7 @@ pub struct CellInfo {
 
 impl CellInfo {
     /// Classifies from a room index and wall flag per cell (as in the
-    /// engine's [`crate::propagation::engine::CellMask`]).
+    /// engine's [`crate::propagation::mask::CellMask`]).
     pub fn new(grid: &GridSpec, room: Vec<u16>, in_wall: Vec<bool>) -> CellInfo {
         let reachable = reachable_from_border(grid, &in_wall);
         let any_enclosed = reachable.iter().zip(&in_wall).any(|(&r, &w)| !r && !w);
@@ -146,68 +146,15 @@ impl CellInfo {
     }
 
     /// Classifies a grid from the storey's geometry (for maps that come
-    /// without the engine's mask). Cells whose value is `NaN` also count as
-    /// walls.
+    /// without the engine's mask), as the engine does. Cells whose value is
+    /// `NaN` also count as walls.
     pub fn from_floor(floor: &SceneFloor, grid: &GridSpec, values: &[f32]) -> CellInfo {
-        let n = grid.len();
-        let mut room = vec![NO_ROOM; n];
-        let mut in_wall = vec![false; n];
-        let width = grid.width.max(1);
-        room.par_chunks_mut(width).zip(in_wall.par_chunks_mut(width)).enumerate().for_each(|(row, (rooms, walls))| {
-            for column in 0..rooms.len() {
-                let p = grid.cell_centre(column, row);
-                let nan = values.get(row * width + column).is_none_or(|v| v.is_nan());
-                walls[column] = nan || floor.inside_wall(p);
-                if let Some(index) =
-                    floor.rooms.iter().position(|r| r.bounds.contains(p) && point_in_polygon(p, &r.polygon))
-                {
-                    rooms[column] = index.min(NO_ROOM as usize - 1) as u16;
-                }
-            }
-        });
+        let (mut in_wall, room) = classify(floor, grid);
+        for (i, wall) in in_wall.iter_mut().enumerate() {
+            *wall |= values.get(i).is_none_or(|v| v.is_nan());
+        }
         CellInfo::new(grid, room, in_wall)
     }
-}
-
-/// Cells reachable from the grid's border through non-wall cells (4-way).
-fn reachable_from_border(grid: &GridSpec, in_wall: &[bool]) -> Vec<bool> {
-    let (w, h) = (grid.width, grid.height);
-    let n = w * h;
-    let mut seen = vec![false; n];
-    if n == 0 || in_wall.len() < n {
-        return seen;
-    }
-    let mut queue: Vec<usize> = Vec::new();
-    let visit = |i: usize, seen: &mut Vec<bool>, queue: &mut Vec<usize>| {
-        if !seen[i] && !in_wall[i] {
-            seen[i] = true;
-            queue.push(i);
-        }
-    };
-    for column in 0..w {
-        visit(column, &mut seen, &mut queue);
-        visit((h - 1) * w + column, &mut seen, &mut queue);
-    }
-    for row in 0..h {
-        visit(row * w, &mut seen, &mut queue);
-        visit(row * w + w - 1, &mut seen, &mut queue);
-    }
-    while let Some(i) = queue.pop() {
-        let (column, row) = (i % w, i / w);
-        if column > 0 {
-            visit(i - 1, &mut seen, &mut queue);
-        }
-        if column + 1 < w {
-            visit(i + 1, &mut seen, &mut queue);
-        }
-        if row > 0 {
-            visit(i - w, &mut seen, &mut queue);
-        }
-        if row + 1 < h {
-            visit(i + w, &mut seen, &mut queue);
-        }
-    }
-    seen
 }
 
 /// Fills the plan area with the cells' paints, nearest cell per pixel.

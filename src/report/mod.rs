@@ -22,7 +22,8 @@ pub use text::summary_table;
 use serde::Serialize;
 
 use crate::geometry::Point2;
-use crate::propagation::engine::{serve, Coverage, FloorCoverage, NO_ROOM, NO_SERVER};
+use crate::propagation::engine::{serve, Coverage, FloorCoverage, NO_SERVER};
+use crate::propagation::mask::NO_ROOM;
 use crate::propagation::multiwall::{CrossingKind, PathBreakdown};
 use crate::scene::Scene;
 use crate::units::{round2, Real};
