@@ -7,6 +7,9 @@ mod util;
 /// P_tx + G − attenuation − Friis at every probe, with both models;
 /// malformed pattern files are located; `wifiplan antennas`.
 mod antennas;
+/// Dependencies point one way: no cycle among the crate's modules, nor
+/// among the files of each top-level module (read from `src/`).
+mod architecture;
 /// Every broken plan in tests/data/bad/ gives exit 2 and a located message.
 mod bad_plans;
 /// `calibrate`: a held-out check of a misguessed wall fitted to a noisy
