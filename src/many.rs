@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, BUG_HINT, EXIT_INTERNAL};
 use crate::output::file_stem_for;
 use crate::units::Real;
 
@@ -228,10 +228,7 @@ fn panic_error(path: &Path, payload: &(dyn std::any::Any + Send)) -> Error {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown cause".to_owned());
-    Error::usage(format!(
-        "internal error while processing `{}` ({message})\n  hint: this is a bug in wifiplan; please report it with the plan file",
-        path.display()
-    ))
+    Error::internal(format!("internal error while processing `{}` ({message})\n  hint: {BUG_HINT}", path.display()))
 }
 
 /// How one plan of a run ended.
@@ -245,17 +242,21 @@ pub enum PlanStatus {
     /// Not done: unreadable or invalid plan, or an output could not be
     /// written.
     Error,
+    /// Not done because of a bug in wifiplan (an internal error).
+    Internal,
 }
 
 impl PlanStatus {
-    /// The exit code of a run from all its plans: 2 if any plan errored,
-    /// else 1 if any failed its check, else 0 (also for no plans).
+    /// The exit code of a run from all its plans: 70 if wifiplan failed on
+    /// any ([`EXIT_INTERNAL`]), else 2 if any plan errored, else 1 if any
+    /// failed its check, else 0 (also for no plans).
     pub fn exit_code(statuses: impl IntoIterator<Item = PlanStatus>) -> u8 {
         statuses.into_iter().fold(0, |code, status| {
             code.max(match status {
                 PlanStatus::Ok => 0,
                 PlanStatus::Failed => 1,
                 PlanStatus::Error => 2,
+                PlanStatus::Internal => EXIT_INTERNAL,
             })
         })
     }
@@ -266,6 +267,7 @@ impl PlanStatus {
             PlanStatus::Ok => "ok",
             PlanStatus::Failed => "failed",
             PlanStatus::Error => "error",
+            PlanStatus::Internal => "internal error",
         }
     }
 }
@@ -302,7 +304,10 @@ impl SummaryEntry {
         SummaryEntry {
             file: job.path.display().to_string(),
             folder: None,
-            status: PlanStatus::Error,
+            status: match error {
+                Error::Internal { .. } => PlanStatus::Internal,
+                _ => PlanStatus::Error,
+            },
             plan: None,
             ap_count: None,
             coverage_pct: None,
@@ -322,7 +327,7 @@ pub struct Counts {
     pub ok: usize,
     /// Plans that failed their check.
     pub failed: usize,
-    /// Plans that errored.
+    /// Plans that errored (internal errors included).
     pub errors: usize,
 }
 
@@ -351,7 +356,7 @@ impl Summary {
             match entry.status {
                 PlanStatus::Ok => counts.ok += 1,
                 PlanStatus::Failed => counts.failed += 1,
-                PlanStatus::Error => counts.errors += 1,
+                PlanStatus::Error | PlanStatus::Internal => counts.errors += 1,
             }
         }
         let exit_code = PlanStatus::exit_code(plans.iter().map(|e| e.status));
@@ -472,6 +477,7 @@ mod tests {
         assert_eq!(PlanStatus::exit_code([Ok, Ok]), 0);
         assert_eq!(PlanStatus::exit_code([Ok, Failed]), 1);
         assert_eq!(PlanStatus::exit_code([Error, Failed, Ok]), 2);
+        assert_eq!(PlanStatus::exit_code([Error, Internal, Failed]), 70);
     }
 
     #[test]
@@ -493,5 +499,10 @@ mod tests {
         assert_eq!(values, [Some(0), Some(10), None, Some(30)]);
         let message = results[2].result.as_ref().unwrap_err().to_string();
         assert!(message.contains("p2.toml") && message.contains("boom"), "{message}");
+        // A panic is a bug, not the plan's fault: exit 70, not 2.
+        assert!(matches!(results[2].result, Err(Error::Internal { .. })));
+        let entry = SummaryEntry::error(&jobs[2], results[2].result.as_ref().unwrap_err());
+        assert_eq!(entry.status, PlanStatus::Internal);
+        assert_eq!(Summary::new("simulate", None, "multiwall", vec![entry]).exit_code, EXIT_INTERNAL);
     }
 }

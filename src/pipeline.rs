@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, BUG_HINT};
 use crate::floorplan::{self, PlanSource};
 use crate::geometry::Point2;
 use crate::output::{file_stem_for, write_atomic, write_png};
@@ -526,8 +526,8 @@ pub fn write_plan_outputs(outcome: &PlanOutcome, dir: &Path, maps: &MapOptions) 
     let images = write_outputs(&outcome.simulation, dir, maps)?;
     let mut planned = outcome.planned.clone();
     crate::antenna::rebase_pattern_paths(planned.aps.iter_mut().filter_map(|ap| ap.antenna.as_mut()), dir);
-    let text =
-        crate::floorplan::to_toml(&planned).map_err(|e| Error::usage(format!("cannot write planned.toml ({e})")))?;
+    let text = crate::floorplan::to_toml(&planned)
+        .map_err(|e| Error::internal(format!("internal error: cannot write planned.toml ({e})\n  hint: {BUG_HINT}")))?;
     let header = format!(
         "# Planned by wifiplan from `{}`: {} APs (lower bound {}).\n",
         outcome.simulation.report.file,

@@ -46,7 +46,7 @@ use rayon::prelude::*;
 
 use super::model::Evaluator;
 use super::params::{Bounded, Coefficients};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, BUG_HINT};
 use crate::units::{Frequency, Real};
 
 /// Expected scatter of a survey reading around a good site-specific
@@ -395,9 +395,13 @@ pub fn fit(
         // Linearisations are kept per unit of θ, whatever the map to u.
         cache.insert(key(&u0), Arc::new(l));
     }
+    // The objective's own errors pass through; anything else the solver
+    // reports is a misuse of it, not a problem with the survey.
     let failed = |e: argmin::core::Error| match e.downcast::<Error>() {
         Ok(error) => error,
-        Err(other) => Error::usage(format!("the calibration fit failed ({other})")),
+        Err(other) => Error::internal(format!(
+            "internal error: the calibration fit failed ({other})\n  hint: {BUG_HINT} and the survey"
+        )),
     };
     let line_search =
         BacktrackingLineSearch::new(ArmijoCondition::new(1e-4).map_err(failed)?).rho(0.5).map_err(failed)?;

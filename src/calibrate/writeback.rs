@@ -15,7 +15,7 @@ use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, TableLike};
 use super::model::{repoint_slabs, slabs_of};
 use super::params::Coefficients;
 use super::{normalized, Calibration, MaterialReport, Role};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, BUG_HINT};
 use crate::floorplan::{self, PlanFormat, PlanSource};
 use crate::materials::{MaterialModel, MaterialSpec};
 
@@ -196,7 +196,8 @@ fn rewrite(source: &PlanSource, c: &Calibration) -> Result<String> {
             repoint_slabs(&mut plan, &m.name, key);
         }
     }
-    floorplan::to_toml(&plan).map_err(|e| Error::usage(format!("cannot write calibrated.toml ({e})")))
+    floorplan::to_toml(&plan)
+        .map_err(|e| Error::internal(format!("internal error: cannot write calibrated.toml ({e})\n  hint: {BUG_HINT}")))
 }
 
 /// The text must be a valid plan with exactly the written coefficients,
@@ -208,8 +209,8 @@ fn check(text: &str, c: &Calibration) -> Result<()> {
         let got = table.id(key).map(|id| &table.get(id).model);
         let slabs_moved = !m.repoint_slabs || slabs_of(&source.plan, &m.name).is_empty();
         if got != Some(&MaterialModel::Itu { a: want.a, b: want.b, c: want.c, d: want.d }) || !slabs_moved {
-            return Err(Error::usage(format!(
-                "calibrated.toml does not give `{key}` its calibrated coefficients (found {got:?})\n  hint: this is \
+            return Err(Error::internal(format!(
+                "internal error: calibrated.toml does not give `{key}` its calibrated coefficients (found {got:?})\n  hint: this is \
                  a bug; please report it with the plan"
             )));
         }

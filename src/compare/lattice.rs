@@ -72,7 +72,7 @@ fn rssi_on_grid(
         }
     }
     if best.grid.width != grid.width || best.grid.height != grid.height {
-        return Err(Error::usage(format!(
+        return Err(Error::internal(format!(
             "internal error: the common grid of storey `{}` came out {}×{} instead of {}×{}\n  hint: this is a bug in wifiplan; compare at another --resolution meanwhile",
             storey.id, best.grid.width, best.grid.height, grid.width, grid.height
         )));

@@ -33,7 +33,7 @@ use std::path::Path;
 
 pub use walls::{Affine, WallSegment};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, BUG_HINT};
 use crate::floorplan::{self, Defaults, Floor, FloorPlan, Opening, OpeningKind, PlanFormat, PlanPoint, Wall};
 
 /// Material of walls that nothing maps.
@@ -308,7 +308,9 @@ pub fn build_plan(path: &Path, mut drawing: Drawing, options: &ImportOptions) ->
         }],
         aps: Vec::new(),
     };
-    let body = crate::floorplan::to_toml(&plan).map_err(|e| Error::usage(format!("failed to write the plan ({e})")))?;
+    let body = crate::floorplan::to_toml(&plan).map_err(|e| {
+        Error::internal(format!("internal error: cannot write the imported plan ({e})\n  hint: {BUG_HINT}"))
+    })?;
     let toml = format!(
         "# Imported from {} by `wifiplan import`: check the walls and their\n\
          # materials, then add rooms ([[floors.rooms]]) and APs ([[aps]]).\n{body}",
