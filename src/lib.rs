@@ -18,7 +18,9 @@
 //! * [`report`] and [`render`]: statistics per storey and room, JSON and
 //!   Markdown reports, heatmap images; [`html`]: the self-contained
 //!   `report.html` (interactive maps, tables, verdict) built from them.
-//! * [`pipeline`]: the jobs end to end; [`cli`]: the command-line shell.
+//! * [`pipeline`]: the jobs end to end; `cli`: the command-line shell
+//!   (with the `cli` feature, on by default; without it the library
+//!   builds without clap and indicatif).
 //! * [`compare`], [`check`] and [`many`]: scenarios in CI (a candidate
 //!   against a base, the coverage gate with JUnit output) and many plans
 //!   at once (directories, `--shard`, one folder each, a combined summary).
@@ -41,6 +43,7 @@ pub mod antenna;
 pub mod calibrate;
 pub mod capacity;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compare;
 pub mod error;
