@@ -222,7 +222,7 @@ impl<'a> TraceContext<'a> {
                     let face = &self.optics.faces[node.face as usize];
                     let incoming = points[1] - points[0];
                     let cos = (incoming.dot(&face.normal) / incoming.norm().max(MIN_DISTANCE)).abs();
-                    through *= self.reflector_bound(face.wall, cos) * self.specular_share;
+                    through *= self.reflector_bound(face.wall, cos);
                 }
                 if best * through < self.cutoff_mw {
                     out.crossings.truncate(legs[0].0 as usize);
@@ -416,8 +416,7 @@ impl<'a> TraceContext<'a> {
                     }
                     if node.depth == 1 {
                         let face = &self.optics.faces[node.face as usize];
-                        through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)))
-                            * self.specular_share;
+                        through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
                         let frame = node.frame();
                         if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
                             through *= images::segments_max(
@@ -632,12 +631,13 @@ impl<'a> TraceContext<'a> {
                     incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
                     loss: loss_of(r),
                 };
-                Some((r, record))
+                // The specular share of the field (the rest is scattered).
+                Some((r * self.specular_share(&slab).sqrt(), record))
             };
         if source.reflections == 1 {
             let first = (source.points[1] - source.points[0]).norm();
             let Some((r, record)) = reflect(source.face, source.points[1], source.points[0], first) else { return };
-            common *= r * self.specular_share.sqrt();
+            common *= r;
             if explain.is_some() {
                 reflections.push(record);
             }
@@ -648,7 +648,7 @@ impl<'a> TraceContext<'a> {
         if node.depth == 1 {
             let at_distance = source.length + (out_points[1] - edge.point).norm();
             let Some((r, record)) = reflect(node.face, out_points[1], edge.point, at_distance) else { return };
-            common *= r * self.specular_share.sqrt();
+            common *= r;
             if explain.is_some() {
                 reflections.push(record);
             }
