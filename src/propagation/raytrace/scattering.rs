@@ -226,7 +226,7 @@ impl TraceContext<'_> {
             return;
         }
         for cone in &tile.cones {
-            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+            if cone.contains(c) {
                 power *= cone.bound;
                 if power < limit {
                     return;

@@ -803,8 +803,7 @@ impl TraceContext<'_> {
         // Walls certainly crossed behind the last reflection, where the
         // whole span lies in their region (convex: both ends inside).
         for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
-            let inside = |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
-            if inside(a) && inside(b) {
+            if cone.contains(a) && cone.contains(b) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
                     return true;
@@ -854,7 +853,7 @@ impl TraceContext<'_> {
         }
         for &k in own {
             let cone = &self.tree.own[k as usize];
-            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+            if cone.contains(c) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
                     return true;
