@@ -208,3 +208,79 @@ fn a_room_lit_through_its_door_has_no_cliffs() {
     // apart.
     assert!(full < 4.0, "neighbouring cells differ by {full:.1} dB");
 }
+
+/// A 0.2 m wall of a concrete with scattering coefficient `s` along
+/// y = 0 from x = −10 to 10, the AP 2 m in front of it, and a metal
+/// screen on x = 3 from y = 1.5 up, which hides the receiver at (6, 6)
+/// from the AP and from the wall's specular reflection, but not the
+/// strips of wall beyond x = 3 from either.
+fn rough_wall(material: &str, s: Option<f64>) -> Scene {
+    let walls = format!(
+        "[[floors.walls]]\npoints = [[-10, 0], [10, 0]]\nmaterial = \"{material}\"\nthickness = 0.2\n\
+         [[floors.walls]]\npoints = [[3, 1.5], [3, 20]]\nmaterial = \"metal\"\nthickness = 0.002\n"
+    );
+    let scattering = s.map_or(String::new(), |s| format!("scattering = {s}\n"));
+    let materials = format!("[materials.rough]\nitu = \"concrete\"\n{scattering}");
+    scene_from_toml(&open_scene(&walls, &format!("{}{materials}", ap("A", 0.0, 2.0))))
+}
+
+/// The power (mW) of the path with one wall reflection at (−6, 2), in
+/// view of the AP, and each scattered strip's power by its point at
+/// (6, 6), behind the screen.
+fn reflection_and_scattering(scene: &Scene) -> (f64, Vec<([f64; 3], f64)>) {
+    use wifiplan::geometry::Point3;
+    use wifiplan::propagation::raytrace::Bounce;
+    let model = RayTrace::with_reflections(1);
+    let mw = |dbm: f64| 10f64.powf(dbm / 10.0);
+    let (paths, _) = model.explain(scene, &scene.aps[0], 0, Point3::new(-6.0, 2.0, 1.5));
+    let reflected = paths
+        .iter()
+        .filter(|p| {
+            // On the rough wall (not the screen).
+            p.reflections.len() == 1
+                && matches!(p.reflections[0].bounce, Bounce::Wall { .. })
+                && p.reflections[0].point.y < 0.5
+        })
+        .map(|p| mw(p.power_dbm))
+        .sum();
+    let (paths, _) = model.explain(scene, &scene.aps[0], 0, Point3::new(6.0, 6.0, 1.5));
+    let scattered = paths
+        .iter()
+        .filter(|p| matches!(p.reflections.first().map(|r| r.bounce), Some(Bounce::Scatter { .. })))
+        .map(|p| {
+            let at = p.reflections[0].point;
+            ([at.x, at.y, at.z], mw(p.power_dbm))
+        })
+        .collect();
+    (reflected, scattered)
+}
+
+#[test]
+fn each_material_scatters_with_its_own_coefficient() {
+    // The effective-roughness model: a strip scatters S² of what it
+    // reflects and the specular reflection keeps 1 − S², so between
+    // S = 0.4 and S = 0.1 every scattered path gains exactly 16× and the
+    // reflection loses (1 − 0.16)/(1 − 0.01).
+    let (rough_reflected, rough) = reflection_and_scattering(&rough_wall("rough", Some(0.4)));
+    let (smooth_reflected, smooth) = reflection_and_scattering(&rough_wall("rough", Some(0.1)));
+    assert!(rough_reflected > 0.0 && smooth_reflected > 0.0);
+    let expected = (1.0 - 0.16) / (1.0 - 0.01);
+    assert!((rough_reflected / smooth_reflected / expected - 1.0).abs() < 1e-9);
+    let mut common = 0;
+    for (point, power) in &smooth {
+        if let Some((_, rough_power)) = rough.iter().find(|(p, _)| p == point) {
+            assert!((rough_power / power / 16.0 - 1.0).abs() < 1e-9, "strip at {point:?}");
+            common += 1;
+        }
+    }
+    println!("{} rough strips, {} smooth", rough.len(), smooth.len());
+    assert!(common >= 3, "only {common} strips scatter in both");
+    // Without `scattering`, a material based on concrete keeps concrete's
+    // S = 0.2; glass is smooth (S = 0) and scatters nothing.
+    let (_, inherited) = reflection_and_scattering(&rough_wall("rough", None));
+    let (point, power) = smooth[0];
+    let (_, inherited_power) = inherited.iter().find(|(p, _)| *p == point).expect("same strip");
+    assert!((inherited_power / power / 4.0 - 1.0).abs() < 1e-9);
+    let (glass_reflected, glass) = reflection_and_scattering(&rough_wall("glass", None));
+    assert!(glass.is_empty() && glass_reflected > 0.0);
+}

@@ -39,7 +39,9 @@
 //!   `itu = "concrete"` (based on a built-in), or `permittivity = [a, b]` and
 //!   `conductivity = [c, d]` (ITU-R P.2040 `ε' = a·f^b`, `σ = c·f^d`, f in
 //!   GHz), or measured `loss_db = { "2.4" = 18, "5" = 30 }` for
-//!   `reference_thickness` metres; `thickness` gives its typical thickness.
+//!   `reference_thickness` metres; `thickness` gives its typical thickness,
+//!   `scattering` its diffuse scattering coefficient S (0–1, default the
+//!   `itu` material's, else 0.2).
 //! * `[[floors]]`: `id`, `name` (shown in titles), `elevation` (m, floor level), `height` (m,
 //!   floor-to-ceiling), `slab` (the floor under this storey: `{ material,
 //!   thickness }` or `"none"`), `ceiling` (`"flat"`, `"none"` or `{ vault =

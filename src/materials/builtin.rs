@@ -215,6 +215,39 @@ fn coated_glass_loss_per_m() -> Vec<(Frequency, Real)> {
         .collect()
 }
 
+/// The effective-roughness scattering coefficient `S` of a built-in
+/// material at the Wi-Fi bands. What decides it is the surface's relief
+/// against the wavelength (6 cm at 5 GHz; Rayleigh's criterion puts the
+/// limit of a smooth surface at λ/(8 cos θ), under 1 cm at normal
+/// incidence):
+///
+/// * glass and metal sheets are smooth: their reflection follows Fresnel's
+///   formulas (Landron, Feuerstein, Rappaport, IEEE Trans. AP-44(3), 1996,
+///   measured glass at 4 GHz), S = 0;
+/// * boards (plasterboard, wood, ceiling board, marble) are nearly
+///   smooth: S = 0.1;
+/// * brick, concrete and stone walls: Landron et al. found brick close to
+///   Fresnel, while Degli-Esposti et al. (IEEE Trans. AP-55(1), 2007)
+///   fitted S ≈ 0.2–0.4 to whole building walls (joints, frames,
+///   fittings): S = 0.2, the lower end, for plastered indoor walls. Bare
+///   rubble stone is rougher (Landron et al.'s rough limestone wall left
+///   Fresnel's prediction; Degli-Esposti et al.'s masonry facades gave
+///   S ≈ 0.4), but a school's stone walls are plastered inside, and the
+///   lower value does not promise a room diffuse light it may lack: a plan
+///   with bare stone sets `scattering = 0.4` on its own material;
+/// * air and openings scatter nothing.
+pub(crate) fn scattering_coefficient(name: &str) -> Real {
+    match name {
+        "vacuum" | "opening" | "glass" | "coated_glass" | "metal" | "metal_door" | "elevator_shaft" => 0.0,
+        "plasterboard" | "wood" | "ceiling_board" | "chipboard" | "plywood" | "marble" | "floorboard" => 0.1,
+        _ => DEFAULT_SCATTERING,
+    }
+}
+
+/// `S` of walls nothing more is known about (brick, concrete, ground, a
+/// user material without `itu`): see [`scattering_coefficient`].
+pub(crate) const DEFAULT_SCATTERING: Real = 0.2;
+
 /// Every built-in material: the P.2040-3 table, then the practical ones.
 pub(crate) fn builtin_materials() -> Vec<Material> {
     let mut materials: Vec<Material> = ITU_ROWS
@@ -228,6 +261,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
                 typical_thickness: row.typical_thickness,
                 model: MaterialModel::Itu { a, b, c, d },
                 valid_range_ghz: Some(row.range_ghz),
+                scattering: scattering_coefficient(row.name),
             }
         })
         .collect();
@@ -241,6 +275,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
             typical_thickness: 0.0,
             model: MaterialModel::Hole,
             valid_range_ghz: None,
+            scattering: scattering_coefficient("opening"),
         },
         Material {
             name: "stone_masonry".to_owned(),
@@ -249,6 +284,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
             typical_thickness: 0.6,
             model: itu(STONE_MASONRY),
             valid_range_ghz: None,
+            scattering: scattering_coefficient("stone_masonry"),
         },
         Material {
             name: "reinforced_concrete".to_owned(),
@@ -257,6 +293,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
             typical_thickness: 0.25,
             model: itu(REINFORCED_CONCRETE),
             valid_range_ghz: None,
+            scattering: scattering_coefficient("reinforced_concrete"),
         },
         Material {
             name: "coated_glass".to_owned(),
@@ -270,6 +307,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
                 eta_for_reflection: METAL,
             },
             valid_range_ghz: Some((0.5, 100.0)),
+            scattering: scattering_coefficient("coated_glass"),
         },
         Material {
             name: "elevator_shaft".to_owned(),
@@ -278,6 +316,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
             typical_thickness: 0.2,
             model: itu(METAL),
             valid_range_ghz: None,
+            scattering: scattering_coefficient("elevator_shaft"),
         },
         Material {
             name: "metal_door".to_owned(),
@@ -286,6 +325,7 @@ pub(crate) fn builtin_materials() -> Vec<Material> {
             typical_thickness: 0.04,
             model: itu(METAL),
             valid_range_ghz: None,
+            scattering: scattering_coefficient("metal_door"),
         },
     ]);
     materials

@@ -117,6 +117,11 @@ pub struct Material {
     /// Frequency range (GHz) the source's fit was derived for, if it states
     /// one; outside it the model is extrapolated.
     pub valid_range_ghz: Option<(Real, Real)>,
+    /// Effective-roughness scattering coefficient `S` (field, 0–1): a
+    /// wall of this material scatters `S²` of the power it reflects
+    /// diffusely and keeps `1 − S²` specular (Degli-Esposti et al., IEEE
+    /// Trans. AP-55(1), 2007; see `propagation::raytrace::scattering`).
+    pub scattering: Real,
 }
 
 impl Material {
@@ -495,6 +500,7 @@ mod tests {
     #[test]
     fn measured_model_reproduces_its_data_and_scales_with_path() {
         let material = Material {
+            scattering: 0.0,
             name: "test".into(),
             description: "test".into(),
             source: "test".into(),

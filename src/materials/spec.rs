@@ -31,6 +31,10 @@ pub struct MaterialSpec {
     /// Typical thickness, m (used by `wifiplan materials` and as a default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thickness: Option<f64>,
+    /// Diffuse scattering coefficient `S`, 0–1 (default: the `itu`
+    /// material's, else 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scattering: Option<f64>,
     /// Free text: where the numbers come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

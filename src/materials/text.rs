@@ -11,7 +11,7 @@ const PROPERTY_FREQUENCY_GHZ: Real = 5.18;
 /// The text printed by `wifiplan materials`: one row per material with its
 /// name, `ε′` and `σ` at 5.18 GHz (or `measured`/`none`), typical thickness,
 /// the loss at normal incidence through that thickness at 2.437, 5.180 and
-/// 6.135 GHz, and the source. Columns are aligned; a `*` marks a value
+/// 6.135 GHz, the diffuse scattering coefficient `S` and the source. Columns are aligned; a `*` marks a value
 /// outside the frequency range its source was fitted on (extrapolated), and
 /// `opaque` a loss at the [`MAX_LOSS_DB`] clamp.
 pub fn materials_table_text(table: &MaterialTable) -> String {
@@ -20,7 +20,7 @@ pub fn materials_table_text(table: &MaterialTable) -> String {
         .into_iter()
         .map(str::to_owned)
         .chain(BAND_FREQUENCIES_GHZ.iter().map(|(_, ghz)| format!("{ghz:.3}")))
-        .chain(["source".to_owned()])
+        .chain(["S".to_owned(), "source".to_owned()])
         .collect();
 
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -45,6 +45,7 @@ pub fn materials_table_text(table: &MaterialTable) -> String {
             let loss = if loss <= 0.0 { 0.0 } else { loss };
             row.push(if loss >= MAX_LOSS_DB { "opaque".to_owned() } else { format!("{loss:.1}{mark}") });
         }
+        row.push(format!("{:.1}", material.scattering));
         row.push(material.source.clone());
         rows.push(row);
     }
@@ -64,8 +65,9 @@ pub fn materials_table_text(table: &MaterialTable) -> String {
     let _ = writeln!(text, "  {}.", bands.join(", "));
     let _ = writeln!(
         text,
-        "eps' and sigma (S/m) at {PROPERTY_FREQUENCY_GHZ:.2} GHz from ITU-R P.2040-3: eps' = a*f^b, sigma = c*f^d.\n"
+        "eps' and sigma (S/m) at {PROPERTY_FREQUENCY_GHZ:.2} GHz from ITU-R P.2040-3: eps' = a*f^b, sigma = c*f^d."
     );
+    let _ = writeln!(text, "S: share of the reflected field a wall scatters diffusely (raytrace).\n");
     // Numbers right-aligned, text left-aligned; the last column is not padded.
     let numeric = |column: usize| (1..columns - 1).contains(&column);
     let mut line = |cells: &[String]| {
@@ -96,7 +98,7 @@ pub fn materials_table_text(table: &MaterialTable) -> String {
     let _ = writeln!(
         text,
         "opaque: at least {MAX_LOSS_DB:.0} dB. Override or add materials in the plan's [materials] table \
-         (itu, permittivity + conductivity, or loss_db + reference_thickness)."
+         (itu, permittivity + conductivity, or loss_db + reference_thickness; scattering)."
     );
     text
 }

@@ -172,6 +172,24 @@ fn build(builtins: &MaterialTable, key: &str, spec: &MaterialSpec, checker: &mut
         None => base.map_or(DEFAULT_THICKNESS, |m| m.typical_thickness),
     };
 
+    let inherited_scattering = base.map_or(super::builtin::DEFAULT_SCATTERING, |m| m.scattering);
+    let scattering = match spec.scattering {
+        Some(s) if (0.0..=1.0).contains(&s) => s,
+        Some(s) => {
+            checker.report(
+                Some("scattering"),
+                format!("scattering `{s}` must be between 0 and 1"),
+                Some(
+                    "`scattering` is the share S of the reflected field scattered diffusely: 0 for glass \
+                     or metal, 0.2 for plastered walls, 0.4 for rough stone"
+                        .to_owned(),
+                ),
+            );
+            inherited_scattering
+        }
+        None => inherited_scattering,
+    };
+
     let base_coefficients = base.map(Material::reflection_coefficients);
     let model = if let Some(losses) = &spec.loss_db {
         for (field, given) in
@@ -216,7 +234,15 @@ fn build(builtins: &MaterialTable, key: &str, spec: &MaterialSpec, checker: &mut
         (Some(m), model) if *model == m.model => m.valid_range_ghz,
         _ => None,
     };
-    Material { name: key.trim().to_owned(), description, source, typical_thickness: thickness, model, valid_range_ghz }
+    Material {
+        name: key.trim().to_owned(),
+        description,
+        source,
+        typical_thickness: thickness,
+        model,
+        valid_range_ghz,
+        scattering,
+    }
 }
 
 /// The model a broken entry gets so that walls naming it still resolve.
@@ -491,6 +517,7 @@ mod tests {
             ),
             ("i_half", MaterialSpec { permittivity: Some([4.0, 0.0]), ..Default::default() }),
             ("j_thick", MaterialSpec { itu: Some("brick".into()), thickness: Some(-0.1), ..Default::default() }),
+            ("k_rough", MaterialSpec { itu: Some("brick".into()), scattering: Some(1.5), ..Default::default() }),
         ];
         let (table, problems) = plan(&entries);
         let of = |key: &str| problems.iter().filter(|p| p.material == key).collect::<Vec<_>>();
@@ -520,6 +547,11 @@ mod tests {
         assert_eq!(of("h_both")[0].field, Some("permittivity"));
         assert_eq!(of("i_half")[0].field, Some("conductivity"));
         assert_eq!(of("j_thick")[0].field, Some("thickness"));
+        let rough = of("k_rough");
+        assert_eq!((rough.len(), rough[0].field), (1, Some("scattering")));
+        assert!(rough[0].hint.as_deref().unwrap().contains("0.4 for rough stone"));
+        // The bad value is replaced by the base's (brick: 0.2).
+        assert_eq!(table.get(table.id("k_rough").unwrap()).scattering, 0.2);
 
         // Every entry is still in the table, on a usable model.
         for (key, _) in &entries {

@@ -48,11 +48,13 @@ use num_complex::Complex64;
 
 use super::images::{self, ImageTree, OwnCone, TreeInputs};
 use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
-use super::utd::{coefficient, coefficient_bound, coefficient_bound_over, WedgeFaces, WedgeGeometry};
+use super::utd::{
+    coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
+};
 use super::TraceContext;
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
-use crate::propagation::crossing::{index_range, row_interval, Shadow};
+use crate::propagation::crossing::{index_range, row_interval, row_interval_strict, Shadow};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::propagation::MIN_DISTANCE;
 use crate::scene::optics::Edge;
@@ -94,6 +96,9 @@ pub struct Source {
     pub length: Real,
     /// Angle of the incident direction (towards the AP) from the 0-face.
     pub phi_incident: Real,
+    /// What the coefficient's bound needs of the incident direction, with
+    /// the lit face as the 0-face.
+    pub trig: IncidentTrig,
     /// Wall crossings of each incident leg, ranges of the incident crossings.
     pub legs: [(u32, u32); 2],
     /// Wall reflections allowed after the edge (0 or 1).
@@ -222,7 +227,7 @@ impl<'a> TraceContext<'a> {
                     let face = &self.optics.faces[node.face as usize];
                     let incoming = points[1] - points[0];
                     let cos = (incoming.dot(&face.normal) / incoming.norm().max(MIN_DISTANCE)).abs();
-                    through *= self.reflector_bound(face.wall, cos) * self.specular_share;
+                    through *= self.reflector_bound(face.wall, cos);
                 }
                 if best * through < self.cutoff_mw {
                     out.crossings.truncate(legs[0].0 as usize);
@@ -238,6 +243,7 @@ impl<'a> TraceContext<'a> {
                     image: node.image,
                     length,
                     phi_incident,
+                    trig: IncidentTrig::new(edge.n, lit_face_angle(edge.n, phi_incident)),
                     legs,
                     after,
                     through,
@@ -338,9 +344,21 @@ impl<'a> TraceContext<'a> {
             return;
         }
         let rise = z - self.ap.position.z;
+        // Per edge, its cones cut to this row (found when first needed):
+        // the same test as the cones' planes, without the per-cell work.
+        let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; diffraction.cones.len()];
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
-            let cones = &diffraction.cones[source.edge as usize];
+            let cones = row_cones[source.edge as usize].get_or_insert_with(|| {
+                diffraction.cones[source.edge as usize]
+                    .iter()
+                    .filter_map(|cone| {
+                        let (low, high) = row_interval_strict(&cone.planes, y);
+                        (low <= high).then_some(RowCone { low, high, bound: cone.bound })
+                    })
+                    .collect()
+            });
+            let cones = &cones[..];
             let edge = &self.optics.edges[source.edge as usize];
             let length = source.length.max(MIN_DISTANCE);
             // The diffraction point's height on the edge moves with the
@@ -406,18 +424,22 @@ impl<'a> TraceContext<'a> {
                     let mut through = source.through;
                     // Cones where the outgoing leg certainly crosses an
                     // opaque wall (convex: both ends inside, all inside).
-                    let block_cones =
-                        if m == 0 { cones } else { &tree.own[node.own.start as usize..node.own.end as usize] };
-                    for cone in block_cones {
-                        let inside = |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
-                        if inside(a) && inside(b) {
-                            through *= cone.bound;
+                    if m == 0 {
+                        for cone in cones {
+                            if cone.low <= a.x && b.x <= cone.high {
+                                through *= cone.bound;
+                            }
+                        }
+                    } else {
+                        for cone in &tree.own[node.own.start as usize..node.own.end as usize] {
+                            if cone.contains(a) && cone.contains(b) {
+                                through *= cone.bound;
+                            }
                         }
                     }
                     if node.depth == 1 {
                         let face = &self.optics.faces[node.face as usize];
-                        through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)))
-                            * self.specular_share;
+                        through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
                         let frame = node.frame();
                         if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
                             through *= images::segments_max(
@@ -435,7 +457,8 @@ impl<'a> TraceContext<'a> {
                     for i in cells {
                         if !skip[i] {
                             let before = sums[i].paths;
-                            self.diffract(source, tree, m, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                            let receiver = Point3::new(xs[i], y, z);
+                            self.diffract(source, tree, m, receiver, Some(cones), &mut sums[i], &mut None);
                             added |= sums[i].paths != before;
                         }
                     }
@@ -506,7 +529,7 @@ impl<'a> TraceContext<'a> {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
             for &m in &source.nodes {
                 if tree.nodes[m as usize].may_see(receiver.xy()) {
-                    self.diffract(source, tree, m as usize, receiver, sum, explain);
+                    self.diffract(source, tree, m as usize, receiver, None, sum, explain);
                 }
             }
         }
@@ -514,12 +537,16 @@ impl<'a> TraceContext<'a> {
 
     /// One diffracted path: `source`'s incident path, the edge, then the
     /// edge tree's node `m` (its root: straight to the receiver).
+    /// `row_cones`: the edge's cones cut to the receiver's row, when the
+    /// receiver is on a grid row.
+    #[allow(clippy::too_many_arguments)]
     fn diffract(
         &self,
         source: &Source,
         tree: &ImageTree,
         m: usize,
         receiver: Point3,
+        row_cones: Option<&[RowCone]>,
         sum: &mut FieldSum,
         explain: &mut Explain,
     ) {
@@ -566,16 +593,30 @@ impl<'a> TraceContext<'a> {
                 return;
             }
         }
-        let cones = if node.depth == 0 {
-            &self.diffraction.as_ref().expect("diffraction prepared").cones[source.edge as usize][..]
-        } else {
-            &tree.own[node.own.start as usize..node.own.end as usize]
-        };
-        for cone in cones {
-            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
-                bound *= cone.bound;
-                if bound < limit {
-                    return;
+        match row_cones {
+            Some(cones) if node.depth == 0 => {
+                for cone in cones {
+                    if cone.low <= c.x && c.x <= cone.high {
+                        bound *= cone.bound;
+                        if bound < limit {
+                            return;
+                        }
+                    }
+                }
+            }
+            _ => {
+                let cones = if node.depth == 0 {
+                    &self.diffraction.as_ref().expect("diffraction prepared").cones[source.edge as usize][..]
+                } else {
+                    &tree.own[node.own.start as usize..node.own.end as usize]
+                };
+                for cone in cones {
+                    if cone.contains(c) {
+                        bound *= cone.bound;
+                        if bound < limit {
+                            return;
+                        }
+                    }
                 }
             }
         }
@@ -596,14 +637,14 @@ impl<'a> TraceContext<'a> {
         let lit = (phi - source.phi_incident).abs() < pi;
         let mut geometry = WedgeGeometry { n: edge.n, phi_incident: source.phi_incident, phi, sin_beta, distance, k };
         // The lit face is the 0-face.
-        if geometry.phi_incident > edge.n * pi / 2.0 {
+        if geometry.phi_incident != lit_face_angle(edge.n, geometry.phi_incident) {
             geometry.phi_incident = edge.n * pi - geometry.phi_incident;
             geometry.phi = edge.n * pi - geometry.phi;
         }
         // A cheap bound of |D| first (most receivers get a diffracted field
         // far under the cutoff), with |1 − T| ≤ 2 and |R| ≤ 1.
         let spread = (s_in * s_out * (s_in + s_out)).sqrt();
-        let d_bound = coefficient_bound(&geometry, (2.0, 1.0, 1.0));
+        let d_bound = coefficient_bound_with(&source.trig, &geometry, (2.0, 1.0, 1.0));
         if free * (d_bound / spread).powi(2) * bound / (BOUND * free / ((s_in + s_out) * (s_in + s_out))) < limit {
             return;
         }
@@ -616,31 +657,35 @@ impl<'a> TraceContext<'a> {
         // Reflections, with their points' heights on the straight profile.
         let height_at = |plan_distance: Real| source_z + rise * plan_distance / horizontal;
         let mut reflections: Vec<Reflection> = Vec::new();
-        let reflect =
-            |face_index: u32, at: Point2, from: Point2, plan_distance: Real| -> Option<(Complex64, Reflection)> {
-                let face = &self.optics.faces[face_index as usize];
-                let wall = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
-                let z = height_at(plan_distance);
-                let along = (at - wall.a).dot(&wall.along) / wall.length;
-                let slab = wall.material_at(along, z)?;
-                let direction = (at - from).normalize();
-                let cos = sin_beta * direction.dot(&face.normal).abs();
-                let r = self.lookup.response(&slab, cos, Polarization::Te).reflection;
-                let record = Reflection {
-                    bounce: Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab },
-                    point: Point3::new(at.x, at.y, z),
-                    incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
-                    loss: loss_of(r),
-                };
-                Some((r, record))
-            };
+        let explaining = explain.is_some();
+        // The reflection's coefficient (times the specular share: the rest
+        // is scattered), and its record when explaining.
+        let reflect = |face_index: u32,
+                       at: Point2,
+                       from: Point2,
+                       plan_distance: Real|
+         -> Option<(Complex64, Option<Reflection>)> {
+            let face = &self.optics.faces[face_index as usize];
+            let wall = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
+            let z = height_at(plan_distance);
+            let along = (at - wall.a).dot(&wall.along) / wall.length;
+            let slab = wall.material_at(along, z)?;
+            let direction = (at - from).normalize();
+            let cos = sin_beta * direction.dot(&face.normal).abs();
+            let r = self.lookup.response(&slab, cos, Polarization::Te).reflection;
+            let record = explaining.then(|| Reflection {
+                bounce: Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab },
+                point: Point3::new(at.x, at.y, z),
+                incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
+                loss: loss_of(r),
+            });
+            Some((r * self.specular_share(&slab).sqrt(), record))
+        };
         if source.reflections == 1 {
             let first = (source.points[1] - source.points[0]).norm();
             let Some((r, record)) = reflect(source.face, source.points[1], source.points[0], first) else { return };
-            common *= r * self.specular_share.sqrt();
-            if explain.is_some() {
-                reflections.push(record);
-            }
+            common *= r;
+            reflections.extend(record);
         }
         let edge_point = Point3::new(edge.point.x, edge.point.y, edge_z);
         // The edge's own record, filled in once its coefficient is known.
@@ -648,10 +693,8 @@ impl<'a> TraceContext<'a> {
         if node.depth == 1 {
             let at_distance = source.length + (out_points[1] - edge.point).norm();
             let Some((r, record)) = reflect(node.face, out_points[1], edge.point, at_distance) else { return };
-            common *= r * self.specular_share.sqrt();
-            if explain.is_some() {
-                reflections.push(record);
-            }
+            common *= r;
+            reflections.extend(record);
         }
         if !within(common) {
             return;
@@ -685,11 +728,8 @@ impl<'a> TraceContext<'a> {
                 }
             };
         // Incident legs.
-        let incident_points = if source.reflections == 1 {
-            vec![source.points[0], source.points[1], edge.point]
-        } else {
-            vec![source.points[0], edge.point]
-        };
+        let incident_points: &[Point2] =
+            if source.reflections == 1 { &source.points[..3] } else { &[source.points[0], edge.point] };
         let mut travelled = 0.0;
         for leg in 0..incident_points.len() - 1 {
             let (a, b) = (incident_points[leg], incident_points[leg + 1]);
@@ -762,7 +802,7 @@ impl<'a> TraceContext<'a> {
             rn: self.lookup.response(&edge.slab, cosn, Polarization::Te).reflection,
             transmission: aperture - incident_face.transmission,
         };
-        let d = coefficient(&geometry, &faces);
+        let d = coefficient_with(&source.trig, &geometry, &faces);
         let phase = Complex64::from_polar(1.0, -k * (s_in + s_out));
         let amplitude = common * d * phase / spread;
         let power = free * amplitude.norm_sqr();
@@ -846,6 +886,25 @@ fn steepest_cos(image: Point2, normal: crate::geometry::Vector2, (a, b): (Point2
     } else {
         cos(da).max(cos(db))
     }
+}
+
+/// The incident angle measured from the lit face: the coefficient takes
+/// the face the incident field lights as its 0-face.
+fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
+    if phi_incident > n * std::f64::consts::PI / 2.0 {
+        n * std::f64::consts::PI - phi_incident
+    } else {
+        phi_incident
+    }
+}
+
+/// An opaque cone of an edge cut to one grid row: the cells from `low` to
+/// `high` (x, m) certainly cross its wall, which keeps at most `bound`.
+#[derive(Clone, Copy, Debug)]
+struct RowCone {
+    low: Real,
+    high: Real,
+    bound: Real,
 }
 
 /// The cutoff for diffracted paths at a receiver: the specular cutoff, or

@@ -363,6 +363,14 @@ pub struct OwnCone {
     pub bound: Real,
 }
 
+impl OwnCone {
+    /// Whether `p` is inside (on the positive side of every plane).
+    #[inline]
+    pub fn contains(&self, p: Point2) -> bool {
+        self.planes.iter().all(|[a, b, c]| a * p.x + b * p.y + c >= 0.0)
+    }
+}
+
 /// The two half-planes of the cone from `apex` between the rays through
 /// `low` and `high` (counter-clockwise from `low`), shrunk by a margin.
 pub(crate) fn cone_sides(apex: Point2, low: Point2, high: Point2) -> [[Real; 3]; 2] {

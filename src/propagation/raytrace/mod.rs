@@ -198,7 +198,7 @@ impl RayTrace {
             coherent: self.coherent,
             diffraction: None,
             scattering: None,
-            specular_share: 1.0,
+            specular_shares: vec![1.0; scene.materials.len()],
         };
         // One diffraction per path, counting as an interaction, with at
         // most one wall reflection besides (before or after it).
@@ -207,8 +207,7 @@ impl RayTrace {
             context.diffraction = Some(context.prepare_diffraction(reflections, &opaque));
         }
         if self.scattering && same_storey && max_reflections >= 1 {
-            let s = scattering::SCATTERING_COEFFICIENT;
-            context.specular_share = 1.0 - s * s;
+            context.specular_shares = scene.materials.iter().map(|(_, m)| 1.0 - m.scattering * m.scattering).collect();
             context.scattering = Some(context.prepare_scattering(&opaque));
         }
         context

@@ -22,10 +22,13 @@
 //! power adds without phase). Only the receiver's own storey scatters, and
 //! only for APs on it.
 //!
-//! `S` is [`SCATTERING_COEFFICIENT`] for every wall: measurements on
-//! building walls and indoor partitions give S ≈ 0.2–0.5 from 1 to 60 GHz
-//! (Degli-Esposti et al. 2007; Vitucci et al., IEEE Trans. AP-60(2), 2012),
-//! with the lower values for plastered indoor walls at the Wi-Fi bands.
+//! `S` is the material's (`Material::scattering`, from 0 for glass and
+//! metal to 0.4 for rubble stone; the built-in values and their sources
+//! are in `materials::builtin::scattering_coefficient`; a plan's material
+//! may set its own `scattering`): measurements on building walls and
+//! indoor partitions give S ≈ 0.2–0.5 from 1 to 60 GHz (Degli-Esposti et
+//! al. 2007; Vitucci et al., IEEE Trans. AP-60(2), 2012), with the lower
+//! values for plastered indoor walls at the Wi-Fi bands.
 
 use super::images::OwnCone;
 use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection};
@@ -35,9 +38,6 @@ use crate::materials::Polarization;
 use crate::propagation::crossing::{cross_wall, index_range, row_interval, Leg, Shadow, MIN_TRANSMISSION_POWER};
 use crate::propagation::multiwall::{for_each_crossing, loss_of};
 use crate::units::{Db, Real};
-
-/// The scattering coefficient of every wall (see the module doc).
-pub const SCATTERING_COEFFICIENT: Real = 0.2;
 
 /// Width of the wall strips, m.
 pub const TILE_WIDTH: Real = 1.0;
@@ -61,6 +61,8 @@ pub struct Tile {
     pub wall: u32,
     /// Face side (+1/−1).
     pub side: i8,
+    /// The scattering coefficient `S` of what the strip is made of.
+    pub coefficient: Real,
     /// Scattered power times `λ²/(4π²)`: what a receiver gets is this times
     /// `cos θₛ / rₛ²` times the transmission of the way there, mW·m².
     pub strength: Real,
@@ -77,7 +79,6 @@ impl TraceContext<'_> {
         let storey_walls = self.optics.walls.clone();
         let wavelength = self.ap.frequency.wavelength();
         let source = self.ap.position;
-        let s2 = SCATTERING_COEFFICIENT * SCATTERING_COEFFICIENT;
         let mut tiles = Vec::new();
         for face in &self.optics.faces {
             let wall = &walls[storey_walls.start + face.wall as usize];
@@ -99,6 +100,10 @@ impl TraceContext<'_> {
                 // that scatters nothing).
                 let centre_along = (plan - wall.a).dot(&wall.along) / wall.length;
                 let Some(slab) = wall.material_at(centre_along, z) else { continue };
+                let coefficient = self.scene.materials.get(slab.slab.material).scattering;
+                if coefficient <= 0.0 {
+                    continue;
+                }
                 let point = Point3::new(plan.x, plan.y, z);
                 let incident = point - source;
                 let distance = incident.norm();
@@ -119,7 +124,7 @@ impl TraceContext<'_> {
                 let antenna_gain = self.ap.relative_gain(&incident);
                 let density =
                     self.eirp_mw * antenna_gain / (4.0 * std::f64::consts::PI * distance * distance) * through;
-                let scattered = s2 * reflectance * density * area * cos_incident;
+                let scattered = coefficient * coefficient * reflectance * density * area * cos_incident;
                 let strength =
                     scattered / std::f64::consts::PI * wavelength * wavelength / (4.0 * std::f64::consts::PI);
                 // Worth keeping if it could reach the cutoff half a metre away.
@@ -151,6 +156,7 @@ impl TraceContext<'_> {
                     normal: face.normal,
                     wall: face.wall,
                     side: face.side,
+                    coefficient,
                     strength,
                     candidates,
                     cones,
@@ -220,7 +226,7 @@ impl TraceContext<'_> {
             return;
         }
         for cone in &tile.cones {
-            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+            if cone.contains(c) {
                 power *= cone.bound;
                 if power < limit {
                     return;
@@ -254,7 +260,7 @@ impl TraceContext<'_> {
                     bounce: Bounce::Scatter { wall: tile.wall, side: tile.side },
                     point: tile.point,
                     incidence_deg: cos_scattered.clamp(0.0, 1.0).acos().to_degrees(),
-                    loss: loss_of(num_complex::Complex64::new(SCATTERING_COEFFICIENT, 0.0)),
+                    loss: loss_of(num_complex::Complex64::new(tile.coefficient, 0.0)),
                 }],
                 transmission: Db(-10.0 * through.max(MIN_TRANSMISSION_POWER).log10()),
                 crossings: Vec::new(),

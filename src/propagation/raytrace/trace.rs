@@ -205,9 +205,9 @@ pub struct TraceContext<'a> {
     pub diffraction: Option<super::diffraction::Diffraction>,
     /// Lit wall strips that scatter diffusely, when traced.
     pub scattering: Option<Vec<super::scattering::Tile>>,
-    /// The share of power a wall's specular reflection keeps (1 − S² with
-    /// diffuse scattering, else 1).
-    pub specular_share: Real,
+    /// Per material (by id), the share of power a wall's specular
+    /// reflection keeps: `1 − S²` with diffuse scattering, else 1.
+    pub specular_shares: Vec<Real>,
 }
 
 /// The sums over all paths at one receiver.
@@ -221,6 +221,9 @@ pub struct FieldSum {
     pub paths: u32,
     /// Power of the direct path, mW (always traced first).
     pub direct_mw: Real,
+    /// Σ power of the paths whose plan has fewer wall reflections than the
+    /// node being traced, mW: the reference of the relative cutoff.
+    pub lower_orders_mw: Real,
     /// Paths weaker than this, mW, are left out (the relevance floor,
     /// [`crate::propagation::RELEVANCE_DB`]; 0 for none).
     pub floor_mw: Real,
@@ -231,13 +234,21 @@ pub struct FieldSum {
 
 impl FieldSum {
     /// The power below which a reflected path is dropped: the absolute
-    /// cutoff, or [`RELATIVE_CUTOFF_DB`] under the direct path. Tied to the
-    /// direct path (not the strongest so far) so that the set of paths kept
-    /// does not depend on the order they are found in, and more reflections
-    /// can only add paths.
+    /// cutoff, or [`RELATIVE_CUTOFF_DB`] under the direct path and under
+    /// the total of every path with fewer wall reflections. Tied to those
+    /// (not to the strongest path so far) so that the set of paths kept
+    /// does not depend on the order they are found in within an order,
+    /// and more reflections can only add paths.
     #[inline]
     fn cutoff(&self, absolute_mw: Real) -> Real {
-        absolute_mw.max(self.direct_mw * RELATIVE_CUTOFF).max(self.floor_mw)
+        absolute_mw.max(self.direct_mw.max(self.lower_orders_mw) * RELATIVE_CUTOFF).max(self.floor_mw)
+    }
+
+    /// Starts a new reflection order: what is summed so far becomes the
+    /// reference of the relative cutoff.
+    #[inline]
+    fn next_order(&mut self) {
+        self.lower_orders_mw = self.power_mw;
     }
 
     /// The power below which a path is left out (public to the tracer's
@@ -600,7 +611,13 @@ impl TraceContext<'_> {
         let mut sum = FieldSum::above(Dbm(floor).to_milliwatts());
         let r2 = receiver.xy();
         let mut scratch = PlanScratch::default();
+        let mut order = 0;
         for (index, node) in self.tree.nodes.iter().enumerate() {
+            if node.depth != order {
+                // Nodes come order by order (see `images::build`).
+                order = node.depth;
+                sum.next_order();
+            }
             if node.may_see(r2) {
                 self.trace_node(index, receiver, Outgoing::Point(r2), &mut scratch, &mut sum, &mut explain);
             }
@@ -623,7 +640,12 @@ impl TraceContext<'_> {
         let mut active: Vec<(u32, u32, u32)> = Vec::new();
         let mut scratch = PlanScratch::default();
         let mut own_cones: Vec<u32> = Vec::new();
+        let mut order = 0;
         for (index, node) in self.tree.nodes.iter().enumerate() {
+            if node.depth != order {
+                order = node.depth;
+                sums.iter_mut().for_each(FieldSum::next_order);
+            }
             let (start, end) = index_range(xs, row_interval(&node.wedge, y));
             if start >= end {
                 continue;
@@ -781,8 +803,7 @@ impl TraceContext<'_> {
         // Walls certainly crossed behind the last reflection, where the
         // whole span lies in their region (convex: both ends inside).
         for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
-            let inside = |p: Point2| cone.planes.iter().all(|[pa, pb, pc]| pa * p.x + pb * p.y + pc >= 0.0);
-            if inside(a) && inside(b) {
+            if cone.contains(a) && cone.contains(b) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
                     return true;
@@ -832,7 +853,7 @@ impl TraceContext<'_> {
         }
         for &k in own {
             let cone = &self.tree.own[k as usize];
-            if cone.planes.iter().all(|[a, b, d]| a * c.x + b * c.y + d >= 0.0) {
+            if cone.contains(c) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
                     return true;
@@ -1106,7 +1127,8 @@ impl TraceContext<'_> {
                 let Some(slab) = wall.material_at(along, z) else { return };
                 let incoming = (points2[wall_slot + 1] - points2[wall_slot]).normalize();
                 let cos = horizontal_share * incoming.dot(&face.normal).abs();
-                amplitude = amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te).scale(self.specular_share);
+                amplitude =
+                    amplitude.reflect(&self.lookup, &slab, cos, Polarization::Te).scale(self.specular_share(&slab));
                 let bounce = Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != wall.slab.slab };
                 let loss = reflection_loss(&self.lookup, &slab, cos, Polarization::Te, explain);
                 route.push(Point3::new(p2.x, p2.y, z), (bounce, cos, loss), wall_slot, 1.0);
@@ -1357,16 +1379,24 @@ impl TraceContext<'_> {
         bound.max(MIN_TRANSMISSION_POWER).min(self.wall_bounds[index as usize].max(MIN_TRANSMISSION_POWER))
     }
 
-    /// An upper bound of `|R|²` on a storey wall segment at incidence
+    /// An upper bound of the specular `|R|²` (what the specular share of
+    /// the material leaves of it) on a storey wall segment at incidence
     /// cosine `cos` or any more grazing one... down to `cos`: the running
     /// maximum towards normal incidence over its slab and leaves.
     #[inline]
     pub(super) fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
         self.reflectors[segment as usize]
             .iter()
-            .map(|slab| self.lookup.max_reflection_power_from(slab, cos))
+            .map(|slab| self.lookup.max_reflection_power_from(slab, cos) * self.specular_share(slab))
             .fold(0.0, Real::max)
             .min(1.0)
+    }
+
+    /// The share of power a specular reflection on `slab` keeps (the rest
+    /// is scattered diffusely).
+    #[inline]
+    pub(super) fn specular_share(&self, slab: &KeyedSlab) -> Real {
+        self.specular_shares[slab.slab.material.0 as usize]
     }
 
     /// An upper bound of the product of `|R|²` of a plan path's wall

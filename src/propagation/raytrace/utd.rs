@@ -124,7 +124,8 @@ fn winding(beta: Real, n: Real, sign: Real) -> Real {
 /// One term `cot((π + σβ)/2n) · F(kL a_σ(β))` of the coefficient, with its
 /// finite limit on the shadow or reflection boundary where the cotangent
 /// has a pole (`F` has a zero there): `n √(2πkL) e^{jπ/4} sign(ε)`.
-fn term(beta: Real, n: Real, sign: Real, kl: Real) -> Complex64 {
+/// `(sin, cos)` are those of `(π + σβ)/2n` (see [`four_angles`]).
+fn term(beta: Real, n: Real, sign: Real, kl: Real, (sin, cos): (Real, Real)) -> Complex64 {
     let big_n = winding(beta, n, sign);
     let angle = (PI + sign * beta) / (2.0 * n);
     let a = 2.0 * ((2.0 * n * PI * big_n - beta) / 2.0).cos().powi(2);
@@ -134,7 +135,23 @@ fn term(beta: Real, n: Real, sign: Real, kl: Real) -> Complex64 {
         let limit = n * (2.0 * PI * kl).sqrt();
         return Complex64::from_polar(limit, PI / 4.0) * if epsilon < 0.0 { -1.0 } else { 1.0 };
     }
-    transition(kl * a) / angle.tan()
+    transition(kl * a) * (cos / sin)
+}
+
+/// Sines and cosines of the four angles `(π ± β)/2n` of the coefficient,
+/// `β = φ − φ′` then `φ + φ′`, in the order (−, +1), (−, −1), (+, +1),
+/// (+, −1), with one `sin_cos`: they are `π/2n ± (φ/2n ∓ φ′/2n)`, whose
+/// sines and cosines follow from those of `π/2n` and `φ′/2n` (fixed by
+/// the incident direction, `trig`) and of `φ/2n` by the addition formulas.
+fn four_angles(trig: &IncidentTrig, n: Real, phi: Real) -> [(Real, Real); 4] {
+    let (s_a, c_a) = trig.edge;
+    let (s_q, c_q) = trig.incident;
+    let (s_p, c_p) = (phi / (2.0 * n)).sin_cos();
+    // φ/2n − φ′/2n and φ/2n + φ′/2n.
+    let minus = (s_p * c_q - c_p * s_q, c_p * c_q + s_p * s_q);
+    let plus = (s_p * c_q + c_p * s_q, c_p * c_q - s_p * s_q);
+    let shifted = |(s, c): (Real, Real), sign: Real| (s_a * c + sign * c_a * s, c_a * c - sign * s_a * s);
+    [shifted(minus, 1.0), shifted(minus, -1.0), shifted(plus, 1.0), shifted(plus, -1.0)]
 }
 
 /// What the coefficient needs about a wedge and a pair of directions.
@@ -172,14 +189,21 @@ pub struct WedgeFaces {
 
 /// The UTD diffraction coefficient (Luebbers' form, see the module doc).
 pub fn coefficient(geometry: &WedgeGeometry, faces: &WedgeFaces) -> Complex64 {
+    coefficient_with(&IncidentTrig::new(geometry.n, geometry.phi_incident), geometry, faces)
+}
+
+/// [`coefficient`] with what the incident direction fixes computed once
+/// (`trig` must be made with `geometry.phi_incident`).
+pub fn coefficient_with(trig: &IncidentTrig, geometry: &WedgeGeometry, faces: &WedgeFaces) -> Complex64 {
     let WedgeGeometry { n, phi_incident, phi, sin_beta, distance, k } = *geometry;
     let kl = k * distance;
     let minus = phi - phi_incident;
     let plus = phi + phi_incident;
-    let d1 = term(minus, n, 1.0, kl);
-    let d2 = term(minus, n, -1.0, kl);
-    let d3 = term(plus, n, 1.0, kl);
-    let d4 = term(plus, n, -1.0, kl);
+    let [x1, x2, x3, x4] = four_angles(trig, n, phi);
+    let d1 = term(minus, n, 1.0, kl, x1);
+    let d2 = term(minus, n, -1.0, kl, x2);
+    let d3 = term(plus, n, 1.0, kl, x3);
+    let d4 = term(plus, n, -1.0, kl, x4);
     let prefactor = -Complex64::from_polar(1.0, -PI / 4.0) / (2.0 * n * (2.0 * PI * k).sqrt() * sin_beta.max(1e-9));
     prefactor * (faces.transmission * (d1 + d2) + faces.r0 * d4 + faces.rn * d3)
 }
@@ -189,16 +213,43 @@ pub fn coefficient(geometry: &WedgeGeometry, faces: &WedgeFaces) -> Complex64 {
 /// limit on the boundary, `1.2·n√(2πkL)`; `coefficients` bounds the
 /// magnitudes of `J`, `R₀` and `Rₙ`.
 pub fn coefficient_bound(geometry: &WedgeGeometry, coefficients: (Real, Real, Real)) -> Real {
-    let WedgeGeometry { n, phi_incident, phi, sin_beta, distance, k } = *geometry;
+    coefficient_bound_with(&IncidentTrig::new(geometry.n, geometry.phi_incident), geometry, coefficients)
+}
+
+/// The sines and cosines one incident direction fixes for
+/// [`coefficient_with`] and [`coefficient_bound_with`]: of `π/2n` and of
+/// `φ′/2n`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IncidentTrig {
+    edge: (Real, Real),
+    incident: (Real, Real),
+}
+
+impl IncidentTrig {
+    /// For a wedge `n` and an incident angle `φ′` (from the 0-face).
+    pub fn new(n: Real, phi_incident: Real) -> Self {
+        IncidentTrig { edge: (PI / (2.0 * n)).sin_cos(), incident: (phi_incident / (2.0 * n)).sin_cos() }
+    }
+}
+
+/// [`coefficient_bound`] with what the incident direction fixes computed
+/// once (`trig` must be made with `geometry.phi_incident`): one `sin_cos`
+/// per call instead of four tangents.
+pub fn coefficient_bound_with(trig: &IncidentTrig, geometry: &WedgeGeometry, coefficients: (Real, Real, Real)) -> Real {
+    let WedgeGeometry { n, phi, sin_beta, distance, k, .. } = *geometry;
     let ceiling = 1.2 * n * (2.0 * PI * k * distance).sqrt();
-    let bound = |beta: Real, sign: Real| -> Real {
-        let angle = (PI + sign * beta) / (2.0 * n);
-        let cot = 1.0 / angle.tan().abs();
-        (1.2 * cot).min(ceiling)
+    // min(1.2 |cot x|, ceiling), without dividing by a zero sine.
+    let bound = |(sin, cos): (Real, Real)| -> Real {
+        let (sin, cos) = (sin.abs(), cos.abs());
+        if 1.2 * cos >= ceiling * sin {
+            ceiling
+        } else {
+            1.2 * cos / sin
+        }
     };
-    let (minus, plus) = (phi - phi_incident, phi + phi_incident);
+    let [x1, x2, x3, x4] = four_angles(trig, n, phi);
     let (through, r0, rn) = coefficients;
-    let sum = through * (bound(minus, 1.0) + bound(minus, -1.0)) + r0 * bound(plus, -1.0) + rn * bound(plus, 1.0);
+    let sum = through * (bound(x1) + bound(x2)) + r0 * bound(x4) + rn * bound(x3);
     sum / (2.0 * n * (2.0 * PI * k).sqrt() * sin_beta.max(1e-9))
 }
 
@@ -257,6 +308,38 @@ pub fn boundary_closeness(geometry: &WedgeGeometry) -> Real {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bound_by_addition_formulas_equals_the_tangent_form() {
+        // The bound written with the tangents themselves.
+        let by_tangents = |g: &WedgeGeometry, (through, r0, rn): (Real, Real, Real)| -> Real {
+            let ceiling = 1.2 * g.n * (2.0 * PI * g.k * g.distance).sqrt();
+            let bound = |beta: Real, sign: Real| (1.2 / ((PI + sign * beta) / (2.0 * g.n)).tan().abs()).min(ceiling);
+            let (minus, plus) = (g.phi - g.phi_incident, g.phi + g.phi_incident);
+            let sum =
+                through * (bound(minus, 1.0) + bound(minus, -1.0)) + r0 * bound(plus, -1.0) + rn * bound(plus, 1.0);
+            sum / (2.0 * g.n * (2.0 * PI * g.k).sqrt() * g.sin_beta)
+        };
+        // Wedges from a thin screen to a right-angle corner, every pair of
+        // directions on a 61 × 61 lattice, near and far.
+        for n in [2.0, 1.75, 1.5] {
+            for i in 1..60 {
+                for j in 1..60 {
+                    let phi_incident = n * PI * i as Real / 60.0;
+                    let phi = n * PI * j as Real / 60.0 + 1e-3;
+                    for distance in [0.05, 1.0, 30.0] {
+                        let g = WedgeGeometry { n, phi_incident, phi, sin_beta: 0.9, distance, k: 108.6 };
+                        let slow = by_tangents(&g, (2.0, 1.0, 0.5));
+                        let fast = coefficient_bound_with(&IncidentTrig::new(n, phi_incident), &g, (2.0, 1.0, 0.5));
+                        assert!(
+                            (fast / slow - 1.0).abs() < 1e-9,
+                            "n {n}, φ′ {phi_incident}, φ {phi}: {fast} vs {slow}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// `∫_z^Z e^{−jτ²} dτ` by Simpson's rule on a fine grid, plus the tail
     /// beyond `Z` from its leading asymptotic term `e^{−jZ²}/(2jZ)`.
