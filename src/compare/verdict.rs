@@ -12,6 +12,7 @@ use crate::report::comparison::{
 use crate::report::RoomReport;
 use crate::units::{round2, Real};
 
+/// One plan's side of the comparison, from its report.
 fn side(outcome: &SimulationOutcome) -> PlanSide {
     let r = &outcome.report;
     PlanSide {
@@ -37,6 +38,7 @@ fn floor_min(outcome: &SimulationOutcome, floor: usize) -> Option<Real> {
     min.is_finite().then(|| round2(min as Real))
 }
 
+/// Non-excluded rooms that meet their requirement.
 fn meeting_target(outcome: &SimulationOutcome) -> usize {
     outcome.report.floors.iter().flat_map(|f| &f.rooms).filter(|r| !r.excluded && r.meets_target).count()
 }
