@@ -640,7 +640,14 @@ impl TraceContext<'_> {
         let mut active: Vec<(u32, u32, u32)> = Vec::new();
         let mut scratch = PlanScratch::default();
         let mut own_cones: Vec<u32> = Vec::new();
+        // Each cell's cutoff, and the lowest of each aligned block of
+        // cells: within a reflection order they do not change (the direct
+        // path and the lower orders set them), so they are found once per
+        // order, after the root, instead of once per node.
+        let mut cell_cutoffs = vec![Real::INFINITY; xs.len()];
+        let mut block_cutoffs = vec![Real::INFINITY; xs.len().div_ceil(PRUNE_BLOCK)];
         let mut order = 0;
+        let mut cutoffs_order = None;
         for (index, node) in self.tree.nodes.iter().enumerate() {
             if node.depth != order {
                 order = node.depth;
@@ -657,11 +664,19 @@ impl TraceContext<'_> {
             // The whole span, then blocks of cells, are tested together
             // first.
             let prune = index > 0;
+            if prune && cutoffs_order != Some(order) {
+                cutoffs_order = Some(order);
+                for (i, cutoff) in cell_cutoffs.iter_mut().enumerate() {
+                    *cutoff = if skip[i] { Real::INFINITY } else { sums[i].cutoff(self.cutoff_mw) };
+                }
+                for (block, lowest) in block_cutoffs.iter_mut().enumerate() {
+                    let cells = block * PRUNE_BLOCK..((block + 1) * PRUNE_BLOCK).min(xs.len());
+                    *lowest = cell_cutoffs[cells].iter().copied().fold(Real::INFINITY, Real::min);
+                }
+            }
+            let blocks = start / PRUNE_BLOCK..(end - 1) / PRUNE_BLOCK + 1;
             if prune && end - start > PRUNE_BLOCK {
-                let cutoff = (start..end)
-                    .filter(|&i| !skip[i])
-                    .map(|i| sums[i].cutoff(self.cutoff_mw))
-                    .fold(Real::INFINITY, Real::min);
+                let cutoff = block_cutoffs[blocks.clone()].iter().copied().fold(Real::INFINITY, Real::min);
                 let span = (Point2::new(xs[start], y), Point2::new(xs[end - 1], y));
                 if cutoff.is_infinite() || self.cannot_reach_span(node, span, cutoff) {
                     continue;
@@ -670,13 +685,13 @@ impl TraceContext<'_> {
             let mut active_ready = false;
             let mut own_ready = false;
             let mut cursor = 0;
-            for block in (start..end).step_by(PRUNE_BLOCK) {
-                let block_end = (block + PRUNE_BLOCK).min(end);
+            for aligned in blocks {
+                let block = (aligned * PRUNE_BLOCK).max(start);
+                let block_end = ((aligned + 1) * PRUNE_BLOCK).min(end);
                 if prune {
-                    let cutoff = (block..block_end)
-                        .filter(|&i| !skip[i])
-                        .map(|i| sums[i].cutoff(self.cutoff_mw))
-                        .fold(Real::INFINITY, Real::min);
+                    // The aligned block's lowest cutoff: at most that of
+                    // its cells inside the span.
+                    let cutoff = block_cutoffs[aligned];
                     if cutoff.is_infinite()
                         || self.cannot_reach_span(
                             node,
@@ -691,7 +706,7 @@ impl TraceContext<'_> {
                     if skip[i] {
                         continue;
                     }
-                    let cutoff = sums[i].cutoff(self.cutoff_mw);
+                    let cutoff = cell_cutoffs[i];
                     if prune && !own_ready {
                         // The last-leg cones that reach this row's span.
                         own_cones.clear();
