@@ -9,7 +9,7 @@
 //! exactly by [`crate::capacity`], not "each cell to its strongest AP",
 //! which would need a fourth AP where three can share a hall.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::Instant;
 
 use super::matrix::CoverageMatrix;
@@ -169,20 +169,52 @@ impl<'a> State<'a> {
         if matrix.total_clients() == 0 {
             return (Vec::new(), Vec::new());
         }
-        let mut covering: Vec<Vec<u32>> = vec![Vec::new(); matrix.cells.len()];
-        for j in self.chosen() {
+        // The selected columns covering each counted cell, as one flat
+        // array (cell `c`'s are `members[start[c]..start[c + 1]]`, in
+        // column order): this runs at every capacity check of the search,
+        // so no vector per cell.
+        let chosen = self.chosen();
+        let mut start = vec![0u32; matrix.cells.len() + 1];
+        for &j in &chosen {
             for &(cell, _) in &matrix.columns[j] {
                 if self.counts_clients(cell) {
-                    covering[cell as usize].push(j as u32);
+                    start[cell as usize + 1] += 1;
                 }
             }
         }
-        let mut groups: BTreeMap<(usize, &[u32]), Vec<u32>> = BTreeMap::new();
-        for (cell, list) in covering.iter().enumerate() {
-            if !list.is_empty() {
-                groups.entry((matrix.cells[cell].requirement, list.as_slice())).or_default().push(cell as u32);
+        for c in 0..matrix.cells.len() {
+            start[c + 1] += start[c];
+        }
+        let mut members = vec![0u32; start[matrix.cells.len()] as usize];
+        let mut next = start.clone();
+        for &j in &chosen {
+            for &(cell, _) in &matrix.columns[j] {
+                if self.counts_clients(cell) {
+                    members[next[cell as usize] as usize] = j as u32;
+                    next[cell as usize] += 1;
+                }
             }
         }
+        let list = |cell: u32| &members[start[cell as usize] as usize..start[cell as usize + 1] as usize];
+        // Groups of cells with the same requirement and covering columns,
+        // in (requirement, columns) order, each group's cells ascending.
+        // A group's key: its requirement and the columns covering it.
+        type Key<'k> = (usize, &'k [u32]);
+        let mut index: HashMap<Key, usize> = HashMap::new();
+        let mut groups: Vec<(Key, Vec<u32>)> = Vec::new();
+        for cell in 0..matrix.cells.len() as u32 {
+            let columns = list(cell);
+            if columns.is_empty() {
+                continue;
+            }
+            let key = (matrix.cells[cell as usize].requirement, columns);
+            let group = *index.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[group].1.push(cell);
+        }
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut covered = vec![0usize; matrix.requirements.len()];
         for ((r, _), cells) in &groups {
             covered[*r] += cells.len();
@@ -226,7 +258,18 @@ impl<'a> State<'a> {
 
     /// Coverage met and every client placed within the limit.
     pub fn feasible(&self) -> bool {
-        self.deficit() == 0 && self.capacity().0
+        self.deficit() == 0 && self.enough_aps_for_clients() && self.capacity().0
+    }
+
+    /// A necessary condition of [`State::capacity`], in O(APs): the
+    /// selected APs can carry every client of the covered requirements
+    /// together. With coverage met, every requirement that has clients is
+    /// covered, so its clients are all to be placed; the search's drop and
+    /// 2-for-1 moves fail here at once where capacity binds (a school of
+    /// full classrooms) instead of solving a flow for every candidate.
+    fn enough_aps_for_clients(&self) -> bool {
+        let selected = self.selected.iter().filter(|&&s| s).count() as u64;
+        self.matrix.total_clients() <= selected * u64::from(self.rules.max_clients_per_ap)
     }
 }
 
@@ -252,15 +295,33 @@ fn construct<'a>(matrix: &'a CoverageMatrix, rules: Rules, rng: &mut SplitMix64,
     let mut scratch = vec![0usize; matrix.requirements.len()];
     let strength: Vec<Real> = (0..matrix.len()).map(|j| matrix.strength(j)).collect();
     let under_limit = |state: &State| rules.max_aps.is_none_or(|m| state.chosen().len() < m);
+    // Lazy greedy (Minoux 1978): a column's gain never grows as others are
+    // added (cells only get deeper, deficits only shrink), so last step's
+    // gain bounds this step's. Columns are evaluated in order of that
+    // bound until no unevaluated one can reach the pool: the pool, and
+    // so the plan, is the one evaluating every column would give.
+    let mut bounds: Vec<(usize, usize)> = (matrix.fixed..matrix.len()).map(|j| (usize::MAX, j)).collect();
     while state.deficit() > 0 && under_limit(&state) {
-        let gains: Vec<(usize, usize)> = (matrix.fixed..matrix.len())
-            .filter(|&j| !state.selected[j])
-            .map(|j| (j, state.gain(j, &mut scratch)))
-            .filter(|&(_, g)| g > 0)
-            .collect();
-        let Some(best) = gains.iter().map(|&(_, g)| g).max() else { break };
+        bounds.retain(|&(bound, j)| bound > 0 && !state.selected[j]);
+        bounds.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut best = 0;
+        let mut evaluated = 0;
+        for entry in bounds.iter_mut() {
+            let floor = (best as Real * (1.0 - greediness)).ceil() as usize;
+            if entry.0 < floor.max(1) {
+                break;
+            }
+            entry.0 = state.gain(entry.1, &mut scratch);
+            best = best.max(entry.0);
+            evaluated += 1;
+        }
+        if best == 0 {
+            break;
+        }
         let floor = (best as Real * (1.0 - greediness)).ceil() as usize;
-        let pool: Vec<usize> = gains.iter().filter(|&&(_, g)| g >= floor.max(1)).map(|&(j, _)| j).collect();
+        let mut pool: Vec<usize> =
+            bounds[..evaluated].iter().filter(|&&(g, _)| g >= floor.max(1)).map(|&(_, j)| j).collect();
+        pool.sort_unstable();
         let pick = if greediness > 0.0 {
             pool[(rng.next_u64() % pool.len() as u64) as usize]
         } else {
