@@ -382,6 +382,12 @@ fn drop_redundant(state: &mut State) -> bool {
 /// Replaces two selected APs by one candidate when that stays feasible.
 fn two_for_one(state: &mut State, deadline: Instant) -> bool {
     let matrix = state.matrix;
+    // One AP fewer cannot carry every client: no move can be feasible, so
+    // none is tried (a school of full classrooms, where capacity binds).
+    let selected = state.selected.iter().filter(|&&s| s).count() as u64;
+    if matrix.total_clients() > selected.saturating_sub(1) * u64::from(state.rules.max_clients_per_ap) {
+        return false;
+    }
     let chosen: Vec<usize> = state.chosen().into_iter().filter(|&j| j >= matrix.fixed).collect();
     for (i, &a) in chosen.iter().enumerate() {
         for &b in &chosen[i + 1..] {
