@@ -21,6 +21,8 @@ use crate::render::colormap::{ColorScale, Rgb, RD_BU};
 use crate::render::legend::{self, BarGeometry, Font, TextAnchor};
 use crate::render::overlay::{self, ApMarks, PlanView};
 use crate::render::paint::Raster;
+// The layout of the coverage maps, so the residual map reads the same.
+use crate::render::{BAR_WIDTH, DEFAULT_PPM_RANGE as PPM_RANGE, MARGIN, MAX_PLAN_PX, PANEL_WIDTH as SIDE, TITLE_BAND};
 use crate::scene::Scene;
 use crate::units::Real;
 
@@ -29,18 +31,10 @@ pub const RANGE_DB: f32 = 20.0;
 
 /// Largest side of one plan panel, pixels.
 const PANEL_PX: f64 = 1000.0;
-/// Scale limits, pixels per metre.
-const PPM_RANGE: (f64, f64) = (8.0, 60.0);
-/// Outer margin, pixels.
-const MARGIN: i32 = 24;
-/// Title band, pixels.
-const TITLE_BAND: i32 = 56;
 /// Heading above each panel, pixels.
 const HEADING_BAND: i32 = 34;
 /// Gap between panels, pixels.
 const GAP: i32 = 36;
-/// Width of the side panel, pixels.
-const SIDE: i32 = 300;
 /// Radius of a survey dot, pixels.
 const DOT: i32 = 6;
 
@@ -72,7 +66,8 @@ pub fn residual_map(scene: &Scene, floor: usize, calibration: &Calibration) -> R
     }
     let extent = world.extent();
     let (ew, eh) = (extent.x.max(1.0), extent.y.max(1.0));
-    let ppm = (PANEL_PX / ew.max(eh)).floor().clamp(PPM_RANGE.0, PPM_RANGE.1).min(2000.0 / ew).min(2000.0 / eh);
+    let ppm =
+        (PANEL_PX / ew.max(eh)).floor().clamp(PPM_RANGE.0, PPM_RANGE.1).min(MAX_PLAN_PX / ew).min(MAX_PLAN_PX / eh);
     let (pw, ph) = ((ew * ppm).ceil() as i32, (eh * ppm).ceil() as i32);
     // A long building stacks its two panels; a compact one puts them side
     // by side.
@@ -85,7 +80,7 @@ pub fn residual_map(scene: &Scene, floor: usize, calibration: &Calibration) -> R
     let plans_right = panels[1].0 + pw;
     let plans_bottom = panels[1].1 + ph;
     let side_x = plans_right + GAP;
-    let bar = BarGeometry { x: side_x, top: TITLE_BAND + HEADING_BAND + 28, width: 28, height: 360 };
+    let bar = BarGeometry { x: side_x, top: TITLE_BAND + HEADING_BAND + 28, width: BAR_WIDTH, height: 360 };
     let side_text = side_lines(calibration);
     let side_bottom = bar.top + bar.height + 40 + side_text.len() as i32 * 22;
     let width = side_x + SIDE + MARGIN;

@@ -196,9 +196,8 @@ impl<'a> State<'a> {
             }
         }
         let list = |cell: u32| &members[start[cell as usize] as usize..start[cell as usize + 1] as usize];
-        // Groups of cells with the same requirement and covering columns,
-        // in (requirement, columns) order, each group's cells ascending.
-        // A group's key: its requirement and the columns covering it.
+        // Groups of cells with the same requirement and covering columns
+        // (the key), in key order, each group's cells ascending.
         type Key<'k> = (usize, &'k [u32]);
         let mut index: HashMap<Key, usize> = HashMap::new();
         let mut groups: Vec<(Key, Vec<u32>)> = Vec::new();
@@ -258,18 +257,18 @@ impl<'a> State<'a> {
 
     /// Coverage met and every client placed within the limit.
     pub fn feasible(&self) -> bool {
-        self.deficit() == 0 && self.enough_aps_for_clients() && self.capacity().0
+        let selected = self.selected.iter().filter(|&&s| s).count();
+        self.deficit() == 0 && self.aps_can_carry_every_client(selected) && self.capacity().0
     }
 
-    /// A necessary condition of [`State::capacity`], in O(APs): the
-    /// selected APs can carry every client of the covered requirements
-    /// together. With coverage met, every requirement that has clients is
-    /// covered, so its clients are all to be placed; the search's drop and
-    /// 2-for-1 moves fail here at once where capacity binds (a school of
-    /// full classrooms) instead of solving a flow for every candidate.
-    fn enough_aps_for_clients(&self) -> bool {
-        let selected = self.selected.iter().filter(|&&s| s).count() as u64;
-        self.matrix.total_clients() <= selected * u64::from(self.rules.max_clients_per_ap)
+    /// A necessary condition of [`State::capacity`], in O(1): `aps` APs
+    /// can carry every client of the covered requirements together. With
+    /// coverage met, every requirement that has clients is covered, so its
+    /// clients are all to be placed; the search's drop and 2-for-1 moves
+    /// fail here at once where capacity binds (a school of full
+    /// classrooms) instead of solving a flow for every candidate.
+    fn aps_can_carry_every_client(&self, aps: usize) -> bool {
+        self.matrix.total_clients() <= aps as u64 * u64::from(self.rules.max_clients_per_ap)
     }
 }
 
@@ -384,8 +383,8 @@ fn two_for_one(state: &mut State, deadline: Instant) -> bool {
     let matrix = state.matrix;
     // One AP fewer cannot carry every client: no move can be feasible, so
     // none is tried (a school of full classrooms, where capacity binds).
-    let selected = state.selected.iter().filter(|&&s| s).count() as u64;
-    if matrix.total_clients() > selected.saturating_sub(1) * u64::from(state.rules.max_clients_per_ap) {
+    let selected = state.selected.iter().filter(|&&s| s).count();
+    if !state.aps_can_carry_every_client(selected.saturating_sub(1)) {
         return false;
     }
     let chosen: Vec<usize> = state.chosen().into_iter().filter(|&j| j >= matrix.fixed).collect();

@@ -64,17 +64,17 @@ use paint::{CellPaint, Raster, EXCLUDED, VOID};
 /// Target width of the plan drawing, pixels, when choosing a scale.
 const TARGET_PLAN_WIDTH: f64 = 1400.0;
 /// Range of the default scale, pixels per metre.
-const DEFAULT_PPM_RANGE: (f64, f64) = (8.0, 60.0);
+pub(crate) const DEFAULT_PPM_RANGE: (f64, f64) = (8.0, 60.0);
 /// Largest plan drawing, pixels, in either direction.
-const MAX_PLAN_PX: f64 = 2000.0;
+pub(crate) const MAX_PLAN_PX: f64 = 2000.0;
 /// Outer margin, pixels.
-const MARGIN: i32 = 24;
+pub(crate) const MARGIN: i32 = 24;
 /// Height of the title band, pixels.
-const TITLE_BAND: i32 = 56;
+pub(crate) const TITLE_BAND: i32 = 56;
 /// Gap between the plan and the side panel, pixels.
 const PANEL_GAP: i32 = 40;
 /// Width of the side panel, pixels.
-const PANEL_WIDTH: i32 = 300;
+pub(crate) const PANEL_WIDTH: i32 = 300;
 /// Narrowest plan box (small plans are centred in it), pixels.
 const MIN_PLAN_BOX: i32 = 420;
 /// Most AP rows in the serving-AP key; the rest are counted.
@@ -82,7 +82,7 @@ const MAX_AP_ROWS: usize = 40;
 /// Line height of the footer, pixels.
 const FOOTER_LINE: i32 = 20;
 /// Width of the colour bar, pixels.
-const BAR_WIDTH: i32 = 28;
+pub(crate) const BAR_WIDTH: i32 = 28;
 
 /// How to draw a storey.
 #[derive(Clone, Debug, PartialEq)]

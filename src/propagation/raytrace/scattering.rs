@@ -22,8 +22,8 @@
 //! power adds without phase). Only the receiver's own storey scatters, and
 //! only for APs on it.
 //!
-//! `S` is the material's (`Material::scattering`, from 0 for glass and
-//! metal to 0.4 for rubble stone; the built-in values and their sources
+//! `S` is the material's (`Material::scattering`: 0 for glass and metal,
+//! 0.1 for boards, 0.2 for masonry; the built-in values and their sources
 //! are in `materials::builtin::scattering_coefficient`; a plan's material
 //! may set its own `scattering`): measurements on building walls and
 //! indoor partitions give S ≈ 0.2–0.5 from 1 to 60 GHz (Degli-Esposti et

@@ -208,14 +208,6 @@ pub fn coefficient_with(trig: &IncidentTrig, geometry: &WedgeGeometry, faces: &W
     prefactor * (faces.transmission * (d1 + d2) + faces.r0 * d4 + faces.rn * d3)
 }
 
-/// An upper bound of `|D|` without the transition functions: each term
-/// `cot(x)·F(kLa)` is at most `1.2·|cot x|` (|F| ≤ 1.2) and at most its
-/// limit on the boundary, `1.2·n√(2πkL)`; `coefficients` bounds the
-/// magnitudes of `J`, `R₀` and `Rₙ`.
-pub fn coefficient_bound(geometry: &WedgeGeometry, coefficients: (Real, Real, Real)) -> Real {
-    coefficient_bound_with(&IncidentTrig::new(geometry.n, geometry.phi_incident), geometry, coefficients)
-}
-
 /// The sines and cosines one incident direction fixes for
 /// [`coefficient_with`] and [`coefficient_bound_with`]: of `π/2n` and of
 /// `φ′/2n`.
@@ -232,9 +224,12 @@ impl IncidentTrig {
     }
 }
 
-/// [`coefficient_bound`] with what the incident direction fixes computed
-/// once (`trig` must be made with `geometry.phi_incident`): one `sin_cos`
-/// per call instead of four tangents.
+/// An upper bound of `|D|` without the transition functions: each term
+/// `cot(x)·F(kLa)` is at most `1.2·|cot x|` (|F| ≤ 1.2) and at most its
+/// limit on the boundary, `1.2·n√(2πkL)`; `coefficients` bounds the
+/// magnitudes of `J`, `R₀` and `Rₙ`. `trig` holds what the incident
+/// direction fixes (it must be made with `geometry.phi_incident`), so a
+/// call costs one `sin_cos` instead of four tangents.
 pub fn coefficient_bound_with(trig: &IncidentTrig, geometry: &WedgeGeometry, coefficients: (Real, Real, Real)) -> Real {
     let WedgeGeometry { n, phi, sin_beta, distance, k, .. } = *geometry;
     let ceiling = 1.2 * n * (2.0 * PI * k * distance).sqrt();
