@@ -55,13 +55,7 @@ fn rssi_on_grid(
     );
     let mask = CellMask::build(&storey, r)?;
     let z = storey.elevation + scene.settings.receiver_height;
-    let floors = model.uses_relevance_floor().then(|| engine::relevance_floors(scene, floor, &mask, z));
-    let per_ap: Vec<CoverageMap> = scene
-        .aps
-        .iter()
-        .enumerate()
-        .map(|(a, ap)| engine::evaluate_map(scene, model, ap, floor, &mask, z, floors.as_ref().map(|f| &f[a][..])))
-        .collect();
+    let per_ap = engine::storey_maps(scene, model, floor, &mask, z, &|_| {});
     // The engine's best-server step, so that the map holds exactly what
     // `simulate` would: the strongest AP (−∞ where none reaches), `NaN`
     // inside walls.

@@ -109,8 +109,7 @@ pub fn best_additions(
     for (i, cell) in matrix.cells.iter().enumerate() {
         index_of.insert((cell.floor, cell.index), i as u32);
     }
-    let noise_mw = Dbm(scene.settings.noise_floor_dbm + 10.0 * (template.channel_width.max(20) as Real / 20.0).log10())
-        .to_milliwatts();
+    let noise_mw = scene.settings.noise(template.channel_width).to_milliwatts();
     // Per short cell: the strongest current power, and the interference a
     // new AP on each channel would see (every AP of its band, weighted by
     // spectral overlap).

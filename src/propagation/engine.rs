@@ -56,22 +56,45 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
     let mut floors = Vec::with_capacity(scene.floors.len());
     for (index, mask) in masks.into_iter().enumerate() {
         let receiver_z = scene.floors[index].elevation + scene.settings.receiver_height;
-        let floor_maps = model.uses_relevance_floor().then(|| relevance_floors(scene, index, &mask, receiver_z));
-        let per_ap: Vec<CoverageMap> = scene
-            .aps
-            .par_iter()
-            .enumerate()
-            .map(|(a, ap)| {
-                let floors = floor_maps.as_ref().map(|maps| &maps[a][..]);
-                let map = evaluate_map(scene, model, ap, index, &mask, receiver_z, floors);
-                let now = done.fetch_add(mask.grid.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                progress(now + mask.grid.len() as u64, total);
-                map
-            })
-            .collect();
+        let per_ap = storey_maps(scene, model, index, &mask, receiver_z, &|cells| {
+            let now = done.fetch_add(cells, std::sync::atomic::Ordering::Relaxed);
+            progress(now + cells, total);
+        });
         floors.push(combine(scene, index, mask, per_ap));
     }
     Ok(Coverage { floors })
+}
+
+/// Every AP's received power over a storey's grid (same order as the
+/// scene's APs). Models that can leave out what cannot matter are given
+/// relevance floors ([`Relevance`]) from the direct paths, then traced
+/// again where their own first results lower a floor ([`refine`]);
+/// `progress` is told how many cell·AP evaluations each AP's first pass
+/// completed.
+pub fn storey_maps(
+    scene: &Scene,
+    model: &dyn PropagationModel,
+    floor: usize,
+    mask: &CellMask,
+    receiver_z: Real,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<CoverageMap> {
+    let floor_maps = model.uses_relevance_floor().then(|| relevance_floors(scene, floor, mask, receiver_z));
+    let per_ap: Vec<CoverageMap> = scene
+        .aps
+        .par_iter()
+        .enumerate()
+        .map(|(a, ap)| {
+            let floors = floor_maps.as_ref().map(|maps| &maps[a][..]);
+            let map = evaluate_map(scene, model, ap, floor, mask, receiver_z, floors);
+            progress(mask.grid.len() as u64);
+            map
+        })
+        .collect();
+    match floor_maps {
+        Some(first) => refine(scene, model, floor, mask, receiver_z, &first, per_ap),
+        None => per_ap,
+    }
 }
 
 /// One AP's received power over a storey's grid; `floors` (dBm per cell,
@@ -102,11 +125,8 @@ pub fn evaluate_map(
 }
 
 /// Per AP, the relevance floor of every cell of a storey, dBm (see
-/// [`super::RELEVANCE_DB`]): the strongest AP's direct path (multiwall, a
-/// lower bound of its ray-traced power) less `RELEVANCE_DB` where the AP
-/// cannot interfere with any likely server (an AP whose direct path there
-/// is within [`super::LIKELY_SERVER_DB`] of the strongest), −∞ elsewhere
-/// (every path counts, so the SINR is exact).
+/// [`Relevance`]), from every AP's direct path there (multiwall, a lower
+/// bound of its ray-traced power).
 pub fn relevance_floors(scene: &Scene, floor: usize, mask: &CellMask, receiver_z: Real) -> Vec<Vec<f32>> {
     let none = vec![f32::NEG_INFINITY; mask.grid.len()];
     let direct: Vec<CoverageMap> = scene
@@ -114,61 +134,158 @@ pub fn relevance_floors(scene: &Scene, floor: usize, mask: &CellMask, receiver_z
         .par_iter()
         .map(|ap| evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, Some(&none)))
         .collect();
-    let interferers = interferer_sets(scene);
+    let relevance = Relevance::new(scene);
     let mut floors = vec![vec![f32::NEG_INFINITY; mask.grid.len()]; scene.aps.len()];
-    let words = interferers.first().map_or(0, Vec::len);
-    let mut exact = vec![0u64; words];
+    let mut powers = vec![f32::NEG_INFINITY; scene.aps.len()];
+    let mut cell_floors = vec![f32::NEG_INFINITY; scene.aps.len()];
     for cell in 0..mask.grid.len() {
-        let powers = direct.iter().map(|map| map.values[cell]);
-        let Some((floor_dbm, candidates)) = likely_servers(powers) else { continue };
-        exact.iter_mut().for_each(|w| *w = 0);
-        for b in candidates {
-            for (word, mask) in exact.iter_mut().zip(&interferers[b]) {
-                *word |= mask;
-            }
-        }
-        for (a, floors) in floors.iter_mut().enumerate() {
-            if exact[a / 64] & (1 << (a % 64)) == 0 {
-                floors[cell] = floor_dbm;
-            }
-        }
+        powers.iter_mut().zip(&direct).for_each(|(p, map)| *p = map.values[cell]);
+        relevance.floors_at(&powers, &mut cell_floors);
+        floors.iter_mut().zip(&cell_floors).for_each(|(floors, &f)| floors[cell] = f);
     }
     floors
 }
 
-/// For each AP `b`, the set (bits by AP index) of the APs whose signal
-/// interferes with `b` as a server: same band, overlapping spectrum.
-fn interferer_sets(scene: &Scene) -> Vec<Vec<u64>> {
-    let words = scene.aps.len().div_ceil(64);
-    scene
-        .aps
-        .iter()
-        .enumerate()
-        .map(|(b, server)| {
-            let mut set = vec![0u64; words];
-            for (a, ap) in scene.aps.iter().enumerate() {
-                if a != b
-                    && ap.band == server.band
-                    && radio::spectral_overlap(server.occupied_band(), ap.occupied_band()) > 0.0
-                {
-                    set[a / 64] |= 1 << (a % 64);
+/// The second pass of the relevance floors: the first pass's powers (ray
+/// traced above floors from the direct paths) are better lower bounds of
+/// every AP's power than the direct paths, so the floors they give are
+/// recomputed from them, and every AP is traced again, deeper, at the
+/// cells where its floor falls by more than [`REFINE_TOLERANCE_DB`]. That
+/// is where the direct paths misjudged the server (a ray-traced server
+/// whose direct path crosses thick walls, reached through an opening) and
+/// so the interferers that must be traced deep for its SINR.
+fn refine(
+    scene: &Scene,
+    model: &dyn PropagationModel,
+    floor: usize,
+    mask: &CellMask,
+    receiver_z: Real,
+    first: &[Vec<f32>],
+    mut per_ap: Vec<CoverageMap>,
+) -> Vec<CoverageMap> {
+    let relevance = Relevance::new(scene);
+    let cells = mask.grid.len();
+    let mut deeper: Vec<Vec<f32>> = vec![Vec::new(); scene.aps.len()];
+    let mut powers = vec![f32::NEG_INFINITY; scene.aps.len()];
+    let mut cell_floors = vec![f32::NEG_INFINITY; scene.aps.len()];
+    for cell in (0..cells).filter(|&cell| !mask.in_wall[cell]) {
+        powers.iter_mut().zip(&per_ap).for_each(|(p, map)| *p = map.values[cell]);
+        relevance.floors_at(&powers, &mut cell_floors);
+        for (a, &refined) in cell_floors.iter().enumerate() {
+            if let Some(refined) = deeper_floor(first[a][cell], refined) {
+                let deeper = &mut deeper[a];
+                if deeper.is_empty() {
+                    deeper.resize(cells, f32::NAN);
                 }
+                deeper[cell] = refined;
             }
-            set
-        })
-        .collect()
+        }
+    }
+    let grid = mask.grid;
+    let xs: Vec<Real> = (0..grid.width).map(|column| grid.cell_centre(column, 0).x).collect();
+    per_ap.par_iter_mut().zip(&deeper).enumerate().filter(|(_, (_, deeper))| !deeper.is_empty()).for_each(
+        |(a, (map, deeper))| {
+            let field = model.field(scene, &scene.aps[a], floor);
+            map.values.par_chunks_mut(grid.width).zip(deeper.par_chunks(grid.width)).enumerate().for_each(
+                |(row, (values, deeper))| {
+                    if deeper.iter().all(|f| f.is_nan()) {
+                        return;
+                    }
+                    let y = grid.cell_centre(0, row).y;
+                    let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
+                    field.received_power_row(y, &xs, receiver_z, &skip, deeper, values);
+                },
+            );
+        },
+    );
+    per_ap
 }
 
-/// From the direct-path powers of every AP at one point (dBm): the
-/// relevance floor and the likely servers, or `None` without any power.
-fn likely_servers(powers: impl Iterator<Item = f32> + Clone) -> Option<(f32, impl Iterator<Item = usize>)> {
-    let strongest = powers.clone().fold(f32::NEG_INFINITY, f32::max);
-    if !strongest.is_finite() {
-        return None;
+/// A floor recomputed from the first pass's powers is traced again only
+/// when it is this much lower than the first: a floor 3 dB too high still
+/// keeps every path within `RELEVANCE_DB − 3` of what could matter.
+const REFINE_TOLERANCE_DB: f32 = 3.0;
+
+/// The floor to trace again with, if the refined floor calls for it.
+fn deeper_floor(first: f32, refined: f32) -> Option<f32> {
+    (refined < first - REFINE_TOLERANCE_DB).then_some(refined)
+}
+
+/// How weak a path may be and still matter at a receiver, per AP, from
+/// lower bounds of every AP's power there (their direct paths, or a first
+/// pass's results).
+///
+/// A path of an AP can matter in two ways:
+/// - for the RSSI and the best server: unless it is
+///   [`super::SERVER_RELEVANCE_DB`] (a likely server) or
+///   [`super::RELEVANCE_DB`] (any other AP) under the strongest power;
+/// - for the SINR, where its AP interferes with a likely server `b` (an AP
+///   whose direct path is within [`super::LIKELY_SERVER_DB`] of the
+///   strongest; same band, overlapping spectrum): unless it is
+///   [`super::INTERFERENCE_MARGIN_DB`] under `b`'s noise plus the
+///   interference `b` is known to get (the overlap-weighted powers of its
+///   interferers). A path that weak changes that SINR by under
+///   0.005 dB, the same margin the ray tracer's absolute cutoff keeps under
+///   the noise alone.
+///
+/// The floor is the lowest of those that apply. Where interference is
+/// strong (a co-channel AP two rooms away) it sits far above the noise, so
+/// an interferer is traced only as deep as its share of the SINR needs.
+#[derive(Clone, Debug)]
+pub struct Relevance {
+    /// `overlap[b * n + a]`: the share of `a`'s spectrum that falls in
+    /// `b`'s channel (0 across bands and for `a == b`).
+    overlap: Vec<Real>,
+    /// Noise over each AP's channel, mW.
+    noise_mw: Vec<Real>,
+}
+
+impl Relevance {
+    /// The interference structure of `scene`'s APs.
+    pub fn new(scene: &Scene) -> Relevance {
+        let n = scene.aps.len();
+        let mut overlap = vec![0.0; n * n];
+        for (b, server) in scene.aps.iter().enumerate() {
+            for (a, ap) in scene.aps.iter().enumerate() {
+                if a != b && ap.band == server.band {
+                    overlap[b * n + a] = radio::spectral_overlap(server.occupied_band(), ap.occupied_band());
+                }
+            }
+        }
+        let noise_mw = scene.aps.iter().map(|ap| scene.settings.noise(ap.channel_width).to_milliwatts()).collect();
+        Relevance { overlap, noise_mw }
     }
-    let threshold = strongest - super::LIKELY_SERVER_DB as f32;
-    let candidates = powers.enumerate().filter(move |&(_, p)| p >= threshold).map(|(b, _)| b);
-    Some((strongest - super::RELEVANCE_DB as f32, candidates))
+
+    /// Each AP's floor (dBm) into `floors`, from every AP's direct-path
+    /// power at one point (dBm, same order); −∞ everywhere if no AP
+    /// reaches the point.
+    pub fn floors_at(&self, direct_dbm: &[f32], floors: &mut [f32]) {
+        let n = direct_dbm.len();
+        let strongest = direct_dbm.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        if !strongest.is_finite() {
+            floors.fill(f32::NEG_INFINITY);
+            return;
+        }
+        floors.fill(strongest - super::RELEVANCE_DB as f32);
+        let likely = strongest - super::LIKELY_SERVER_DB as f32;
+        for (b, _) in direct_dbm.iter().enumerate().filter(|&(_, &p)| p >= likely) {
+            floors[b] = floors[b].min(strongest - super::SERVER_RELEVANCE_DB as f32);
+            let overlap = &self.overlap[b * n..(b + 1) * n];
+            let known_mw: Real = overlap
+                .iter()
+                .zip(direct_dbm)
+                .filter(|&(&o, _)| o > 0.0)
+                .map(|(&o, &p)| o * Dbm(p as Real).to_milliwatts())
+                .sum::<Real>()
+                + self.noise_mw[b];
+            let limit = (10.0 * known_mw.log10() - super::INTERFERENCE_MARGIN_DB) as f32;
+            for (floor, &o) in floors.iter_mut().zip(overlap) {
+                if o > 0.0 {
+                    *floor = floor.min(limit);
+                }
+            }
+        }
+    }
 }
 
 /// The best server, its power and its SINR at one point, from the received
@@ -201,9 +318,7 @@ pub fn serve(scene: &Scene, powers: impl Fn(usize) -> Real) -> ServedPoint {
     };
     let server_ap = &scene.aps[server];
     let victim = server_ap.occupied_band();
-    let noise_mw =
-        Dbm(scene.settings.noise_floor_dbm + 10.0 * (server_ap.channel_width.max(20) as Real / 20.0).log10())
-            .to_milliwatts();
+    let noise_mw = scene.settings.noise(server_ap.channel_width).to_milliwatts();
     let mut interference_mw = 0.0;
     for (index, ap) in scene.aps.iter().enumerate() {
         if index == server || ap.band != server_ap.band {
@@ -242,27 +357,28 @@ fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>
 pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: Point2) -> Vec<Real> {
     let z = scene.floors[floor].elevation + scene.settings.receiver_height;
     let receiver = Point3::new(p.x, p.y, z);
-    let mut relevance = vec![Real::NEG_INFINITY; scene.aps.len()];
-    if model.uses_relevance_floor() {
-        let direct: Vec<f32> = scene
-            .aps
-            .iter()
-            .map(|ap| super::MultiWall.received_power(scene, ap, floor, receiver).value() as f32)
-            .collect();
-        let interferers = interferer_sets(scene);
-        let likely = likely_servers(direct.iter().copied()).map(|(floor_dbm, c)| (floor_dbm, c.collect::<Vec<_>>()));
-        if let Some((floor_dbm, candidates)) = likely {
-            for (a, value) in relevance.iter_mut().enumerate() {
-                if !candidates.iter().any(|&b| interferers[b][a / 64] & (1 << (a % 64)) != 0) {
-                    *value = floor_dbm as Real;
-                }
-            }
+    let fields: Vec<_> = scene.aps.iter().map(|ap| model.field(scene, ap, floor)).collect();
+    if !model.uses_relevance_floor() {
+        return fields.iter().map(|field| field.received_power(receiver).value()).collect();
+    }
+    let relevance = Relevance::new(scene);
+    let direct: Vec<f32> =
+        scene.aps.iter().map(|ap| super::MultiWall.received_power(scene, ap, floor, receiver).value() as f32).collect();
+    let mut first = vec![f32::NEG_INFINITY; scene.aps.len()];
+    relevance.floors_at(&direct, &mut first);
+    let mut powers: Vec<Real> = fields
+        .iter()
+        .zip(&first)
+        .map(|(field, &floor_dbm)| field.received_power_above(receiver, floor_dbm as Real).value())
+        .collect();
+    // The grid's second pass, from the same (single-precision) powers.
+    let stored: Vec<f32> = powers.iter().map(|&p| p as f32).collect();
+    let mut refined = vec![f32::NEG_INFINITY; scene.aps.len()];
+    relevance.floors_at(&stored, &mut refined);
+    for (a, field) in fields.iter().enumerate() {
+        if let Some(deeper) = deeper_floor(first[a], refined[a]) {
+            powers[a] = field.received_power_above(receiver, deeper as Real).value();
         }
     }
-    scene
-        .aps
-        .iter()
-        .zip(&relevance)
-        .map(|(ap, &floor_dbm)| model.field(scene, ap, floor).received_power_above(receiver, floor_dbm).value())
-        .collect()
+    powers
 }

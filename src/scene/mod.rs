@@ -13,7 +13,7 @@ use crate::materials::slab_tables::SlabTables;
 use crate::materials::{MaterialTable, Polarization, Slab, SlabResponse};
 use crate::radio;
 use crate::radio::Band;
-use crate::units::{Frequency, Real};
+use crate::units::{Dbm, Frequency, Real};
 
 pub mod optics;
 
@@ -246,6 +246,15 @@ pub struct Settings {
     pub antenna_gain_dbi: Real,
     /// Default channel width, MHz.
     pub channel_width: u32,
+}
+
+impl Settings {
+    /// Thermal noise over a channel `channel_width` MHz wide: the plan's
+    /// 20 MHz figure plus 10·log10(B / 20 MHz) (noise power grows with
+    /// bandwidth).
+    pub fn noise(&self, channel_width: u32) -> Dbm {
+        Dbm(self.noise_floor_dbm + 10.0 * (channel_width.max(20) as Real / 20.0).log10())
+    }
 }
 
 /// The compiled, immutable scene.

@@ -46,7 +46,7 @@
 
 use num_complex::Complex64;
 
-use super::images::{self, ImageTree, OwnCone, TreeInputs};
+use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
 use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
 use super::utd::{
     coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
@@ -54,7 +54,7 @@ use super::utd::{
 use super::TraceContext;
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::Polarization;
-use crate::propagation::crossing::{index_range, row_interval, row_interval_strict, Shadow};
+use crate::propagation::crossing::{index_range, row_interval, Shadow};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::propagation::MIN_DISTANCE;
 use crate::scene::optics::Edge;
@@ -347,16 +347,11 @@ impl<'a> TraceContext<'a> {
         // Per edge, its cones cut to this row (found when first needed):
         // the same test as the cones' planes, without the per-cell work.
         let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; diffraction.cones.len()];
+        let mut own_row: Vec<RowCone> = Vec::new();
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
             let cones = row_cones[source.edge as usize].get_or_insert_with(|| {
-                diffraction.cones[source.edge as usize]
-                    .iter()
-                    .filter_map(|cone| {
-                        let (low, high) = row_interval_strict(&cone.planes, y);
-                        (low <= high).then_some(RowCone { low, high, bound: cone.bound })
-                    })
-                    .collect()
+                diffraction.cones[source.edge as usize].iter().filter_map(|cone| cone.on_row(y)).collect()
             });
             let cones = &cones[..];
             let edge = &self.optics.edges[source.edge as usize];
@@ -405,6 +400,8 @@ impl<'a> TraceContext<'a> {
                 let (wedge_low, wedge_high) = row_interval(&node.wedge, y);
                 let (start, end) =
                     index_range(xs, (wedge_low.max(node.image.x - half), wedge_high.min(node.image.x + half)));
+                // The node's own cones cut to this row, when first needed.
+                let mut own_ready = false;
                 let mut block = start;
                 while block < end {
                     let aligned = block / BLOCK;
@@ -422,19 +419,26 @@ impl<'a> TraceContext<'a> {
                         continue;
                     }
                     let mut through = source.through;
+                    // Free space and the incident walls alone, first.
+                    if BOUND * through * free / (length + nearest).powi(2) < cutoff {
+                        continue;
+                    }
                     // Cones where the outgoing leg certainly crosses an
                     // opaque wall (convex: both ends inside, all inside).
-                    if m == 0 {
-                        for cone in cones {
-                            if cone.low <= a.x && b.x <= cone.high {
-                                through *= cone.bound;
-                            }
-                        }
+                    let outgoing_cones = if m == 0 {
+                        cones
                     } else {
-                        for cone in &tree.own[node.own.start as usize..node.own.end as usize] {
-                            if cone.contains(a) && cone.contains(b) {
-                                through *= cone.bound;
-                            }
+                        if !own_ready {
+                            own_ready = true;
+                            own_row.clear();
+                            let own = &tree.own[node.own.start as usize..node.own.end as usize];
+                            own_row.extend(own.iter().filter_map(|cone| cone.on_row(y)));
+                        }
+                        &own_row[..]
+                    };
+                    for cone in outgoing_cones {
+                        if cone.holds(a.x, b.x) {
+                            through *= cone.bound;
                         }
                     }
                     if node.depth == 1 {
@@ -596,7 +600,7 @@ impl<'a> TraceContext<'a> {
         match row_cones {
             Some(cones) if node.depth == 0 => {
                 for cone in cones {
-                    if cone.low <= c.x && c.x <= cone.high {
+                    if cone.holds(c.x, c.x) {
                         bound *= cone.bound;
                         if bound < limit {
                             return;
@@ -896,15 +900,6 @@ fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
     } else {
         phi_incident
     }
-}
-
-/// An opaque cone of an edge cut to one grid row: the cells from `low` to
-/// `high` (x, m) certainly cross its wall, which keeps at most `bound`.
-#[derive(Clone, Copy, Debug)]
-struct RowCone {
-    low: Real,
-    high: Real,
-    bound: Real,
 }
 
 /// The cutoff for diffracted paths at a receiver: the specular cutoff, or

@@ -21,7 +21,7 @@
 use std::ops::Range;
 
 use crate::geometry::{Point2, Vector2};
-use crate::propagation::crossing::Shadow;
+use crate::propagation::crossing::{row_interval_strict, Shadow};
 use crate::scene::optics::{Face, WallOptics};
 use crate::units::Real;
 
@@ -368,6 +368,36 @@ impl OwnCone {
     #[inline]
     pub fn contains(&self, p: Point2) -> bool {
         self.planes.iter().all(|[a, b, c]| a * p.x + b * p.y + c >= 0.0)
+    }
+
+    /// The cone cut to the grid row `y`, if it meets it: found once per
+    /// row, so that each receiver or span on the row is two comparisons
+    /// instead of three half-plane tests.
+    #[inline]
+    pub fn on_row(&self, y: Real) -> Option<RowCone> {
+        let (low, high) = row_interval_strict(&self.planes, y);
+        (low <= high).then_some(RowCone { low, high, bound: self.bound })
+    }
+}
+
+/// A cone cut to one grid row: the receivers from `low` to `high` (x, m)
+/// certainly cross its wall, which keeps at most `bound`.
+#[derive(Clone, Copy, Debug)]
+pub struct RowCone {
+    /// Westmost x inside, m.
+    pub low: Real,
+    /// Eastmost x inside, m.
+    pub high: Real,
+    /// The most power the crossing keeps.
+    pub bound: Real,
+}
+
+impl RowCone {
+    /// Whether the row's points from `a` to `b` (x, m, `a ≤ b`) are all
+    /// inside.
+    #[inline]
+    pub fn holds(&self, a: Real, b: Real) -> bool {
+        self.low <= a && b <= self.high
     }
 }
 

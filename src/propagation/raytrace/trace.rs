@@ -12,12 +12,11 @@
 
 use num_complex::Complex64;
 
-use super::images::{segment_bound, segments_max, ImageNode, ImageTree};
+use super::images::{segment_bound, segments_max, ImageNode, ImageTree, RowCone};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::{Polarization, Slab};
 use crate::propagation::crossing::{
-    cross_wall, for_each_slab, index_range, row_interval, row_interval_strict, Leg, SlabLookup, GRAZE_TOLERANCE,
-    MIN_TRANSMISSION_POWER,
+    cross_wall, for_each_slab, index_range, row_interval, Leg, SlabLookup, GRAZE_TOLERANCE, MIN_TRANSMISSION_POWER,
 };
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::propagation::MIN_DISTANCE;
@@ -598,6 +597,29 @@ pub(super) fn cross_in_height(
     Some((slab, at, !full))
 }
 
+/// One node's last-leg cones (walls its paths certainly cross after the
+/// last reflection) cut to the row being traced, found when first needed.
+#[derive(Default)]
+struct OwnOnRow {
+    node: Option<usize>,
+    cones: Vec<RowCone>,
+}
+
+impl OwnOnRow {
+    /// The cones of node `index` (one row: `y` is the same for every call
+    /// between two nodes).
+    #[inline]
+    fn cut(&mut self, tree: &ImageTree, node: &ImageNode, index: usize, y: Real) -> &[RowCone] {
+        if self.node != Some(index) {
+            self.node = Some(index);
+            self.cones.clear();
+            let cones = &tree.own[node.own.start as usize..node.own.end as usize];
+            self.cones.extend(cones.iter().filter_map(|cone| cone.on_row(y)));
+        }
+        &self.cones
+    }
+}
+
 impl TraceContext<'_> {
     /// Traces every path to `receiver`, adding them to the sum; `explain`
     /// (when given) receives each path's record.
@@ -639,7 +661,7 @@ impl TraceContext<'_> {
     pub fn trace_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let mut active: Vec<(u32, u32, u32)> = Vec::new();
         let mut scratch = PlanScratch::default();
-        let mut own_cones: Vec<u32> = Vec::new();
+        let mut own_row = OwnOnRow::default();
         // Each cell's cutoff, and the lowest of each aligned block of
         // cells: within a reflection order they do not change (the direct
         // path and the lower orders set them), so they are found once per
@@ -678,12 +700,11 @@ impl TraceContext<'_> {
             if prune && end - start > PRUNE_BLOCK {
                 let cutoff = block_cutoffs[blocks.clone()].iter().copied().fold(Real::INFINITY, Real::min);
                 let span = (Point2::new(xs[start], y), Point2::new(xs[end - 1], y));
-                if cutoff.is_infinite() || self.cannot_reach_span(node, span, cutoff) {
+                if cutoff.is_infinite() || self.cannot_reach_span(node, index, span, cutoff, &mut own_row) {
                     continue;
                 }
             }
             let mut active_ready = false;
-            let mut own_ready = false;
             let mut cursor = 0;
             for aligned in blocks {
                 let block = (aligned * PRUNE_BLOCK).max(start);
@@ -695,8 +716,10 @@ impl TraceContext<'_> {
                     if cutoff.is_infinite()
                         || self.cannot_reach_span(
                             node,
+                            index,
                             (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y)),
                             cutoff,
+                            &mut own_row,
                         )
                     {
                         continue;
@@ -707,20 +730,11 @@ impl TraceContext<'_> {
                         continue;
                     }
                     let cutoff = cell_cutoffs[i];
-                    if prune && !own_ready {
-                        // The last-leg cones that reach this row's span.
-                        own_cones.clear();
-                        for k in node.own.clone() {
-                            let (low, high) =
-                                index_range(xs, row_interval_strict(&self.tree.own[k as usize].planes, y));
-                            if low.max(start) < high.min(end) {
-                                own_cones.push(k);
-                            }
+                    if prune {
+                        let own = own_row.cut(&self.tree, node, index, y);
+                        if self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, own) {
+                            continue;
                         }
-                        own_ready = true;
-                    }
-                    if prune && self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, &own_cones) {
-                        continue;
                     }
                     if !active_ready {
                         self.active_walls(node, xs, y, (start, end), &mut active);
@@ -778,7 +792,14 @@ impl TraceContext<'_> {
     /// [`TraceContext::cannot_reach`] for every receiver on the segment
     /// `span` at once (with the weakest cutoff among them): the nearest
     /// point, the strongest beam segment and the most grazing angle.
-    fn cannot_reach_span(&self, node: &ImageNode, (a, b): (Point2, Point2), cutoff_mw: Real) -> bool {
+    fn cannot_reach_span(
+        &self,
+        node: &ImageNode,
+        index: usize,
+        (a, b): (Point2, Point2),
+        cutoff_mw: Real,
+        own_row: &mut OwnOnRow,
+    ) -> bool {
         let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
         let wavelength = self.ap.frequency.wavelength();
         let mut bound = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest.max(MIN_DISTANCE))).powi(2);
@@ -817,8 +838,8 @@ impl TraceContext<'_> {
         }
         // Walls certainly crossed behind the last reflection, where the
         // whole span lies in their region (convex: both ends inside).
-        for cone in &self.tree.own[node.own.start as usize..node.own.end as usize] {
-            if cone.contains(a) && cone.contains(b) {
+        for cone in own_row.cut(&self.tree, node, index, a.y) {
+            if cone.holds(a.x, b.x) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
                     return true;
@@ -833,7 +854,7 @@ impl TraceContext<'_> {
     /// crosses, the slabs between storeys and its reflections at their
     /// most favourable angles, is already weaker. Cheapest factors first.
     #[inline]
-    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize, own: &[u32]) -> bool {
+    fn cannot_reach(&self, node: &ImageNode, c: Point2, cutoff_mw: Real, cursor: &mut usize, own: &[RowCone]) -> bool {
         let direction = c - node.image;
         let distance = direction.norm();
         let wavelength = self.ap.frequency.wavelength();
@@ -866,9 +887,8 @@ impl TraceContext<'_> {
                 }
             }
         }
-        for &k in own {
-            let cone = &self.tree.own[k as usize];
-            if cone.contains(c) {
+        for cone in own {
+            if cone.holds(c.x, c.x) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
                     return true;
