@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::matrix::CoverageMatrix;
 use crate::capacity::{assign, balanced, Demand};
 use crate::units::Real;
@@ -503,27 +505,38 @@ pub fn search(
     let started = Instant::now();
     let deadline = started + time_limit;
     let mut rng = SplitMix64::new(seed);
-    let mut best: Option<(Vec<usize>, bool)> = None;
-    let mut tried = 0;
     let mut time_limit_hit = false;
+    // The starts are built in turn (they share the random stream, so each
+    // start's draws do not depend on the thread count), then improved in
+    // parallel: local search draws nothing.
+    let mut states = Vec::with_capacity(starts.max(1));
     for start in 0..starts.max(1) {
         if start > 0 && Instant::now() > deadline {
             time_limit_hit = true;
             break;
         }
-        tried += 1;
         let greediness = if start == 0 { 0.0 } else { 0.15 };
-        let mut state = construct(matrix, rules, &mut rng, greediness);
-        if state.feasible() {
-            loop {
-                let dropped = drop_redundant(&mut state);
-                let merged = two_for_one(&mut state, deadline);
-                if !dropped && !merged {
-                    break;
+        states.push(construct(matrix, rules, &mut rng, greediness));
+    }
+    let tried = states.len();
+    let candidates: Vec<(Vec<usize>, bool)> = states
+        .into_par_iter()
+        .map(|mut state| {
+            if state.feasible() {
+                loop {
+                    let dropped = drop_redundant(&mut state);
+                    let merged = two_for_one(&mut state, deadline);
+                    if !dropped && !merged {
+                        break;
+                    }
                 }
             }
-        }
-        let candidate = (state.chosen(), state.feasible());
+            (state.chosen(), state.feasible())
+        })
+        .collect();
+    // Feasible first, then fewer APs; ties go to the earliest start.
+    let mut best: Option<(Vec<usize>, bool)> = None;
+    for candidate in candidates {
         let better = match &best {
             None => true,
             Some((chosen, feasible)) => {

@@ -85,14 +85,14 @@ pub fn storey_maps(
         .par_iter()
         .enumerate()
         .map(|(a, ap)| {
-            let floors = floor_maps.as_ref().map(|maps| &maps[a][..]);
+            let floors = floor_maps.as_ref().map(|(maps, _)| &maps[a][..]);
             let map = evaluate_map(scene, model, ap, floor, mask, receiver_z, floors);
             progress(mask.grid.len() as u64);
             map
         })
         .collect();
     match floor_maps {
-        Some(first) => refine(scene, model, floor, mask, receiver_z, &first, per_ap),
+        Some((first, direct)) => refine(scene, model, floor, mask, receiver_z, (&first, &direct), per_ap),
         None => per_ap,
     }
 }
@@ -113,21 +113,39 @@ pub fn evaluate_map(
     let field = model.field(scene, ap, floor);
     let mut map = CoverageMap::filled(grid, f32::NAN);
     let xs: Vec<Real> = (0..grid.width).map(|column| grid.cell_centre(column, 0).x).collect();
-    let none = vec![f32::NEG_INFINITY; grid.width];
-    map.values.par_chunks_mut(grid.width).zip(mask.in_wall.par_chunks(grid.width)).enumerate().for_each(
-        |(row, (values, in_wall))| {
-            let y = grid.cell_centre(0, row).y;
-            let row_floors = floors.map_or(&none[..], |f| &f[row * grid.width..(row + 1) * grid.width]);
-            field.received_power_row(y, &xs, receiver_z, in_wall, row_floors, values);
+    let none = vec![f32::NEG_INFINITY; grid.width * ROWS_PER_TASK];
+    let chunk = grid.width * ROWS_PER_TASK;
+    map.values.par_chunks_mut(chunk).zip(mask.in_wall.par_chunks(chunk)).enumerate().for_each(
+        |(task, (values, in_wall))| {
+            let cells = task * chunk..task * chunk + values.len();
+            let ys = rows_of(&grid, cells.clone());
+            let block_floors = floors.map_or(&none[..values.len()], |f| &f[cells]);
+            field.received_power_rows(&ys, &xs, receiver_z, in_wall, block_floors, values);
         },
     );
     map
 }
 
+/// Rows handed to one task: models walk their per-AP data once for all of
+/// them ([`ApField::received_power_rows`]). Four rows keep a tree's working
+/// set in cache and still give a 0.25 m grid of a 48 m building 48 tasks
+/// to spread over the threads.
+const ROWS_PER_TASK: usize = 8;
+
+/// The y of the rows holding the cells `cells` (whole rows of `grid`).
+fn rows_of(grid: &super::grid::GridSpec, cells: std::ops::Range<usize>) -> Vec<Real> {
+    (cells.start / grid.width..cells.end.div_ceil(grid.width)).map(|row| grid.cell_centre(0, row).y).collect()
+}
+
 /// Per AP, the relevance floor of every cell of a storey, dBm (see
 /// [`Relevance`]), from every AP's direct path there (multiwall, a lower
-/// bound of its ray-traced power).
-pub fn relevance_floors(scene: &Scene, floor: usize, mask: &CellMask, receiver_z: Real) -> Vec<Vec<f32>> {
+/// bound of its ray-traced power); with those direct-path maps.
+pub fn relevance_floors(
+    scene: &Scene,
+    floor: usize,
+    mask: &CellMask,
+    receiver_z: Real,
+) -> (Vec<Vec<f32>>, Vec<CoverageMap>) {
     let none = vec![f32::NEG_INFINITY; mask.grid.len()];
     let direct: Vec<CoverageMap> = scene
         .aps
@@ -143,13 +161,14 @@ pub fn relevance_floors(scene: &Scene, floor: usize, mask: &CellMask, receiver_z
         relevance.floors_at(&powers, &mut cell_floors);
         floors.iter_mut().zip(&cell_floors).for_each(|(floors, &f)| floors[cell] = f);
     }
-    floors
+    (floors, direct)
 }
 
 /// The second pass of the relevance floors: the first pass's powers (ray
 /// traced above floors from the direct paths) are better lower bounds of
-/// every AP's power than the direct paths, so the floors they give are
-/// recomputed from them, and every AP is traced again, deeper, at the
+/// every AP's power than the direct paths, so the floors they give (from
+/// the larger of the two per AP) are recomputed, and every AP is traced
+/// again, deeper, at the
 /// cells where its floor falls by more than [`REFINE_TOLERANCE_DB`]. That
 /// is where the direct paths misjudged the server (a ray-traced server
 /// whose direct path crosses thick walls, reached through an opening) and
@@ -160,7 +179,7 @@ fn refine(
     floor: usize,
     mask: &CellMask,
     receiver_z: Real,
-    first: &[Vec<f32>],
+    (first, direct): (&[Vec<f32>], &[CoverageMap]),
     mut per_ap: Vec<CoverageMap>,
 ) -> Vec<CoverageMap> {
     let relevance = Relevance::new(scene);
@@ -169,7 +188,8 @@ fn refine(
     let mut powers = vec![f32::NEG_INFINITY; scene.aps.len()];
     let mut cell_floors = vec![f32::NEG_INFINITY; scene.aps.len()];
     for cell in (0..cells).filter(|&cell| !mask.in_wall[cell]) {
-        powers.iter_mut().zip(&per_ap).for_each(|(p, map)| *p = map.values[cell]);
+        let known = per_ap.iter().zip(direct).map(|(traced, direct)| traced.values[cell].max(direct.values[cell]));
+        powers.iter_mut().zip(known).for_each(|(p, known)| *p = known);
         relevance.floors_at(&powers, &mut cell_floors);
         for (a, &refined) in cell_floors.iter().enumerate() {
             if let Some(refined) = deeper_floor(first[a][cell], refined) {
@@ -186,14 +206,15 @@ fn refine(
     per_ap.par_iter_mut().zip(&deeper).enumerate().filter(|(_, (_, deeper))| !deeper.is_empty()).for_each(
         |(a, (map, deeper))| {
             let field = model.field(scene, &scene.aps[a], floor);
-            map.values.par_chunks_mut(grid.width).zip(deeper.par_chunks(grid.width)).enumerate().for_each(
-                |(row, (values, deeper))| {
+            let chunk = grid.width * ROWS_PER_TASK;
+            map.values.par_chunks_mut(chunk).zip(deeper.par_chunks(chunk)).enumerate().for_each(
+                |(task, (values, deeper))| {
                     if deeper.iter().all(|f| f.is_nan()) {
                         return;
                     }
-                    let y = grid.cell_centre(0, row).y;
+                    let ys = rows_of(&grid, task * chunk..task * chunk + values.len());
                     let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
-                    field.received_power_row(y, &xs, receiver_z, &skip, deeper, values);
+                    field.received_power_rows(&ys, &xs, receiver_z, &skip, deeper, values);
                 },
             );
         },
@@ -372,7 +393,7 @@ pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: P
         .map(|(field, &floor_dbm)| field.received_power_above(receiver, floor_dbm as Real).value())
         .collect();
     // The grid's second pass, from the same (single-precision) powers.
-    let stored: Vec<f32> = powers.iter().map(|&p| p as f32).collect();
+    let stored: Vec<f32> = powers.iter().zip(&direct).map(|(&p, &d)| (p as f32).max(d)).collect();
     let mut refined = vec![f32::NEG_INFINITY; scene.aps.len()];
     relevance.floors_at(&stored, &mut refined);
     for (a, field) in fields.iter().enumerate() {

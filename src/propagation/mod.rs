@@ -121,6 +121,17 @@ pub trait ApField: Sync {
             }
         }
     }
+
+    /// [`ApField::received_power_row`] for the rows `ys` (`skip`, `floors`
+    /// and `out` hold them row after row). Models whose per-AP data is
+    /// large override it to walk that data once for several rows.
+    fn received_power_rows(&self, ys: &[Real], xs: &[Real], z: Real, skip: &[bool], floors: &[f32], out: &mut [f32]) {
+        let width = xs.len();
+        for (row, &y) in ys.iter().enumerate() {
+            let cells = row * width..(row + 1) * width;
+            self.received_power_row(y, xs, z, &skip[cells.clone()], &floors[cells.clone()], &mut out[cells]);
+        }
+    }
 }
 
 /// Friis free-space propagation, ignoring every wall.

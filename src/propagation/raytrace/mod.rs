@@ -255,9 +255,13 @@ impl ApField for RayField<'_> {
     }
 
     fn received_power_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], floors: &[f32], out: &mut [f32]) {
+        self.received_power_rows(&[y], xs, z, skip, floors, out);
+    }
+
+    fn received_power_rows(&self, ys: &[Real], xs: &[Real], z: Real, skip: &[bool], floors: &[f32], out: &mut [f32]) {
         let mut sums: Vec<FieldSum> =
             floors.iter().map(|&floor| FieldSum::above(Dbm(floor as Real).to_milliwatts())).collect();
-        self.context.trace_row(y, xs, z, skip, &mut sums);
+        self.context.trace_rows(ys, xs, z, skip, &mut sums);
         for ((value, sum), &skipped) in out.iter_mut().zip(&sums).zip(skip) {
             if !skipped {
                 *value = self.model.power_of(sum).value() as f32;

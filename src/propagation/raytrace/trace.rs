@@ -605,7 +605,23 @@ struct OwnOnRow {
     cones: Vec<RowCone>,
 }
 
+/// One row of a block being traced: its receivers' height and the cells
+/// to skip, with their cutoffs for the current reflection order.
+#[derive(Clone, Copy)]
+struct RowState<'a> {
+    y: Real,
+    z: Real,
+    skip: &'a [bool],
+    cell_cutoffs: &'a [Real],
+    block_cutoffs: &'a [Real],
+}
+
 impl OwnOnRow {
+    /// Drops the cut cones (the next node or row starts afresh).
+    fn forget(&mut self) {
+        self.node = None;
+    }
+
     /// The cones of node `index` (one row: `y` is the same for every call
     /// between two nodes).
     #[inline]
@@ -659,6 +675,17 @@ impl TraceContext<'_> {
     /// same arithmetic as [`TraceContext::trace`], visiting each node and
     /// wall only over the cells it can reach.
     pub fn trace_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+        self.trace_rows(&[y], xs, z, skip, sums);
+    }
+
+    /// [`TraceContext::trace_row`] for the rows `ys` at once (`skip` and
+    /// `sums` row after row): each image node, with its cones and beams,
+    /// is visited for every row of the block while it is in cache, instead
+    /// of once per row of the whole grid. Every cell still gets the same
+    /// paths in the same order.
+    pub fn trace_rows(&self, ys: &[Real], xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+        let width = xs.len();
+        let blocks = width.div_ceil(PRUNE_BLOCK);
         let mut active: Vec<(u32, u32, u32)> = Vec::new();
         let mut scratch = PlanScratch::default();
         let mut own_row = OwnOnRow::default();
@@ -666,86 +693,129 @@ impl TraceContext<'_> {
         // cells: within a reflection order they do not change (the direct
         // path and the lower orders set them), so they are found once per
         // order, after the root, instead of once per node.
-        let mut cell_cutoffs = vec![Real::INFINITY; xs.len()];
-        let mut block_cutoffs = vec![Real::INFINITY; xs.len().div_ceil(PRUNE_BLOCK)];
+        let mut cell_cutoffs = vec![Real::INFINITY; width * ys.len()];
+        let mut block_cutoffs = vec![Real::INFINITY; blocks * ys.len()];
         let mut order = 0;
-        let mut cutoffs_order = None;
         for (index, node) in self.tree.nodes.iter().enumerate() {
+            let prune = index > 0;
             if node.depth != order {
                 order = node.depth;
                 sums.iter_mut().for_each(FieldSum::next_order);
-            }
-            let (start, end) = index_range(xs, row_interval(&node.wedge, y));
-            if start >= end {
-                continue;
-            }
-            // Where the walls its paths certainly cross (before the last
-            // reflection, and after it) and the free-space loss from the
-            // image leave every path of the node under the receiver's
-            // cutoff, the node is skipped (its paths would all be dropped).
-            // The whole span, then blocks of cells, are tested together
-            // first.
-            let prune = index > 0;
-            if prune && cutoffs_order != Some(order) {
-                cutoffs_order = Some(order);
                 for (i, cutoff) in cell_cutoffs.iter_mut().enumerate() {
                     *cutoff = if skip[i] { Real::INFINITY } else { sums[i].cutoff(self.cutoff_mw) };
                 }
-                for (block, lowest) in block_cutoffs.iter_mut().enumerate() {
-                    let cells = block * PRUNE_BLOCK..((block + 1) * PRUNE_BLOCK).min(xs.len());
-                    *lowest = cell_cutoffs[cells].iter().copied().fold(Real::INFINITY, Real::min);
+                for (row, lowest) in block_cutoffs.chunks_mut(blocks).enumerate() {
+                    let cells = &cell_cutoffs[row * width..(row + 1) * width];
+                    for (block, lowest) in lowest.iter_mut().enumerate() {
+                        let cells = &cells[block * PRUNE_BLOCK..((block + 1) * PRUNE_BLOCK).min(width)];
+                        *lowest = cells.iter().copied().fold(Real::INFINITY, Real::min);
+                    }
                 }
             }
-            let blocks = start / PRUNE_BLOCK..(end - 1) / PRUNE_BLOCK + 1;
-            if prune && end - start > PRUNE_BLOCK {
-                let cutoff = block_cutoffs[blocks.clone()].iter().copied().fold(Real::INFINITY, Real::min);
-                let span = (Point2::new(xs[start], y), Point2::new(xs[end - 1], y));
-                if cutoff.is_infinite() || self.cannot_reach_span(node, index, span, cutoff, &mut own_row) {
+            for (row, &y) in ys.iter().enumerate() {
+                let cells = row * width..(row + 1) * width;
+                let state = RowState {
+                    y,
+                    z,
+                    skip: &skip[cells.clone()],
+                    cell_cutoffs: &cell_cutoffs[cells.clone()],
+                    block_cutoffs: &block_cutoffs[row * blocks..(row + 1) * blocks],
+                };
+                own_row.forget();
+                self.trace_node_on_row(
+                    index,
+                    node,
+                    prune,
+                    xs,
+                    &state,
+                    &mut sums[cells],
+                    (&mut active, &mut scratch, &mut own_row),
+                );
+            }
+        }
+        for (row, &y) in ys.iter().enumerate() {
+            let cells = row * width..(row + 1) * width;
+            self.finish_row(y, xs, z, &skip[cells.clone()], &mut sums[cells]);
+        }
+    }
+
+    /// One node's paths to the cells of one row it can reach.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn trace_node_on_row(
+        &self,
+        index: usize,
+        node: &ImageNode,
+        prune: bool,
+        xs: &[Real],
+        row: &RowState,
+        sums: &mut [FieldSum],
+        (active, scratch, own_row): (&mut Vec<(u32, u32, u32)>, &mut PlanScratch, &mut OwnOnRow),
+    ) {
+        let RowState { y, z, skip, cell_cutoffs, block_cutoffs } = *row;
+        let (start, end) = index_range(xs, row_interval(&node.wedge, y));
+        if start >= end {
+            return;
+        }
+        // Where the walls its paths certainly cross (before the last
+        // reflection, and after it) and the free-space loss from the image
+        // leave every path of the node under the receiver's cutoff, the
+        // node is skipped (its paths would all be dropped). The whole span,
+        // then blocks of cells, are tested together first.
+        let blocks = start / PRUNE_BLOCK..(end - 1) / PRUNE_BLOCK + 1;
+        if prune && end - start > PRUNE_BLOCK {
+            let cutoff = block_cutoffs[blocks.clone()].iter().copied().fold(Real::INFINITY, Real::min);
+            let span = (Point2::new(xs[start], y), Point2::new(xs[end - 1], y));
+            if cutoff.is_infinite() || self.cannot_reach_span(node, index, span, cutoff, own_row) {
+                return;
+            }
+        }
+        let mut active_ready = false;
+        let mut cursor = 0;
+        for aligned in blocks {
+            let block = (aligned * PRUNE_BLOCK).max(start);
+            let block_end = ((aligned + 1) * PRUNE_BLOCK).min(end);
+            if prune {
+                // The aligned block's lowest cutoff: at most that of its
+                // cells inside the span.
+                let cutoff = block_cutoffs[aligned];
+                if cutoff.is_infinite()
+                    || self.cannot_reach_span(
+                        node,
+                        index,
+                        (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y)),
+                        cutoff,
+                        own_row,
+                    )
+                {
                     continue;
                 }
             }
-            let mut active_ready = false;
-            let mut cursor = 0;
-            for aligned in blocks {
-                let block = (aligned * PRUNE_BLOCK).max(start);
-                let block_end = ((aligned + 1) * PRUNE_BLOCK).min(end);
+            for i in block..block_end {
+                if skip[i] {
+                    continue;
+                }
+                let cutoff = cell_cutoffs[i];
                 if prune {
-                    // The aligned block's lowest cutoff: at most that of
-                    // its cells inside the span.
-                    let cutoff = block_cutoffs[aligned];
-                    if cutoff.is_infinite()
-                        || self.cannot_reach_span(
-                            node,
-                            index,
-                            (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y)),
-                            cutoff,
-                            &mut own_row,
-                        )
-                    {
+                    let own = own_row.cut(&self.tree, node, index, y);
+                    if self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, own) {
                         continue;
                     }
                 }
-                for i in block..block_end {
-                    if skip[i] {
-                        continue;
-                    }
-                    let cutoff = cell_cutoffs[i];
-                    if prune {
-                        let own = own_row.cut(&self.tree, node, index, y);
-                        if self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, own) {
-                            continue;
-                        }
-                    }
-                    if !active_ready {
-                        self.active_walls(node, xs, y, (start, end), &mut active);
-                        active_ready = true;
-                    }
-                    let receiver = Point3::new(xs[i], y, z);
-                    let outgoing = Outgoing::Row { active: &active, cell: i as u32 };
-                    self.trace_node(index, receiver, outgoing, &mut scratch, &mut sums[i], &mut None);
+                if !active_ready {
+                    self.active_walls(node, xs, y, (start, end), active);
+                    active_ready = true;
                 }
+                let receiver = Point3::new(xs[i], y, z);
+                let outgoing = Outgoing::Row { active, cell: i as u32 };
+                self.trace_node(index, receiver, outgoing, scratch, &mut sums[i], &mut None);
             }
         }
+    }
+
+    /// What follows the image nodes on a row: vault facets, diffraction
+    /// and diffuse scattering.
+    fn finish_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         if self.same_storey {
             for view in &self.facets {
                 let (start, end) = match view.reach {
