@@ -321,39 +321,48 @@ impl<'a> TraceContext<'a> {
         out
     }
 
-    /// Every diffracted path to the receivers of a row (after the specular
-    /// ones are summed: the cutoff is relative to them).
-    pub(super) fn diffract_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+    /// Every diffracted path to the receivers of the rows `ys` (`skip` and
+    /// `sums` row after row), after the specular ones are summed: the
+    /// cutoff is relative to them. Each edge tree's node is visited once
+    /// for all the rows (see [`TraceContext::trace_rows`]); every cell gets
+    /// the same paths in the same order as alone.
+    pub(super) fn diffract_rows(&self, ys: &[Real], xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let Some(diffraction) = &self.diffraction else { return };
         for sum in sums.iter_mut() {
             sum.specular_mw = sum.power_mw;
         }
+        let width = xs.len();
+        let blocks = width.div_ceil(BLOCK);
         let wavelength = self.ap.frequency.wavelength();
         let free = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI)).powi(2);
-        // The lowest cutoff of each aligned block of cells, kept up to date
-        // as paths are added (cutoffs only rise).
-        let block_cutoff = |sums: &[FieldSum], block: usize| -> Real {
-            (block * BLOCK..((block + 1) * BLOCK).min(xs.len()))
+        // The lowest cutoff of each aligned block of cells of a row, kept
+        // up to date as paths are added (cutoffs only rise).
+        let block_cutoff = |sums: &[FieldSum], skip: &[bool], block: usize| -> Real {
+            (block * BLOCK..((block + 1) * BLOCK).min(width))
                 .filter(|&i| !skip[i])
                 .map(|i| cutoff(&sums[i], self.cutoff_mw))
                 .fold(Real::INFINITY, Real::min)
         };
-        let mut cutoffs: Vec<Real> = (0..xs.len().div_ceil(BLOCK)).map(|block| block_cutoff(sums, block)).collect();
-        let row_cutoff = cutoffs.iter().copied().fold(Real::INFINITY, Real::min);
-        if row_cutoff.is_infinite() {
+        let mut cutoffs: Vec<Real> = (0..ys.len() * blocks)
+            .map(|k| {
+                let cells = (k / blocks) * width..(k / blocks + 1) * width;
+                block_cutoff(&sums[cells.clone()], &skip[cells], k % blocks)
+            })
+            .collect();
+        let row_cutoffs: Vec<Real> =
+            cutoffs.chunks(blocks.max(1)).map(|row| row.iter().copied().fold(Real::INFINITY, Real::min)).collect();
+        if row_cutoffs.iter().all(|c| c.is_infinite()) {
             return;
         }
         let rise = z - self.ap.position.z;
-        // Per edge, its cones cut to this row (found when first needed):
-        // the same test as the cones' planes, without the per-cell work.
-        let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; diffraction.cones.len()];
+        // Per row and edge, its cones cut to the row (found when first
+        // needed): the same test as the cones' planes, without the
+        // per-cell work.
+        let edges = diffraction.cones.len();
+        let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; edges * ys.len()];
         let mut own_row: Vec<RowCone> = Vec::new();
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
-            let cones = row_cones[source.edge as usize].get_or_insert_with(|| {
-                diffraction.cones[source.edge as usize].iter().filter_map(|cone| cone.on_row(y)).collect()
-            });
-            let cones = &cones[..];
             let edge = &self.optics.edges[source.edge as usize];
             let length = source.length.max(MIN_DISTANCE);
             // The diffraction point's height on the edge moves with the
@@ -383,107 +392,125 @@ impl<'a> TraceContext<'a> {
                     high_out = -1.0;
                 }
             }
-            // The farthest a diffracted field of this source can carry above
-            // the row's lowest cutoff (free space, certain losses).
-            let reach = (BOUND * source.through * free / row_cutoff).sqrt() - length;
-            let high_out = high_out.min(reach);
             if high_out < low_out || high_out <= 0.0 {
                 continue;
             }
             for &m in &source.nodes {
                 let (m, node) = (m as usize, &tree.nodes[m as usize]);
-                let dy = (y - node.image.y).abs();
-                if dy > high_out {
-                    continue;
-                }
-                let half = (high_out * high_out - dy * dy).sqrt();
-                let (wedge_low, wedge_high) = row_interval(&node.wedge, y);
-                let (start, end) =
-                    index_range(xs, (wedge_low.max(node.image.x - half), wedge_high.min(node.image.x + half)));
-                // The node's own cones cut to this row, when first needed.
-                let mut own_ready = false;
-                let mut block = start;
-                while block < end {
-                    let aligned = block / BLOCK;
-                    let block_end = ((aligned + 1) * BLOCK).min(end);
-                    let cells = block..block_end;
-                    block = block_end;
-                    let cutoff = cutoffs[aligned];
-                    if cutoff.is_infinite() {
+                for (row, &y) in ys.iter().enumerate() {
+                    // The farthest a diffracted field of this source can
+                    // carry above the row's lowest cutoff (free space,
+                    // certain losses).
+                    let reach = (BOUND * source.through * free / row_cutoffs[row]).sqrt() - length;
+                    let high_out = high_out.min(reach);
+                    if high_out < low_out || high_out <= 0.0 {
                         continue;
                     }
-                    let (a, b) = (Point2::new(xs[cells.start], y), Point2::new(xs[cells.end - 1], y));
-                    let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
-                    let far = (a - node.image).norm().max((b - node.image).norm());
-                    if far < low_out || nearest > high_out {
+                    let dy = (y - node.image.y).abs();
+                    if dy > high_out {
                         continue;
                     }
-                    let mut through = source.through;
-                    // Free space and the incident walls alone, first.
-                    if BOUND * through * free / (length + nearest).powi(2) < cutoff {
-                        continue;
-                    }
-                    // Cones where the outgoing leg certainly crosses an
-                    // opaque wall (convex: both ends inside, all inside).
-                    let outgoing_cones = if m == 0 {
-                        cones
-                    } else {
-                        if !own_ready {
-                            own_ready = true;
-                            own_row.clear();
-                            let own = &tree.own[node.own.start as usize..node.own.end as usize];
-                            own_row.extend(own.iter().filter_map(|cone| cone.on_row(y)));
+                    let cells = row * width..(row + 1) * width;
+                    let (skip, sums) = (&skip[cells.clone()], &mut sums[cells]);
+                    let cutoffs = &mut cutoffs[row * blocks..(row + 1) * blocks];
+                    let cones = row_cones[row * edges + source.edge as usize].get_or_insert_with(|| {
+                        diffraction.cones[source.edge as usize].iter().filter_map(|cone| cone.on_row(y)).collect()
+                    });
+                    let cones = &cones[..];
+                    let half = (high_out * high_out - dy * dy).sqrt();
+                    let (wedge_low, wedge_high) = row_interval(&node.wedge, y);
+                    let (start, end) =
+                        index_range(xs, (wedge_low.max(node.image.x - half), wedge_high.min(node.image.x + half)));
+                    // The node's own cones cut to this row, when first needed.
+                    let mut own_ready = false;
+                    let mut block = start;
+                    while block < end {
+                        let aligned = block / BLOCK;
+                        let block_end = ((aligned + 1) * BLOCK).min(end);
+                        let cells = block..block_end;
+                        block = block_end;
+                        let cutoff = cutoffs[aligned];
+                        if cutoff.is_infinite() {
+                            continue;
                         }
-                        &own_row[..]
-                    };
-                    for cone in outgoing_cones {
-                        if cone.holds(a.x, b.x) {
-                            through *= cone.bound;
+                        let (a, b) = (Point2::new(xs[cells.start], y), Point2::new(xs[cells.end - 1], y));
+                        let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
+                        let far = (a - node.image).norm().max((b - node.image).norm());
+                        if far < low_out || nearest > high_out {
+                            continue;
                         }
-                    }
-                    if node.depth == 1 {
-                        let face = &self.optics.faces[node.face as usize];
-                        through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
-                        let frame = node.frame();
-                        if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
-                            through *= images::segments_max(
-                                &tree.beam[node.beam.start as usize..node.beam.end as usize],
-                                ua.min(ub),
-                                ua.max(ub),
-                            );
+                        let mut through = source.through;
+                        // Free space and the incident walls alone, first.
+                        if BOUND * through * free / (length + nearest).powi(2) < cutoff {
+                            continue;
                         }
-                    }
-                    let bound = BOUND * through * free / (length + nearest).powi(2);
-                    if bound < cutoff || self.block_out_of_reach(source, node, (a, b), nearest, through, cutoff) {
-                        continue;
-                    }
-                    let mut added = false;
-                    for i in cells {
-                        if !skip[i] {
-                            let before = sums[i].paths;
-                            let receiver = Point3::new(xs[i], y, z);
-                            self.diffract(source, tree, m, receiver, Some(cones), &mut sums[i], &mut None);
-                            added |= sums[i].paths != before;
+                        // Cones where the outgoing leg certainly crosses an
+                        // opaque wall (convex: both ends inside, all inside).
+                        let outgoing_cones = if m == 0 {
+                            cones
+                        } else {
+                            if !own_ready {
+                                own_ready = true;
+                                own_row.clear();
+                                let own = &tree.own[node.own.start as usize..node.own.end as usize];
+                                own_row.extend(own.iter().filter_map(|cone| cone.on_row(y)));
+                            }
+                            &own_row[..]
+                        };
+                        for cone in outgoing_cones {
+                            if cone.holds(a.x, b.x) {
+                                through *= cone.bound;
+                            }
                         }
-                    }
-                    if added {
-                        cutoffs[aligned] = block_cutoff(sums, aligned);
+                        if node.depth == 1 {
+                            let face = &self.optics.faces[node.face as usize];
+                            through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
+                            let frame = node.frame();
+                            if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
+                                through *= images::segments_max(
+                                    &tree.beam[node.beam.start as usize..node.beam.end as usize],
+                                    ua.min(ub),
+                                    ua.max(ub),
+                                );
+                            }
+                        }
+                        let bound = BOUND * through * free / (length + nearest).powi(2);
+                        if bound < cutoff {
+                            continue;
+                        }
+                        let Some(block_bound) = self.block_reach(source, node, (a, b), nearest, through, cutoff) else {
+                            continue;
+                        };
+                        let mut added = false;
+                        for i in cells {
+                            if !skip[i] {
+                                let before = sums[i].paths;
+                                let receiver = Point3::new(xs[i], y, z);
+                                let row = RowBounds { cones, block_bound };
+                                self.diffract(source, tree, m, receiver, Some(row), &mut sums[i], &mut None);
+                                added |= sums[i].paths != before;
+                            }
+                        }
+                        if added {
+                            cutoffs[aligned] = block_cutoff(sums, skip, aligned);
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Whether no receiver of the row block `a → b` can get a diffracted
-    /// field above `cutoff` from `source` through the edge tree's `node`,
-    /// by the coefficient's bound over the block's range of diffracted
-    /// directions (`nearest`: the block's distance from the node's image;
-    /// `through`: the incident and certain outgoing transmissions).
+    /// `None` when no receiver of the row block `a → b` can get a
+    /// diffracted field above `cutoff` from `source` through the edge
+    /// tree's `node`, by the coefficient's bound over the block's range of
+    /// diffracted directions (`nearest`: the block's distance from the
+    /// node's image; `through`: the incident and certain outgoing
+    /// transmissions); else that bound's numerator (see [`RowBounds`]).
     ///
     /// With plan lengths `ℓ` (incident) and `ℓ′`, the diffracted power is
     /// `P_free · |D|² / (s s′ (s + s′))` with `s = ℓ / sin β₀`, which is at
     /// most `P_free · (|D| sin β₀)² / (ℓ ℓ′ (ℓ + ℓ′))`.
-    fn block_out_of_reach(
+    fn block_reach(
         &self,
         source: &Source,
         node: &images::ImageNode,
@@ -491,7 +518,7 @@ impl<'a> TraceContext<'a> {
         nearest: Real,
         through: Real,
         cutoff: Real,
-    ) -> bool {
+    ) -> Option<Real> {
         let pi = std::f64::consts::PI;
         let edge = &self.optics.edges[source.edge as usize];
         // The diffracted direction towards a receiver `p` after a
@@ -506,7 +533,7 @@ impl<'a> TraceContext<'a> {
         let (phi_a, phi_b) = (edge.angle(seen(a) - edge.point), edge.angle(seen(b) - edge.point));
         if (phi_a - phi_b).abs() >= pi {
             // The block's directions wrap past the 0-face: no bound.
-            return false;
+            return Some(Real::INFINITY);
         }
         let (mut low, mut high) = (phi_a.min(phi_b), phi_a.max(phi_b));
         let mut phi_incident = source.phi_incident;
@@ -522,7 +549,8 @@ impl<'a> TraceContext<'a> {
         let d = coefficient_bound_over(edge.n, phi_incident, (low, high), max_distance, k, (2.0, 1.0, 1.0));
         let near = nearest.max(MIN_DISTANCE);
         let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
-        free * through * d * d / (length * near * (length + near)) < cutoff
+        let numerator = free * through * d * d;
+        (numerator / (length * near * (length + near)) >= cutoff).then_some(numerator)
     }
 
     /// Every diffracted path to one receiver.
@@ -541,8 +569,8 @@ impl<'a> TraceContext<'a> {
 
     /// One diffracted path: `source`'s incident path, the edge, then the
     /// edge tree's node `m` (its root: straight to the receiver).
-    /// `row_cones`: the edge's cones cut to the receiver's row, when the
-    /// receiver is on a grid row.
+    /// `row`: what the receiver's row block found (the edge's cones cut to
+    /// the row, the block's bound), when the receiver is on a grid row.
     #[allow(clippy::too_many_arguments)]
     fn diffract(
         &self,
@@ -550,7 +578,7 @@ impl<'a> TraceContext<'a> {
         tree: &ImageTree,
         m: usize,
         receiver: Point3,
-        row_cones: Option<&[RowCone]>,
+        row: Option<RowBounds>,
         sum: &mut FieldSum,
         explain: &mut Explain,
     ) {
@@ -597,7 +625,15 @@ impl<'a> TraceContext<'a> {
                 return;
             }
         }
-        match row_cones {
+        if let Some(row) = &row {
+            // The block's bound at this receiver's own outgoing length.
+            let length = source.length.max(MIN_DISTANCE);
+            let out = out_length.max(MIN_DISTANCE);
+            if row.block_bound / (length * out * (length + out)) < limit {
+                return;
+            }
+        }
+        match row.map(|row| row.cones) {
             Some(cones) if node.depth == 0 => {
                 for cone in cones {
                     if cone.holds(c.x, c.x) {
@@ -900,6 +936,17 @@ fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
     } else {
         phi_incident
     }
+}
+
+/// What a row block's tests found for its receivers: the edge's cones cut
+/// to the row, and `P_free · through · (|D| sin β₀)²` bounded over the
+/// block's directions (see [`TraceContext::block_reach`]), which over
+/// `ℓ ℓ′ (ℓ + ℓ′)` at a receiver's own outgoing length `ℓ′` bounds its
+/// diffracted power before any angle is computed.
+#[derive(Clone, Copy)]
+pub(super) struct RowBounds<'a> {
+    cones: &'a [RowCone],
+    block_bound: Real,
 }
 
 /// The cutoff for diffracted paths at a receiver: the specular cutoff, or

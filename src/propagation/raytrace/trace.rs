@@ -733,10 +733,7 @@ impl TraceContext<'_> {
                 );
             }
         }
-        for (row, &y) in ys.iter().enumerate() {
-            let cells = row * width..(row + 1) * width;
-            self.finish_row(y, xs, z, &skip[cells.clone()], &mut sums[cells]);
-        }
+        self.finish_rows(ys, xs, z, skip, sums);
     }
 
     /// One node's paths to the cells of one row it can reach.
@@ -813,29 +810,36 @@ impl TraceContext<'_> {
         }
     }
 
-    /// What follows the image nodes on a row: vault facets, diffraction
-    /// and diffuse scattering.
-    fn finish_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+    /// What follows the image nodes on the rows `ys`: vault facets,
+    /// diffraction and diffuse scattering, in that order for every cell.
+    fn finish_rows(&self, ys: &[Real], xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
+        let width = xs.len();
         if self.same_storey {
-            for view in &self.facets {
-                let (start, end) = match view.reach {
-                    Some([x0, y0, x1, y1]) if z == self.facets_z => {
-                        if y < y0 || y > y1 {
-                            continue;
+            for (row, &y) in ys.iter().enumerate() {
+                let (skip, sums) = (&skip[row * width..(row + 1) * width], &mut sums[row * width..(row + 1) * width]);
+                for view in &self.facets {
+                    let (start, end) = match view.reach {
+                        Some([x0, y0, x1, y1]) if z == self.facets_z => {
+                            if y < y0 || y > y1 {
+                                continue;
+                            }
+                            index_range(xs, (x0, x1))
                         }
-                        index_range(xs, (x0, x1))
-                    }
-                    _ => (0, xs.len()),
-                };
-                for i in start..end {
-                    if !skip[i] {
-                        self.vault_path(view, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                        _ => (0, xs.len()),
+                    };
+                    for i in start..end {
+                        if !skip[i] {
+                            self.vault_path(view, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                        }
                     }
                 }
             }
         }
-        self.diffract_row(y, xs, z, skip, sums);
-        self.scatter_row(y, xs, z, skip, sums);
+        self.diffract_rows(ys, xs, z, skip, sums);
+        for (row, &y) in ys.iter().enumerate() {
+            let cells = row * width..(row + 1) * width;
+            self.scatter_row(y, xs, z, &skip[cells.clone()], &mut sums[cells]);
+        }
     }
 
     /// The last-leg walls of `node` whose shadow covers some of the cells
