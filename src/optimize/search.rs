@@ -438,20 +438,25 @@ fn two_for_one(state: &mut State, deadline: Instant) -> bool {
 const MARGIN_CAP_DB: f32 = 40.0;
 
 /// How robustly a selection covers: over every covered cell, the best
-/// server's margin above the threshold, capped at [`MARGIN_CAP_DB`].
-fn quality(state: &State) -> Real {
-    let matrix = state.matrix;
+/// server's margin above the threshold, capped at [`MARGIN_CAP_DB`]; with
+/// the per-cell margins it sums.
+fn quality(matrix: &CoverageMatrix, chosen: impl Iterator<Item = usize>) -> (Real, Vec<f32>) {
     let mut best = vec![0.0f32; matrix.cells.len()];
-    for j in state.chosen() {
+    for j in chosen {
         for &(cell, power) in &matrix.columns[j] {
-            let threshold = matrix.requirements[matrix.cells[cell as usize].requirement].threshold_dbm as f32;
-            let margin = (power - threshold).min(MARGIN_CAP_DB);
+            let margin = margin_at(matrix, cell, power);
             if margin > best[cell as usize] {
                 best[cell as usize] = margin;
             }
         }
     }
-    best.iter().map(|&m| m as Real).sum()
+    (best.iter().map(|&m| m as Real).sum(), best)
+}
+
+/// A cell's margin above its threshold with `power`, capped.
+fn margin_at(matrix: &CoverageMatrix, cell: u32, power: f32) -> f32 {
+    let threshold = matrix.requirements[matrix.cells[cell as usize].requirement].threshold_dbm as f32;
+    (power - threshold).min(MARGIN_CAP_DB)
 }
 
 /// Moves each AP to the candidate that covers its area most robustly
@@ -459,6 +464,12 @@ fn quality(state: &State) -> Real {
 /// how many APs, this decides where in their rooms they go (towards the
 /// middle, away from walls). Candidates that share no cell with the AP are
 /// not tried.
+///
+/// A candidate's quality depends only on the other APs, so every
+/// candidate of an AP is scored at once (in parallel, from the others'
+/// margins: what the candidate adds over them), then scanned in order as
+/// one at a time would: the first that beats the best so far and keeps the
+/// set feasible is taken. Only those are checked for feasibility.
 fn polish(state: &mut State, deadline: Instant) {
     let matrix = state.matrix;
     for j in state.chosen().into_iter().filter(|&j| j >= matrix.fixed) {
@@ -469,19 +480,31 @@ fn polish(state: &mut State, deadline: Instant) {
         for &(cell, _) in &matrix.columns[j] {
             mine[cell as usize] = true;
         }
+        let (others_quality, others) = quality(matrix, state.chosen().into_iter().filter(|&k| k != j));
+        let with = |c: usize| -> Real {
+            let added: Real = matrix.columns[c]
+                .iter()
+                .map(|&(cell, power)| (margin_at(matrix, cell, power) - others[cell as usize]).max(0.0) as Real)
+                .sum();
+            others_quality + added
+        };
+        let candidates: Vec<usize> = (matrix.fixed..matrix.len())
+            .filter(|&c| {
+                !state.selected[c]
+                    && matrix.aps[c].floor == matrix.aps[j].floor
+                    && matrix.columns[c].iter().any(|&(cell, _)| mine[cell as usize])
+            })
+            .collect();
+        let scores: Vec<Real> = candidates.par_iter().map(|&c| with(c)).collect();
         let mut current = j;
-        let mut best_quality = quality(state);
-        for c in matrix.fixed..matrix.len() {
-            if state.selected[c] || matrix.aps[c].floor != matrix.aps[j].floor {
-                continue;
-            }
-            if !matrix.columns[c].iter().any(|&(cell, _)| mine[cell as usize]) {
+        let mut best_quality = with(j);
+        for (&c, &q) in candidates.iter().zip(&scores) {
+            if q <= best_quality + 1e-9 {
                 continue;
             }
             state.remove(current);
             state.add(c);
-            let q = if state.feasible() { quality(state) } else { Real::NEG_INFINITY };
-            if q > best_quality + 1e-9 {
+            if state.feasible() {
                 best_quality = q;
                 current = c;
             } else {
