@@ -94,9 +94,14 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
     let mut scene = scene.clone();
     scene.aps.retain(|ap| ap.fixed);
     let template = template_ap(&scene, config);
-    // Candidates radiate at the template's frequency: tabulate it, so the
-    // coverage matrix never computes a slab the slow way.
-    scene.tabulate_slabs_with(&[template.frequency]);
+    // Candidates radiate at the template's frequency, and the planned APs
+    // at their channels' (the SINR step simulates them again and again):
+    // tabulate them all, so no slab is computed the slow way.
+    let channel_frequencies = channels::choices_for(&config.requirement.rules, config.requirement.dfs, &template)
+        .into_iter()
+        .map(|channel| crate::radio::centre_frequency(template.band, channel));
+    let frequencies: Vec<_> = std::iter::once(template.frequency).chain(channel_frequencies).collect();
+    scene.tabulate_slabs_with(&frequencies);
     let scene = &scene;
     progress("computing candidate coverage (multiwall)");
     let matrix =
