@@ -5,7 +5,7 @@
 //! coefficient of everything each leg crosses.
 //!
 //! Receivers come one at a time ([`TraceContext::trace`], probes and
-//! explanations) or a grid row at a time ([`TraceContext::trace_row`]):
+//! explanations) or a block of grid rows ([`TraceContext::trace_rows`]):
 //! a row visits each node only over the cells inside its wedge, and tests
 //! each wall only over the cells inside its shadow. Both run the same
 //! per-path code, so a probe at a cell centre equals the grid's value.
@@ -605,17 +605,6 @@ struct OwnOnRow {
     cones: Vec<RowCone>,
 }
 
-/// One row of a block being traced: its receivers' height and the cells
-/// to skip, with their cutoffs for the current reflection order.
-#[derive(Clone, Copy)]
-struct RowState<'a> {
-    y: Real,
-    z: Real,
-    skip: &'a [bool],
-    cell_cutoffs: &'a [Real],
-    block_cutoffs: &'a [Real],
-}
-
 impl OwnOnRow {
     /// Drops the cut cones (the next node or row starts afresh).
     fn forget(&mut self) {
@@ -634,6 +623,17 @@ impl OwnOnRow {
         }
         &self.cones
     }
+}
+
+/// One row of a block being traced: its receivers' height and the cells
+/// to skip, with their cutoffs for the current reflection order.
+#[derive(Clone, Copy)]
+struct RowState<'a> {
+    y: Real,
+    z: Real,
+    skip: &'a [bool],
+    cell_cutoffs: &'a [Real],
+    block_cutoffs: &'a [Real],
 }
 
 impl TraceContext<'_> {
@@ -671,18 +671,13 @@ impl TraceContext<'_> {
     }
 
     /// Traces every path to the receivers `(xs[i], y, z)` (sorted `xs`)
-    /// where `skip[i]` is false, into `sums[i]`. The same paths and the
-    /// same arithmetic as [`TraceContext::trace`], visiting each node and
-    /// wall only over the cells it can reach.
-    pub fn trace_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
-        self.trace_rows(&[y], xs, z, skip, sums);
-    }
-
-    /// [`TraceContext::trace_row`] for the rows `ys` at once (`skip` and
-    /// `sums` row after row): each image node, with its cones and beams,
-    /// is visited for every row of the block while it is in cache, instead
-    /// of once per row of the whole grid. Every cell still gets the same
-    /// paths in the same order.
+    /// of every row `y` of `ys`, where `skip` is false, into `sums` (`skip`
+    /// and `sums` hold the rows one after the other). The same paths and
+    /// the same arithmetic as [`TraceContext::trace`], visiting each node
+    /// and wall only over the cells it can reach; each image node, with its
+    /// cones and beams, is visited once for all the rows while it is in
+    /// cache, instead of once per row of the whole grid. Every cell gets
+    /// its paths in the same order as alone.
     pub fn trace_rows(&self, ys: &[Real], xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let width = xs.len();
         let blocks = width.div_ceil(PRUNE_BLOCK);
