@@ -68,7 +68,7 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
 /// Every AP's received power over a storey's grid (same order as the
 /// scene's APs). Models that can leave out what cannot matter are given
 /// relevance floors ([`Relevance`]) from the direct paths, then traced
-/// again where their own first results lower a floor ([`refine`]);
+/// again where their own first results lower a floor (a second pass);
 /// `progress` is told how many cell·AP evaluations each AP's first pass
 /// completed.
 pub fn storey_maps(
@@ -140,7 +140,7 @@ fn rows_of(grid: &super::grid::GridSpec, cells: std::ops::Range<usize>) -> Vec<R
 
 /// Per AP, the relevance floor of every cell of a storey, dBm (see
 /// [`Relevance`]), from every AP's direct path there (multiwall: as a rule
-/// under its ray-traced power; the second pass, [`refine`], mends where
+/// under its ray-traced power; the second pass of [`storey_maps`] mends where
 /// not); with those direct-path maps.
 pub fn relevance_floors(
     scene: &Scene,
