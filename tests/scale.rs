@@ -123,3 +123,23 @@ fn an_interferer_is_traced_down_to_the_margin_under_noise_plus_known_interferenc
     relevance.floors_at(&[f32::NEG_INFINITY; 3], &mut floors);
     assert!(floors.iter().all(|f| *f == f32::NEG_INFINITY));
 }
+
+#[test]
+fn one_more_ap_reuses_the_others_maps_and_gives_the_whole_simulation() {
+    let spec = SchoolSpec { storeys: 2, rooms_per_row: 3, ..SchoolSpec::default() };
+    let scene = scene_from_toml(&wifiplan::floorplan::to_toml(&school(&spec)).expect("serialises"));
+    let resolution = 0.5;
+    let mut fewer = scene.clone();
+    fewer.aps.pop();
+    let previous = engine::simulate(&fewer, &MultiWall, resolution, &|_, _| {}).expect("simulates");
+    let whole = engine::simulate(&scene, &MultiWall, resolution, &|_, _| {}).expect("simulates");
+    let reused = engine::simulate_one_more(&scene, &MultiWall, resolution, &previous).expect("simulates");
+    for (a, b) in whole.floors.iter().zip(&reused.floors) {
+        let bits =
+            |m: &wifiplan::propagation::grid::CoverageMap| m.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a.rssi), bits(&b.rssi));
+        assert_eq!(bits(&a.sinr), bits(&b.sinr));
+        assert_eq!(a.server, b.server);
+        assert_eq!(a.per_ap.len(), b.per_ap.len());
+    }
+}

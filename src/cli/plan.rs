@@ -54,6 +54,12 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
                     if result.optimal { ", proved optimal" } else { "" },
                     if result.requirement_met { "requirement met" } else { "requirement NOT met" }
                 );
+                if result.time_limit_hit {
+                    println!(
+                        "  note: the search stopped at its time limit ({} s): on another machine it may find another plan; raise --time-limit for a plan that depends only on the inputs",
+                        args.time_limit
+                    );
+                }
             }
             print!("{}", crate::report::summary_table(report));
             if !args.output.quiet {

@@ -150,6 +150,12 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
     if found.feasible {
         progress("checking SINR");
         let mut shortfall = sinr::shortfall(scene, &aps, &simulated, requirement, config.band);
+        // `simulated` was computed before the channels were assigned (and
+        // so at the template's frequency); a trial adds one AP to the
+        // planned APs as assigned, simulated once here, then to each
+        // accepted trial's coverage.
+        let mut assigned: Option<Coverage> = None;
+        let mut simulated_is_assigned = false;
         while shortfall.missing > 0
             && config.max_aps.is_none_or(|m| aps.len() < m)
             && sinr_added.len() < sinr::MAX_ADDED
@@ -164,7 +170,15 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
                 ap.channel = channel;
                 ap.frequency = crate::radio::centre_frequency(ap.band, channel);
                 trial.push(ap);
-                let trial_simulated = simulate_planned(scene, &trial, config.resolution)?;
+                let base = if simulated_is_assigned {
+                    &simulated
+                } else {
+                    match &mut assigned {
+                        Some(coverage) => &*coverage,
+                        None => assigned.insert(simulate_planned(scene, &aps, config.resolution)?),
+                    }
+                };
+                let trial_simulated = simulate_one_more_planned(scene, &trial, config.resolution, base)?;
                 // The others keep their channels: the estimate assumed them.
                 let trial_overlap = overlap_areas(&trial, &trial_simulated);
                 let trial_shortfall = sinr::shortfall(scene, &trial, &trial_simulated, requirement, config.band);
@@ -172,6 +186,8 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
                     counter[trial[trial.len() - 1].floor] += 1;
                     aps = trial;
                     simulated = trial_simulated;
+                    simulated_is_assigned = true;
+                    assigned = None;
                     overlap = trial_overlap;
                     fixed_channel.push(false);
                     chosen.push(column);
@@ -344,6 +360,19 @@ fn simulate_planned(scene: &Scene, aps: &[AccessPoint], resolution: Real) -> Res
     let mut planned = scene.clone();
     planned.aps = aps.to_vec();
     engine::simulate(&planned, &MultiWall, resolution, &|_, _| {})
+}
+
+/// [`simulate_planned`] for `aps`, the APs of `previous` plus one more
+/// (last): only the new one is evaluated.
+fn simulate_one_more_planned(
+    scene: &Scene,
+    aps: &[AccessPoint],
+    resolution: Real,
+    previous: &Coverage,
+) -> Result<Coverage> {
+    let mut planned = scene.clone();
+    planned.aps = aps.to_vec();
+    engine::simulate_one_more(&planned, &MultiWall, resolution, previous)
 }
 
 /// Area (m²) where both APs of each pair are heard above

@@ -380,8 +380,9 @@ fn drop_redundant(state: &mut State) -> bool {
     improved
 }
 
-/// Replaces two selected APs by one candidate when that stays feasible.
-fn two_for_one(state: &mut State, deadline: Instant) -> bool {
+/// Replaces two selected APs by one candidate when that stays feasible;
+/// sets `cut` when the deadline stops it before every pair was tried.
+fn two_for_one(state: &mut State, deadline: Instant, cut: &mut bool) -> bool {
     let matrix = state.matrix;
     // One AP fewer cannot carry every client: no move can be feasible, so
     // none is tried (a school of full classrooms, where capacity binds).
@@ -393,6 +394,7 @@ fn two_for_one(state: &mut State, deadline: Instant) -> bool {
     for (i, &a) in chosen.iter().enumerate() {
         for &b in &chosen[i + 1..] {
             if Instant::now() > deadline {
+                *cut = true;
                 return false;
             }
             let (pa, pb) = (matrix.aps[a].position, matrix.aps[b].position);
@@ -469,12 +471,13 @@ fn margin_at(matrix: &CoverageMatrix, cell: u32, power: f32) -> f32 {
 /// candidate of an AP is scored at once (in parallel, from the others'
 /// margins: what the candidate adds over them), then scanned in order as
 /// one at a time would: the first that beats the best so far and keeps the
-/// set feasible is taken. Only those are checked for feasibility.
-fn polish(state: &mut State, deadline: Instant) {
+/// set feasible is taken. Only those are checked for feasibility. Returns
+/// whether the deadline stopped it.
+fn polish(state: &mut State, deadline: Instant) -> bool {
     let matrix = state.matrix;
     for j in state.chosen().into_iter().filter(|&j| j >= matrix.fixed) {
         if Instant::now() > deadline {
-            return;
+            return true;
         }
         let mut mine = vec![false; matrix.cells.len()];
         for &(cell, _) in &matrix.columns[j] {
@@ -513,6 +516,7 @@ fn polish(state: &mut State, deadline: Instant) {
             }
         }
     }
+    false
 }
 
 /// Runs `starts` seeded starts (the first pure greedy) with local search,
@@ -542,21 +546,26 @@ pub fn search(
         states.push(construct(matrix, rules, &mut rng, greediness));
     }
     let tried = states.len();
-    let candidates: Vec<(Vec<usize>, bool)> = states
+    let searched: Vec<((Vec<usize>, bool), bool)> = states
         .into_par_iter()
         .map(|mut state| {
+            let mut cut = false;
             if state.feasible() {
                 loop {
                     let dropped = drop_redundant(&mut state);
-                    let merged = two_for_one(&mut state, deadline);
+                    let merged = two_for_one(&mut state, deadline, &mut cut);
                     if !dropped && !merged {
                         break;
                     }
                 }
             }
-            (state.chosen(), state.feasible())
+            ((state.chosen(), state.feasible()), cut)
         })
         .collect();
+    // A start stopped by the deadline makes the result depend on the
+    // machine's speed: the report must say so.
+    time_limit_hit |= searched.iter().any(|(_, cut)| *cut);
+    let candidates = searched.into_iter().map(|(candidate, _)| candidate);
     // Feasible first, then fewer APs; ties go to the earliest start.
     let mut best: Option<(Vec<usize>, bool)> = None;
     for candidate in candidates {
@@ -576,7 +585,7 @@ pub fn search(
         for &j in chosen.iter().filter(|&&j| j >= matrix.fixed) {
             state.add(j);
         }
-        polish(&mut state, deadline);
+        time_limit_hit |= polish(&mut state, deadline);
         chosen = state.chosen();
     }
     SearchResult { chosen, feasible, starts: tried, time_limit_hit }

@@ -65,6 +65,34 @@ pub fn simulate(scene: &Scene, model: &dyn PropagationModel, resolution: Real, p
     Ok(Coverage { floors })
 }
 
+/// [`simulate`] for a scene whose APs are those of `previous` plus one
+/// more, last: only the new AP is evaluated, the others' maps are reused.
+/// For models without relevance floors (each AP's map depends on that AP
+/// alone) this is exactly what [`simulate`] gives; the others are
+/// simulated whole.
+pub fn simulate_one_more(
+    scene: &Scene,
+    model: &dyn PropagationModel,
+    resolution: Real,
+    previous: &Coverage,
+) -> Result<Coverage> {
+    let reusable = previous.floors.iter().all(|floor| floor.per_ap.len() + 1 == scene.aps.len());
+    let Some(ap) = scene.aps.last().filter(|_| reusable && !model.uses_relevance_floor()) else {
+        return simulate(scene, model, resolution, &|_, _| {});
+    };
+    let floors = previous
+        .floors
+        .iter()
+        .map(|floor| {
+            let receiver_z = scene.floors[floor.floor].elevation + scene.settings.receiver_height;
+            let mut per_ap = floor.per_ap.clone();
+            per_ap.push(evaluate_map(scene, model, ap, floor.floor, &floor.mask, receiver_z, None));
+            combine(scene, floor.floor, floor.mask.clone(), per_ap)
+        })
+        .collect();
+    Ok(Coverage { floors })
+}
+
 /// Every AP's received power over a storey's grid (same order as the
 /// scene's APs). Models that can leave out what cannot matter are given
 /// relevance floors ([`Relevance`]) from the direct paths, then traced
