@@ -137,7 +137,7 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
     progress("assigning channels");
     let requirement = &config.requirement;
     let choices = |ap: &AccessPoint| channels::choices_for(&requirement.rules, requirement.dfs, ap);
-    let mut simulated = simulate_planned(scene, &aps, config.resolution)?;
+    let mut simulated = simulate_planned(scene, &aps, config.resolution, None)?;
     let mut overlap = overlap_areas(&aps, &simulated);
     channels::assign(&mut aps, &overlap, &fixed_channel, &choices);
 
@@ -175,10 +175,10 @@ pub fn plan(scene: &Scene, config: &PlanConfig, progress: &(dyn Fn(&str) + Sync)
                 } else {
                     match &mut assigned {
                         Some(coverage) => &*coverage,
-                        None => assigned.insert(simulate_planned(scene, &aps, config.resolution)?),
+                        None => assigned.insert(simulate_planned(scene, &aps, config.resolution, None)?),
                     }
                 };
-                let trial_simulated = simulate_one_more_planned(scene, &trial, config.resolution, base)?;
+                let trial_simulated = simulate_planned(scene, &trial, config.resolution, Some(base))?;
                 // The others keep their channels: the estimate assumed them.
                 let trial_overlap = overlap_areas(&trial, &trial_simulated);
                 let trial_shortfall = sinr::shortfall(scene, &trial, &trial_simulated, requirement, config.band);
@@ -355,24 +355,21 @@ fn template_ap(scene: &Scene, config: &PlanConfig) -> AccessPoint {
     }
 }
 
-/// The planned APs simulated with multiwall on the optimiser's grid.
-fn simulate_planned(scene: &Scene, aps: &[AccessPoint], resolution: Real) -> Result<Coverage> {
-    let mut planned = scene.clone();
-    planned.aps = aps.to_vec();
-    engine::simulate(&planned, &MultiWall, resolution, &|_, _| {})
-}
-
-/// [`simulate_planned`] for `aps`, the APs of `previous` plus one more
-/// (last): only the new one is evaluated.
-fn simulate_one_more_planned(
+/// The planned APs simulated with multiwall on the optimiser's grid; with
+/// `previous`, the coverage of all but the last of `aps`, only the last is
+/// evaluated ([`engine::simulate_one_more`]).
+fn simulate_planned(
     scene: &Scene,
     aps: &[AccessPoint],
     resolution: Real,
-    previous: &Coverage,
+    previous: Option<&Coverage>,
 ) -> Result<Coverage> {
     let mut planned = scene.clone();
     planned.aps = aps.to_vec();
-    engine::simulate_one_more(&planned, &MultiWall, resolution, previous)
+    match previous {
+        Some(previous) => engine::simulate_one_more(&planned, &MultiWall, resolution, previous),
+        None => engine::simulate(&planned, &MultiWall, resolution, &|_, _| {}),
+    }
 }
 
 /// Area (m²) where both APs of each pair are heard above

@@ -7,9 +7,9 @@
 
 use rayon::prelude::*;
 
-use super::grid::CoverageMap;
+use super::grid::{CoverageMap, GridSpec};
 use super::mask::CellMask;
-use super::PropagationModel;
+use super::{ApField, PropagationModel};
 use crate::error::Result;
 use crate::geometry::{Point2, Point3};
 use crate::radio;
@@ -107,7 +107,8 @@ pub fn storey_maps(
     receiver_z: Real,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<CoverageMap> {
-    let floor_maps = model.uses_relevance_floor().then(|| relevance_floors(scene, floor, mask, receiver_z));
+    let relevance = model.uses_relevance_floor().then(|| Relevance::new(scene));
+    let floor_maps = relevance.as_ref().map(|relevance| relevance_floors(scene, relevance, floor, mask, receiver_z));
     let per_ap: Vec<CoverageMap> = scene
         .aps
         .par_iter()
@@ -119,9 +120,11 @@ pub fn storey_maps(
             map
         })
         .collect();
-    match floor_maps {
-        Some((first, direct)) => refine(scene, model, floor, mask, receiver_z, (&first, &direct), per_ap),
-        None => per_ap,
+    match (relevance, floor_maps) {
+        (Some(relevance), Some((first, direct))) => {
+            refine(scene, model, &relevance, floor, mask, receiver_z, (&first, &direct), per_ap)
+        }
+        _ => per_ap,
     }
 }
 
@@ -137,21 +140,44 @@ pub fn evaluate_map(
     receiver_z: Real,
     floors: Option<&[f32]>,
 ) -> CoverageMap {
-    let grid = mask.grid;
     let field = model.field(scene, ap, floor);
-    let mut map = CoverageMap::filled(grid, f32::NAN);
-    let xs: Vec<Real> = (0..grid.width).map(|column| grid.cell_centre(column, 0).x).collect();
-    let none = vec![f32::NEG_INFINITY; grid.width * ROWS_PER_TASK];
-    let chunk = grid.width * ROWS_PER_TASK;
-    map.values.par_chunks_mut(chunk).zip(mask.in_wall.par_chunks(chunk)).enumerate().for_each(
-        |(task, (values, in_wall))| {
-            let cells = task * chunk..task * chunk + values.len();
-            let ys = rows_of(&grid, cells.clone());
-            let block_floors = floors.map_or(&none[..values.len()], |f| &f[cells]);
-            field.received_power_rows(&ys, &xs, receiver_z, in_wall, block_floors, values);
-        },
-    );
+    let mut map = CoverageMap::filled(mask.grid, f32::NAN);
+    let none;
+    let floors = match floors {
+        Some(floors) => floors,
+        None => {
+            none = vec![f32::NEG_INFINITY; mask.grid.len()];
+            &none
+        }
+    };
+    evaluate_rows(&*field, mask.grid, receiver_z, (&mask.in_wall, floors), &mut map.values);
     map
+}
+
+/// `field`'s received power over a storey's grid into `values`, in tasks
+/// of [`ROWS_PER_TASK`] rows (see [`ApField::received_power_rows`]):
+/// cells where `skip` is true are left as they are, and a task whose cells
+/// are all skipped is not started; `floors` are the cells' relevance
+/// floors, dBm.
+fn evaluate_rows(
+    field: &dyn ApField,
+    grid: GridSpec,
+    receiver_z: Real,
+    (skip, floors): (&[bool], &[f32]),
+    values: &mut [f32],
+) {
+    let xs: Vec<Real> = (0..grid.width).map(|column| grid.cell_centre(column, 0).x).collect();
+    let chunk = grid.width * ROWS_PER_TASK;
+    values.par_chunks_mut(chunk).enumerate().for_each(|(task, values)| {
+        let cells = task * chunk..task * chunk + values.len();
+        let skip = &skip[cells.clone()];
+        if skip.iter().all(|&skipped| skipped) {
+            return;
+        }
+        let ys: Vec<Real> =
+            (cells.start / grid.width..cells.end.div_ceil(grid.width)).map(|row| grid.cell_centre(0, row).y).collect();
+        field.received_power_rows(&ys, &xs, receiver_z, skip, &floors[cells], values);
+    });
 }
 
 /// Rows handed to one task: models walk their per-AP data once for all of
@@ -161,36 +187,30 @@ pub fn evaluate_map(
 /// 24 tasks per AP to spread over the threads.
 const ROWS_PER_TASK: usize = 8;
 
-/// The y of the rows holding the cells `cells` (whole rows of `grid`).
-fn rows_of(grid: &super::grid::GridSpec, cells: std::ops::Range<usize>) -> Vec<Real> {
-    (cells.start / grid.width..cells.end.div_ceil(grid.width)).map(|row| grid.cell_centre(0, row).y).collect()
-}
-
 /// Per AP, the relevance floor of every cell of a storey, dBm (see
 /// [`Relevance`]), from every AP's direct path there (multiwall: as a rule
-/// under its ray-traced power; the second pass of [`storey_maps`] mends where
-/// not); with those direct-path maps.
-pub fn relevance_floors(
+/// under its ray-traced power; the second pass of [`storey_maps`] mends
+/// where not); with those direct-path maps.
+fn relevance_floors(
     scene: &Scene,
+    relevance: &Relevance,
     floor: usize,
     mask: &CellMask,
     receiver_z: Real,
 ) -> (Vec<Vec<f32>>, Vec<CoverageMap>) {
-    let none = vec![f32::NEG_INFINITY; mask.grid.len()];
     let direct: Vec<CoverageMap> = scene
         .aps
         .par_iter()
-        .map(|ap| evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, Some(&none)))
+        .map(|ap| evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, None))
         .collect();
-    let relevance = Relevance::new(scene);
     let mut floors = vec![vec![f32::NEG_INFINITY; mask.grid.len()]; scene.aps.len()];
-    let mut powers = vec![f32::NEG_INFINITY; scene.aps.len()];
-    let mut cell_floors = vec![f32::NEG_INFINITY; scene.aps.len()];
-    for cell in 0..mask.grid.len() {
-        powers.iter_mut().zip(&direct).for_each(|(p, map)| *p = map.values[cell]);
-        relevance.floors_at(&powers, &mut cell_floors);
-        floors.iter_mut().zip(&cell_floors).for_each(|(floors, &f)| floors[cell] = f);
-    }
+    relevance.floors_per_cell(
+        0..mask.grid.len(),
+        |a, cell| direct[a].values[cell],
+        |cell, cell_floors| {
+            floors.iter_mut().zip(cell_floors).for_each(|(floors, &f)| floors[cell] = f);
+        },
+    );
     (floors, direct)
 }
 
@@ -198,29 +218,27 @@ pub fn relevance_floors(
 /// traced above floors from the direct paths) are better lower bounds of
 /// every AP's power than the direct paths, so the floors they give (from
 /// the larger of the two per AP) are recomputed, and every AP is traced
-/// again, deeper, at the
-/// cells where its floor falls by more than [`REFINE_TOLERANCE_DB`]. That
-/// is where the direct paths misjudged the server (a ray-traced server
-/// whose direct path crosses thick walls, reached through an opening) and
-/// so the interferers that must be traced deep for its SINR.
+/// again, deeper, at the cells where its floor falls by more than
+/// [`REFINE_TOLERANCE_DB`]. That is where the direct paths misjudged the
+/// server (a ray-traced server whose direct path crosses thick walls,
+/// reached through an opening) and so the interferers that must be traced
+/// deep for its SINR.
+#[allow(clippy::too_many_arguments)]
 fn refine(
     scene: &Scene,
     model: &dyn PropagationModel,
+    relevance: &Relevance,
     floor: usize,
     mask: &CellMask,
     receiver_z: Real,
     (first, direct): (&[Vec<f32>], &[CoverageMap]),
     mut per_ap: Vec<CoverageMap>,
 ) -> Vec<CoverageMap> {
-    let relevance = Relevance::new(scene);
     let cells = mask.grid.len();
+    // Per AP, the deeper floor of each cell to trace again (NaN: not).
     let mut deeper: Vec<Vec<f32>> = vec![Vec::new(); scene.aps.len()];
-    let mut powers = vec![f32::NEG_INFINITY; scene.aps.len()];
-    let mut cell_floors = vec![f32::NEG_INFINITY; scene.aps.len()];
-    for cell in (0..cells).filter(|&cell| !mask.in_wall[cell]) {
-        let known = per_ap.iter().zip(direct).map(|(traced, direct)| traced.values[cell].max(direct.values[cell]));
-        powers.iter_mut().zip(known).for_each(|(p, known)| *p = known);
-        relevance.floors_at(&powers, &mut cell_floors);
+    let known = |a: usize, cell: usize| per_ap[a].values[cell].max(direct[a].values[cell]);
+    relevance.floors_per_cell((0..cells).filter(|&cell| !mask.in_wall[cell]), known, |cell, cell_floors| {
         for (a, &refined) in cell_floors.iter().enumerate() {
             if let Some(refined) = deeper_floor(first[a][cell], refined) {
                 let deeper = &mut deeper[a];
@@ -230,23 +248,12 @@ fn refine(
                 deeper[cell] = refined;
             }
         }
-    }
-    let grid = mask.grid;
-    let xs: Vec<Real> = (0..grid.width).map(|column| grid.cell_centre(column, 0).x).collect();
+    });
     per_ap.par_iter_mut().zip(&deeper).enumerate().filter(|(_, (_, deeper))| !deeper.is_empty()).for_each(
         |(a, (map, deeper))| {
             let field = model.field(scene, &scene.aps[a], floor);
-            let chunk = grid.width * ROWS_PER_TASK;
-            map.values.par_chunks_mut(chunk).zip(deeper.par_chunks(chunk)).enumerate().for_each(
-                |(task, (values, deeper))| {
-                    if deeper.iter().all(|f| f.is_nan()) {
-                        return;
-                    }
-                    let ys = rows_of(&grid, task * chunk..task * chunk + values.len());
-                    let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
-                    field.received_power_rows(&ys, &xs, receiver_z, &skip, deeper, values);
-                },
-            );
+            let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
+            evaluate_rows(&*field, mask.grid, receiver_z, (&skip, deeper), &mut map.values);
         },
     );
     per_ap
@@ -305,6 +312,25 @@ impl Relevance {
         }
         let noise_mw = scene.aps.iter().map(|ap| scene.settings.noise(ap.channel_width).to_milliwatts()).collect();
         Relevance { overlap, noise_mw }
+    }
+
+    /// [`Relevance::floors_at`] at each of `cells`, from `known(ap, cell)`
+    /// (a lower bound of each AP's power there, dBm): `each(cell, floors)`
+    /// gets the floors, one per AP.
+    fn floors_per_cell(
+        &self,
+        cells: impl Iterator<Item = usize>,
+        known: impl Fn(usize, usize) -> f32,
+        mut each: impl FnMut(usize, &[f32]),
+    ) {
+        let n = self.noise_mw.len();
+        let mut powers = vec![f32::NEG_INFINITY; n];
+        let mut floors = vec![f32::NEG_INFINITY; n];
+        for cell in cells {
+            powers.iter_mut().enumerate().for_each(|(a, p)| *p = known(a, cell));
+            self.floors_at(&powers, &mut floors);
+            each(cell, &floors);
+        }
     }
 
     /// Each AP's floor (dBm) into `floors`, from every AP's direct-path

@@ -47,7 +47,9 @@
 use num_complex::Complex64;
 
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
-use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
+use super::trace::{
+    clip_footprint, cross_in_height, Bounce, Explain, FieldSum, OwnOnRow, PathRecord, PlanCrossing, Reflection,
+};
 use super::utd::{
     coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
 };
@@ -360,7 +362,7 @@ impl<'a> TraceContext<'a> {
         // per-cell work.
         let edges = diffraction.cones.len();
         let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; edges * ys.len()];
-        let mut own_row: Vec<RowCone> = Vec::new();
+        let mut own_row = OwnOnRow::default();
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
             let edge = &self.optics.edges[source.edge as usize];
@@ -422,7 +424,7 @@ impl<'a> TraceContext<'a> {
                     let (start, end) =
                         index_range(xs, (wedge_low.max(node.image.x - half), wedge_high.min(node.image.x + half)));
                     // The node's own cones cut to this row, when first needed.
-                    let mut own_ready = false;
+                    own_row.forget();
                     let mut block = start;
                     while block < end {
                         let aligned = block / BLOCK;
@@ -446,17 +448,7 @@ impl<'a> TraceContext<'a> {
                         }
                         // Cones where the outgoing leg certainly crosses an
                         // opaque wall (convex: both ends inside, all inside).
-                        let outgoing_cones = if m == 0 {
-                            cones
-                        } else {
-                            if !own_ready {
-                                own_ready = true;
-                                own_row.clear();
-                                let own = &tree.own[node.own.start as usize..node.own.end as usize];
-                                own_row.extend(own.iter().filter_map(|cone| cone.on_row(y)));
-                            }
-                            &own_row[..]
-                        };
+                        let outgoing_cones = if m == 0 { cones } else { own_row.cut(tree, node, m, y) };
                         for cone in outgoing_cones {
                             if cone.holds(a.x, b.x) {
                                 through *= cone.bound;
@@ -486,7 +478,7 @@ impl<'a> TraceContext<'a> {
                             if !skip[i] {
                                 let before = sums[i].paths;
                                 let receiver = Point3::new(xs[i], y, z);
-                                let row = RowBounds { cones, block_bound };
+                                let row = RowBounds { cones: outgoing_cones, block_bound };
                                 self.diffract(source, tree, m, receiver, Some(row), &mut sums[i], &mut None);
                                 added |= sums[i].paths != before;
                             }
@@ -569,8 +561,9 @@ impl<'a> TraceContext<'a> {
 
     /// One diffracted path: `source`'s incident path, the edge, then the
     /// edge tree's node `m` (its root: straight to the receiver).
-    /// `row`: what the receiver's row block found (the edge's cones cut to
-    /// the row, the block's bound), when the receiver is on a grid row.
+    /// `row`: what the receiver's row block found (the outgoing leg's
+    /// cones cut to the row, the block's bound), when the receiver is on a
+    /// grid row.
     #[allow(clippy::too_many_arguments)]
     fn diffract(
         &self,
@@ -634,7 +627,7 @@ impl<'a> TraceContext<'a> {
             }
         }
         match row.map(|row| row.cones) {
-            Some(cones) if node.depth == 0 => {
+            Some(cones) => {
                 for cone in cones {
                     if cone.holds(c.x, c.x) {
                         bound *= cone.bound;
@@ -938,8 +931,9 @@ fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
     }
 }
 
-/// What a row block's tests found for its receivers: the edge's cones cut
-/// to the row, and `P_free · through · (|D| sin β₀)²` bounded over the
+/// What a row block's tests found for its receivers: the cones where the
+/// leg after the edge certainly crosses an opaque wall (the edge's own,
+/// or the reflection's node's), cut to the row, and `P_free · through · (|D| sin β₀)²` bounded over the
 /// block's directions (see [`TraceContext::block_reach`]), which over
 /// `ℓ ℓ′ (ℓ + ℓ′)` at a receiver's own outgoing length `ℓ′` bounds its
 /// diffracted power before any angle is computed.

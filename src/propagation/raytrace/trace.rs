@@ -600,21 +600,21 @@ pub(super) fn cross_in_height(
 /// One node's last-leg cones (walls its paths certainly cross after the
 /// last reflection) cut to the row being traced, found when first needed.
 #[derive(Default)]
-struct OwnOnRow {
+pub(super) struct OwnOnRow {
     node: Option<usize>,
     cones: Vec<RowCone>,
 }
 
 impl OwnOnRow {
     /// Drops the cut cones (the next node or row starts afresh).
-    fn forget(&mut self) {
+    pub(super) fn forget(&mut self) {
         self.node = None;
     }
 
     /// The cones of node `index` (one row: `y` is the same for every call
     /// between two nodes).
     #[inline]
-    fn cut(&mut self, tree: &ImageTree, node: &ImageNode, index: usize, y: Real) -> &[RowCone] {
+    pub(super) fn cut(&mut self, tree: &ImageTree, node: &ImageNode, index: usize, y: Real) -> &[RowCone] {
         if self.node != Some(index) {
             self.node = Some(index);
             self.cones.clear();
