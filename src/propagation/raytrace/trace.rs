@@ -597,6 +597,14 @@ pub(super) fn cross_in_height(
     Some((slab, at, !full))
 }
 
+/// The cells of a row from the first not skipped to one past the last,
+/// if any.
+pub(super) fn traced_span(skip: &[bool]) -> Option<(usize, usize)> {
+    let first = skip.iter().position(|&skipped| !skipped)?;
+    let last = skip.iter().rposition(|&skipped| !skipped)?;
+    Some((first, last + 1))
+}
+
 /// One node's last-leg cones (walls its paths certainly cross after the
 /// last reflection) cut to the row being traced, found when first needed.
 #[derive(Default)]
@@ -631,6 +639,8 @@ impl OwnOnRow {
 struct RowState<'a> {
     y: Real,
     z: Real,
+    /// The cells from the first not skipped to one past the last.
+    span: (usize, usize),
     skip: &'a [bool],
     cell_cutoffs: &'a [Real],
     block_cutoffs: &'a [Real],
@@ -690,6 +700,9 @@ impl TraceContext<'_> {
         // order, after the root, instead of once per node.
         let mut cell_cutoffs = vec![Real::INFINITY; width * ys.len()];
         let mut block_cutoffs = vec![Real::INFINITY; blocks * ys.len()];
+        // Each row's cells from the first to the last traced one: a second
+        // pass traces a few cells, and nodes are not walked over the rest.
+        let spans: Vec<Option<(usize, usize)>> = skip.chunks(width).map(traced_span).collect();
         let mut order = 0;
         for (index, node) in self.tree.nodes.iter().enumerate() {
             let prune = index > 0;
@@ -708,10 +721,12 @@ impl TraceContext<'_> {
                 }
             }
             for (row, &y) in ys.iter().enumerate() {
+                let Some(span) = spans[row] else { continue };
                 let cells = row * width..(row + 1) * width;
                 let state = RowState {
                     y,
                     z,
+                    span,
                     skip: &skip[cells.clone()],
                     cell_cutoffs: &cell_cutoffs[cells.clone()],
                     block_cutoffs: &block_cutoffs[row * blocks..(row + 1) * blocks],
@@ -744,8 +759,9 @@ impl TraceContext<'_> {
         sums: &mut [FieldSum],
         (active, scratch, own_row): (&mut Vec<(u32, u32, u32)>, &mut PlanScratch, &mut OwnOnRow),
     ) {
-        let RowState { y, z, skip, cell_cutoffs, block_cutoffs } = *row;
+        let RowState { y, z, span, skip, cell_cutoffs, block_cutoffs } = *row;
         let (start, end) = index_range(xs, row_interval(&node.wedge, y));
+        let (start, end) = (start.max(span.0), end.min(span.1));
         if start >= end {
             return;
         }
@@ -1129,9 +1145,13 @@ impl TraceContext<'_> {
         explain: &mut Explain,
     ) {
         let (plan, receiver) = (path.plan, path.receiver);
+        let depth = plan.depth;
+        if scratch.walls.ready && scratch.walls.dead && !(depth == 0 && vertical.is_none()) {
+            // The walls already found kill every vertical pattern.
+            return;
+        }
         let source = self.ap.position;
         let planes: &Planes = &self.optics.planes;
-        let depth = plan.depth;
         let points2 = &plan.points[..depth + 2];
         // Horizontal unfolded length and where each wall bounce sits on it.
         let cumulative = &plan.cumulative;
