@@ -524,15 +524,11 @@ impl<'a> TraceContext<'a> {
                         if BOUND * through * free / (length + nearest).powi(2) < cutoff {
                             continue;
                         }
-                        // Cones where the outgoing leg certainly crosses an
-                        // opaque wall (convex: both ends inside, all inside).
-                        let outgoing_cones =
-                            if m == 0 { cones } else { own_cuts.cut(tree, node, m * ys.len() + row, y) };
-                        for cone in outgoing_cones {
-                            if cone.holds(a.x, b.x) {
-                                through *= cone.bound;
-                            }
-                        }
+                        // The reflection after the edge and the walls the
+                        // leg to it certainly crosses, then the cones where
+                        // the outgoing leg certainly crosses an opaque wall
+                        // (convex: both ends inside, all inside), found
+                        // only for blocks the others leave.
                         if node.depth == 1 {
                             let face = &self.optics.faces[node.face as usize];
                             through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
@@ -543,6 +539,16 @@ impl<'a> TraceContext<'a> {
                                     ua.min(ub),
                                     ua.max(ub),
                                 );
+                            }
+                            if BOUND * through * free / (length + nearest).powi(2) < cutoff {
+                                continue;
+                            }
+                        }
+                        let outgoing_cones =
+                            if m == 0 { cones } else { own_cuts.cut(tree, node, m * ys.len() + row, y) };
+                        for cone in outgoing_cones {
+                            if cone.holds(a.x, b.x) {
+                                through *= cone.bound;
                             }
                         }
                         let bound = BOUND * through * free / (length + nearest).powi(2);
