@@ -151,6 +151,10 @@ pub struct TreeInputs<'a> {
     pub slab_bound: &'a dyn Fn(Real) -> Real,
 }
 
+/// How far outside an aperture's `[0, 1]` a cone must lie to be left out
+/// of its node's children (rounding of the frames' parameters).
+const BESIDE: Real = 1e-6;
+
 /// Walls whose slab keeps less power than this (0.2 dB) bound the paths
 /// that certainly cross them.
 pub const OPAQUE: Real = 0.95;
@@ -331,7 +335,18 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                     own,
                     mirrors,
                 });
-                cones.push(if depth < max_depth { beam } else { Vec::new() });
+                if depth < max_depth {
+                    // A cone beside this aperture holds none of its paths,
+                    // so none of its children's (they go on from them):
+                    // left out, the deeper levels inherit fewer cones.
+                    let beside = |cone: &Cone| {
+                        frame.interval(cone.low, cone.high).is_some_and(|(u0, u1)| u1 < -BESIDE || u0 > 1.0 + BESIDE)
+                    };
+                    beam.retain(|cone| !beside(cone));
+                    cones.push(beam);
+                } else {
+                    cones.push(Vec::new());
+                }
             }
             // A level's cones are not needed once its children exist.
             cones[parent_index] = Vec::new();
