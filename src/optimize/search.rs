@@ -9,7 +9,6 @@
 //! exactly by [`crate::capacity`], not "each cell to its strongest AP",
 //! which would need a fourth AP where three can share a hall.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -201,7 +200,9 @@ impl<'a> State<'a> {
         // Groups of cells with the same requirement and covering columns
         // (the key), in key order, each group's cells ascending.
         type Key<'k> = (usize, &'k [u32]);
-        let mut index: HashMap<Key, usize> = HashMap::new();
+        // PERF: foldhash, not SipHash: hashing the keys was a sixth of a
+        // large plan's search (the map's order is never used).
+        let mut index: foldhash::HashMap<Key, usize> = foldhash::HashMap::default();
         let mut groups: Vec<(Key, Vec<u32>)> = Vec::new();
         for cell in 0..matrix.cells.len() as u32 {
             let columns = list(cell);

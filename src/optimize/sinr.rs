@@ -104,10 +104,12 @@ pub fn best_additions(
     if channels.is_empty() || shortfall.cells.is_empty() {
         return Vec::new();
     }
-    // Matrix cell of each short cell.
-    let mut index_of = std::collections::HashMap::new();
+    // Matrix cell of each grid cell of each storey (u32::MAX: none).
+    let mut index_of: Vec<Vec<u32>> = simulated.floors.iter().map(|fc| vec![u32::MAX; fc.mask.grid.len()]).collect();
     for (i, cell) in matrix.cells.iter().enumerate() {
-        index_of.insert((cell.floor, cell.index), i as u32);
+        if let Some(slot) = index_of.get_mut(cell.floor).and_then(|cells| cells.get_mut(cell.index)) {
+            *slot = i as u32;
+        }
     }
     let noise_mw = scene.settings.noise(template.channel_width).to_milliwatts();
     // Per short cell: the strongest current power, and the interference a
@@ -116,14 +118,15 @@ pub fn best_additions(
     struct Short {
         cell: u32,
         strongest: Real,
-        interference_mw: Vec<Real>,
+        /// Per channel, `10 log10(noise + interference)`, dBm.
+        penalty_dbm: Vec<Real>,
         min_sinr: Real,
     }
     let shorts: Vec<Short> = shortfall
         .cells
         .iter()
         .filter_map(|&(floor, index, min_sinr)| {
-            let cell = *index_of.get(&(floor, index))?;
+            let cell = *index_of.get(floor)?.get(index).filter(|&&cell| cell != u32::MAX)?;
             let fc = simulated.floors.get(floor)?;
             let powers: Vec<Real> = (0..aps.len()).map(|a| fc.per_ap[a].values[index] as Real).collect();
             let strongest = aps
@@ -132,36 +135,54 @@ pub fn best_additions(
                 .filter(|(ap, p)| ap.band == template.band && p.is_finite())
                 .map(|(_, &p)| p)
                 .fold(Real::NEG_INFINITY, Real::max);
-            let interference_mw = channels
+            let penalty_dbm = channels
                 .iter()
                 .map(|&ch| {
                     let occupied = radio::occupied_band(template.band, ch, template.channel_width);
-                    aps.iter()
+                    let interference_mw: Real = aps
+                        .iter()
                         .zip(&powers)
                         .filter(|(ap, p)| ap.band == template.band && p.is_finite())
                         .map(|(ap, &p)| radio::spectral_overlap(occupied, ap.occupied_band()) * Dbm(p).to_milliwatts())
-                        .sum()
+                        .sum();
+                    10.0 * (noise_mw + interference_mw).log10()
                 })
                 .collect();
-            Some(Short { cell, strongest, interference_mw, min_sinr })
+            Some(Short { cell, strongest, penalty_dbm, min_sinr })
         })
         .collect();
+    // The short cells of each matrix cell (CSR): a column is walked once,
+    // instead of searched for every short cell.
+    let mut offsets = vec![0u32; matrix.cells.len() + 1];
+    for short in &shorts {
+        offsets[short.cell as usize + 1] += 1;
+    }
+    for c in 0..matrix.cells.len() {
+        offsets[c + 1] += offsets[c];
+    }
+    let mut next = offsets.clone();
+    let mut at_cell = vec![0u32; shorts.len()];
+    for (k, short) in shorts.iter().enumerate() {
+        at_cell[next[short.cell as usize] as usize] = k as u32;
+        next[short.cell as usize] += 1;
+    }
     let mut ranked: Vec<(usize, usize, u32)> = Vec::new();
     for c in matrix.fixed..matrix.len() {
         if chosen.contains(&c) {
             continue;
         }
-        let column = &matrix.columns[c];
         let mut lifted = vec![0usize; channels.len()];
-        for short in &shorts {
-            let Ok(k) = column.binary_search_by_key(&short.cell, |&(cell, _)| cell) else { continue };
-            let power = column[k].1 as Real;
-            if power < short.strongest {
-                continue;
-            }
-            for (ch, count) in lifted.iter_mut().enumerate() {
-                if power - 10.0 * (noise_mw + short.interference_mw[ch]).log10() >= short.min_sinr {
-                    *count += 1;
+        for &(cell, power) in &matrix.columns[c] {
+            let power = power as Real;
+            for &k in &at_cell[offsets[cell as usize] as usize..offsets[cell as usize + 1] as usize] {
+                let short = &shorts[k as usize];
+                if power < short.strongest {
+                    continue;
+                }
+                for (ch, count) in lifted.iter_mut().enumerate() {
+                    if power - short.penalty_dbm[ch] >= short.min_sinr {
+                        *count += 1;
+                    }
                 }
             }
         }
