@@ -183,9 +183,10 @@ fn evaluate_rows(
 /// Rows handed to one task: models walk their per-AP data once for all of
 /// them ([`ApField::received_power_rows`]). Measured on the 96 m storey of
 /// the generated school (ray tracer, CPU time): 1 row 82–94 s, 4 rows
-/// 79 s, 8 rows 75 s; 8 rows still give a 0.25 m grid of a 48 m building
-/// 24 tasks per AP to spread over the threads.
-const ROWS_PER_TASK: usize = 8;
+/// 79 s, 8 rows 75 s; after this cheaper trace, 8 rows 56.0 s, 16 rows
+/// 54.7 s, 32 rows 53.4 s, 64 rows 53.6 s. 32 rows still give a 0.25 m
+/// grid of a 48 m building 6 tasks per AP, with APs in parallel too.
+const ROWS_PER_TASK: usize = 32;
 
 /// Per AP, the relevance floor of every cell of a storey, dBm (see
 /// [`Relevance`]), from every AP's direct path there (multiwall: as a rule
