@@ -47,7 +47,9 @@
 use num_complex::Complex64;
 
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
-use super::trace::{clip_footprint, cross_in_height, Bounce, Explain, FieldSum, PathRecord, PlanCrossing, Reflection};
+use super::trace::{
+    clip_footprint, cross_in_height, Bounce, Explain, FieldSum, OwnOnRow, PathRecord, PlanCrossing, Reflection,
+};
 use super::utd::{
     coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
 };
@@ -84,40 +86,6 @@ const BLOCK: usize = 16;
 /// on free space alone.
 const GROUP: usize = 4;
 
-/// The own cones of an edge tree's nodes cut to each row of a block, found
-/// when first needed and kept while the incident paths of the same edge
-/// (which come one after the other) go through the same nodes.
-#[derive(Default)]
-struct EdgeOwnCuts {
-    edge: Option<u32>,
-    /// Per node and row (`node * rows + row`), its cut cones in `pool`.
-    found: Vec<Option<(u32, u32)>>,
-    pool: Vec<RowCone>,
-}
-
-impl EdgeOwnCuts {
-    /// Forgets every cut when the edge changes (`slots`: nodes × rows).
-    fn start_edge(&mut self, edge: u32, slots: usize) {
-        if self.edge != Some(edge) {
-            self.edge = Some(edge);
-            self.found.clear();
-            self.found.resize(slots, None);
-            self.pool.clear();
-        }
-    }
-
-    /// The cones of `node` cut to the row `y`, stored at `slot`.
-    fn cut(&mut self, tree: &ImageTree, node: &images::ImageNode, slot: usize, y: Real) -> &[RowCone] {
-        let (start, end) = *self.found[slot].get_or_insert_with(|| {
-            let start = self.pool.len() as u32;
-            let cones = &tree.own[node.own.start as usize..node.own.end as usize];
-            self.pool.extend(cones.iter().filter_map(|cone| cone.on_row(y)));
-            (start, self.pool.len() as u32)
-        });
-        &self.pool[start as usize..end as usize]
-    }
-}
-
 /// An incident path to an edge: the AP's image and the plan points.
 #[derive(Clone, Debug)]
 pub struct Source {
@@ -145,6 +113,12 @@ pub struct Source {
     /// The most power the incident path keeps through the walls it
     /// certainly crosses whole (any height and angle).
     pub through: Real,
+    /// An upper bound of the edge's `|J|`, the jump of the direct field
+    /// across its incident shadow boundary (see
+    /// [`WedgeFaces::transmission`]): `|T_aperture| + |T_wall|` at their
+    /// largest over every angle. 1 beside air for an opaque wall, where
+    /// the coefficient's cheap bounds would otherwise take 2.
+    pub jump: Real,
     /// The nodes of the edge's tree this incident path continues through:
     /// the root, and the reflections after the edge whose face the
     /// diffracted field can reach in a direction worth computing.
@@ -165,12 +139,6 @@ pub struct Diffraction {
     pub cones: Vec<Vec<OwnCone>>,
     /// Incident wall crossings of every source.
     pub(super) crossings: Vec<PlanCrossing>,
-    /// Per storey edge: an upper bound of `|J|`, the jump of the direct
-    /// field across its incident shadow boundary (see
-    /// [`WedgeFaces::transmission`]): `|T_aperture| + |T_wall|` at their
-    /// largest over every angle. 1 beside air for an opaque wall, where
-    /// the coefficient's cheap bounds would otherwise take 2.
-    pub jump_bounds: Vec<Real>,
 }
 
 impl<'a> TraceContext<'a> {
@@ -182,16 +150,11 @@ impl<'a> TraceContext<'a> {
         let edges = &self.optics.edges;
         out.trees = vec![None; edges.len()];
         out.cones = vec![Vec::new(); edges.len()];
-        out.jump_bounds = edges
-            .iter()
-            .map(|edge| {
-                let aperture = edge.aperture.map_or(1.0, |leaf| self.lookup.max_transmission_power(&leaf));
-                aperture.sqrt() + self.lookup.max_transmission_power(&edge.slab).sqrt()
-            })
-            .collect();
         let walls = &self.scene.optics.walls;
         let wavelength = self.ap.frequency.wavelength();
         for (e, edge) in edges.iter().enumerate() {
+            let aperture = edge.aperture.map_or(1.0, |leaf| self.lookup.max_transmission_power(&leaf));
+            let jump = aperture.sqrt() + self.lookup.max_transmission_power(&edge.slab).sqrt();
             if self.lookup.power(&edge.slab, 1.0, Polarization::Te).1 > SCREEN_LOSS {
                 continue;
             }
@@ -299,6 +262,7 @@ impl<'a> TraceContext<'a> {
                     legs,
                     after,
                     through,
+                    jump,
                     nodes: Vec::new(),
                 });
                 let _ = index;
@@ -421,10 +385,9 @@ impl<'a> TraceContext<'a> {
         // per-cell work.
         let edges = diffraction.cones.len();
         let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; edges * ys.len()];
-        let mut own_cuts = EdgeOwnCuts::default();
+        let mut own_row = OwnOnRow::default();
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
-            own_cuts.start_edge(source.edge, tree.nodes.len() * ys.len());
             let edge = &self.optics.edges[source.edge as usize];
             let length = source.length.max(MIN_DISTANCE);
             // The diffraction point's height on the edge moves with the
@@ -484,24 +447,32 @@ impl<'a> TraceContext<'a> {
                     let (wedge_low, wedge_high) = row_interval(&node.wedge, y);
                     let (start, end) =
                         index_range(xs, (wedge_low.max(node.image.x - half), wedge_high.min(node.image.x + half)));
+                    // The cells `first..=last` as a segment of the row and
+                    // its distance from the node's image, unless its
+                    // outgoing lengths leave the band that keeps the
+                    // diffraction point on the edge, or free space and the
+                    // incident walls alone leave it under `cutoff`.
+                    let within_reach = |first: usize, last: usize, cutoff: Real| {
+                        let (a, b) = (Point2::new(xs[first], y), Point2::new(xs[last], y));
+                        let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
+                        let far = (a - node.image).norm().max((b - node.image).norm());
+                        let reached = cutoff.is_finite()
+                            && far >= low_out
+                            && nearest <= high_out
+                            && BOUND * source.through * free / (length + nearest).powi(2) >= cutoff;
+                        reached.then_some((a, b, nearest))
+                    };
+                    // The node's own cones cut to this row, when first needed.
+                    own_row.forget();
                     let mut block = start;
                     while block < end {
                         let aligned = block / BLOCK;
                         if block == start || aligned % GROUP == 0 {
-                            // The whole group (within the span) at once: the
-                            // same tests as a block's, with the group's
-                            // lowest cutoff, so a group skipped holds no
-                            // block that would pass them.
+                            // The whole group (within the span) at once, with
+                            // its lowest cutoff: a group skipped holds no
+                            // block that would pass.
                             let group_end = ((aligned / GROUP + 1) * GROUP * BLOCK).min(end);
-                            let cutoff = group_cutoffs[aligned / GROUP];
-                            let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[group_end - 1], y));
-                            let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
-                            let far = (a - node.image).norm().max((b - node.image).norm());
-                            if cutoff.is_infinite()
-                                || far < low_out
-                                || nearest > high_out
-                                || BOUND * source.through * free / (length + nearest).powi(2) < cutoff
-                            {
+                            if within_reach(block, group_end - 1, group_cutoffs[aligned / GROUP]).is_none() {
                                 block = group_end;
                                 continue;
                             }
@@ -510,20 +481,10 @@ impl<'a> TraceContext<'a> {
                         let cells = block..block_end;
                         block = block_end;
                         let cutoff = cutoffs[aligned];
-                        if cutoff.is_infinite() {
+                        let Some((a, b, nearest)) = within_reach(cells.start, cells.end - 1, cutoff) else {
                             continue;
-                        }
-                        let (a, b) = (Point2::new(xs[cells.start], y), Point2::new(xs[cells.end - 1], y));
-                        let nearest = crate::geometry::point_segment_distance(node.image, a, b).0;
-                        let far = (a - node.image).norm().max((b - node.image).norm());
-                        if far < low_out || nearest > high_out {
-                            continue;
-                        }
+                        };
                         let mut through = source.through;
-                        // Free space and the incident walls alone, first.
-                        if BOUND * through * free / (length + nearest).powi(2) < cutoff {
-                            continue;
-                        }
                         // The reflection after the edge and the walls the
                         // leg to it certainly crosses, then the cones where
                         // the outgoing leg certainly crosses an opaque wall
@@ -544,8 +505,7 @@ impl<'a> TraceContext<'a> {
                                 continue;
                             }
                         }
-                        let outgoing_cones =
-                            if m == 0 { cones } else { own_cuts.cut(tree, node, m * ys.len() + row, y) };
+                        let outgoing_cones = if m == 0 { cones } else { own_row.cut(tree, node, m, y) };
                         for cone in outgoing_cones {
                             if cone.holds(a.x, b.x) {
                                 through *= cone.bound;
@@ -624,8 +584,7 @@ impl<'a> TraceContext<'a> {
         let max_distance = length * far / (length + far);
         let wavelength = self.ap.frequency.wavelength();
         let k = 2.0 * pi / wavelength;
-        let jump = self.diffraction.as_ref().map_or(2.0, |d| d.jump_bounds[source.edge as usize]);
-        let d = coefficient_bound_over(edge.n, phi_incident, (low, high), max_distance, k, (jump, 1.0, 1.0));
+        let d = coefficient_bound_over(edge.n, phi_incident, (low, high), max_distance, k, (source.jump, 1.0, 1.0));
         let near = nearest.max(MIN_DISTANCE);
         let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
         let numerator = free * through * d * d;
@@ -764,8 +723,7 @@ impl<'a> TraceContext<'a> {
         // A cheap bound of |D| first (most receivers get a diffracted field
         // far under the cutoff), with the edge's bound of |J| and |R| ≤ 1.
         let spread = (s_in * s_out * (s_in + s_out)).sqrt();
-        let jump = self.diffraction.as_ref().map_or(2.0, |d| d.jump_bounds[source.edge as usize]);
-        let d_bound = coefficient_bound_with(&source.trig, &geometry, (jump, 1.0, 1.0));
+        let d_bound = coefficient_bound_with(&source.trig, &geometry, (source.jump, 1.0, 1.0));
         if free * (d_bound / spread).powi(2) * bound / (BOUND * free / ((s_in + s_out) * (s_in + s_out))) < limit {
             return;
         }
