@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::grid::{CoverageMap, GridSpec};
 use super::mask::CellMask;
-use super::{ApField, PropagationModel};
+use super::{ApField, PropagationModel, StoreyShare};
 use crate::error::Result;
 use crate::geometry::{Point2, Point3};
 use crate::radio;
@@ -86,7 +86,8 @@ pub fn simulate_one_more(
         .map(|floor| {
             let receiver_z = scene.floors[floor.floor].elevation + scene.settings.receiver_height;
             let mut per_ap = floor.per_ap.clone();
-            per_ap.push(evaluate_map(scene, model, ap, floor.floor, &floor.mask, receiver_z, None));
+            let share = StoreyShare::default();
+            per_ap.push(evaluate_map(scene, model, (ap, &share), floor.floor, &floor.mask, receiver_z, None));
             combine(scene, floor.floor, floor.mask.clone(), per_ap)
         })
         .collect();
@@ -108,6 +109,7 @@ pub fn storey_maps(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<CoverageMap> {
     let relevance = model.uses_relevance_floor().then(|| Relevance::new(scene));
+    let share = StoreyShare::default();
     let floor_maps = relevance.as_ref().map(|relevance| relevance_floors(scene, relevance, floor, mask, receiver_z));
     let per_ap: Vec<CoverageMap> = scene
         .aps
@@ -115,14 +117,14 @@ pub fn storey_maps(
         .enumerate()
         .map(|(a, ap)| {
             let floors = floor_maps.as_ref().map(|(maps, _)| &maps[a][..]);
-            let map = evaluate_map(scene, model, ap, floor, mask, receiver_z, floors);
+            let map = evaluate_map(scene, model, (ap, &share), floor, mask, receiver_z, floors);
             progress(mask.grid.len() as u64);
             map
         })
         .collect();
     match (relevance, floor_maps) {
         (Some(relevance), Some((first, direct))) => {
-            refine(scene, model, &relevance, floor, mask, receiver_z, (&first, &direct), per_ap)
+            refine(scene, (model, &share), &relevance, floor, mask, receiver_z, (&first, &direct), per_ap)
         }
         _ => per_ap,
     }
@@ -130,17 +132,17 @@ pub fn storey_maps(
 
 /// One AP's received power over a storey's grid; `floors` (dBm per cell,
 /// see [`super::RELEVANCE_DB`]) lets the model leave out paths that cannot
-/// matter there.
+/// matter there; `share` holds what the storey's APs have in common.
 pub fn evaluate_map(
     scene: &Scene,
     model: &dyn PropagationModel,
-    ap: &AccessPoint,
+    (ap, share): (&AccessPoint, &StoreyShare),
     floor: usize,
     mask: &CellMask,
     receiver_z: Real,
     floors: Option<&[f32]>,
 ) -> CoverageMap {
-    let field = model.field(scene, ap, floor);
+    let field = model.field_sharing(scene, ap, floor, share);
     let mut map = CoverageMap::filled(mask.grid, f32::NAN);
     let none;
     let floors = match floors {
@@ -202,7 +204,7 @@ fn relevance_floors(
     let direct: Vec<CoverageMap> = scene
         .aps
         .par_iter()
-        .map(|ap| evaluate_map(scene, &super::MultiWall, ap, floor, mask, receiver_z, None))
+        .map(|ap| evaluate_map(scene, &super::MultiWall, (ap, &StoreyShare::default()), floor, mask, receiver_z, None))
         .collect();
     let mut floors = vec![vec![f32::NEG_INFINITY; mask.grid.len()]; scene.aps.len()];
     relevance.floors_per_cell(
@@ -227,7 +229,7 @@ fn relevance_floors(
 #[allow(clippy::too_many_arguments)]
 fn refine(
     scene: &Scene,
-    model: &dyn PropagationModel,
+    (model, share): (&dyn PropagationModel, &StoreyShare),
     relevance: &Relevance,
     floor: usize,
     mask: &CellMask,
@@ -252,7 +254,7 @@ fn refine(
     });
     per_ap.par_iter_mut().zip(&deeper).enumerate().filter(|(_, (_, deeper))| !deeper.is_empty()).for_each(
         |(a, (map, deeper))| {
-            let field = model.field(scene, &scene.aps[a], floor);
+            let field = model.field_sharing(scene, &scene.aps[a], floor, share);
             let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
             evaluate_rows(&*field, mask.grid, receiver_z, (&skip, deeper), &mut map.values);
         },
@@ -435,7 +437,8 @@ fn combine(scene: &Scene, floor: usize, mask: CellMask, per_ap: Vec<CoverageMap>
 pub fn powers_at(scene: &Scene, model: &dyn PropagationModel, floor: usize, p: Point2) -> Vec<Real> {
     let z = scene.floors[floor].elevation + scene.settings.receiver_height;
     let receiver = Point3::new(p.x, p.y, z);
-    let fields: Vec<_> = scene.aps.iter().map(|ap| model.field(scene, ap, floor)).collect();
+    let share = StoreyShare::default();
+    let fields: Vec<_> = scene.aps.iter().map(|ap| model.field_sharing(scene, ap, floor, &share)).collect();
     if !model.uses_relevance_floor() {
         return fields.iter().map(|field| field.received_power(receiver).value()).collect();
     }

@@ -52,6 +52,20 @@ pub trait PropagationModel: Sync {
     /// The field of `ap` over the storey with index `receiver_floor`.
     fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, receiver_floor: usize) -> Box<dyn ApField + 'a>;
 
+    /// [`PropagationModel::field`], taking what every AP's field on the
+    /// storey would build alike from `share` (and leaving it there for the
+    /// others): the engine keeps one [`StoreyShare`] per storey.
+    fn field_sharing<'a>(
+        &'a self,
+        scene: &'a Scene,
+        ap: &'a AccessPoint,
+        receiver_floor: usize,
+        share: &'a StoreyShare,
+    ) -> Box<dyn ApField + 'a> {
+        let _ = share;
+        self.field(scene, ap, receiver_floor)
+    }
+
     /// Received power at `receiver` (absolute position, m, on storey
     /// `receiver_floor`) from `ap`; a convenience for single points.
     fn received_power(&self, scene: &Scene, ap: &AccessPoint, receiver_floor: usize, receiver: Point3) -> Dbm {
@@ -63,6 +77,15 @@ pub trait PropagationModel: Sync {
     fn uses_relevance_floor(&self) -> bool {
         false
     }
+}
+
+/// What the fields of one storey's APs have in common, built by the first
+/// AP that needs each part and read by the others (see
+/// [`PropagationModel::field_sharing`]); dropped with the storey.
+#[derive(Default)]
+pub struct StoreyShare {
+    /// The ray tracer's diffracting edges as sources.
+    pub(crate) edge_trees: raytrace::diffraction::EdgeTrees,
 }
 
 /// A path of an AP that is not a likely server at a receiver (see

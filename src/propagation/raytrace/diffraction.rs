@@ -44,6 +44,9 @@
 //! its reflections and transmissions before the coefficient itself,
 //! because walls end most of the paths still alive.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use num_complex::Complex64;
 
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
@@ -85,6 +88,30 @@ const BLOCK: usize = 16;
 /// the one-storey generated school, 158 M block tests, of which 73 M fail
 /// on free space alone.
 const GROUP: usize = 4;
+
+/// The trees of a storey's diffracting edges as sources, shared by its
+/// APs. An edge's tree depends on the edge, the storey's walls and the
+/// band's slab losses (they order its walls and bound its cones), not on
+/// the AP: each is built once per band instead of once per AP and pass.
+#[derive(Default)]
+pub struct EdgeTrees {
+    /// By (edge, reflections after it, frequency's bits); each slot is
+    /// filled once, by the first AP that needs it.
+    trees: Mutex<HashMap<EdgeTreeKey, Arc<OnceLock<Arc<ImageTree>>>>>,
+}
+
+/// An edge tree's key: the edge, the reflections after it, the bits of the
+/// band's frequency.
+type EdgeTreeKey = (u32, u8, u64);
+
+impl EdgeTrees {
+    /// The tree under `key`, built by `build` if no AP has built it yet.
+    fn get(&self, key: EdgeTreeKey, build: impl FnOnce() -> Arc<ImageTree>) -> Arc<ImageTree> {
+        // The lock only finds the slot: building waits only for the same key.
+        let slot = self.trees.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(key).or_default().clone();
+        slot.get_or_init(build).clone()
+    }
+}
 
 /// An incident path to an edge: the AP's image and the plan points.
 #[derive(Clone, Debug)]
@@ -133,7 +160,7 @@ pub struct Diffraction {
     /// Per storey edge: the image tree of the edge as a source (its root's
     /// candidates are the walls a diffracted leg may cross; depth-1 nodes
     /// are reflections after the edge), for edges some source uses.
-    pub trees: Vec<Option<ImageTree>>,
+    pub trees: Vec<Option<Arc<ImageTree>>>,
     /// Per storey edge: the cones from the edge where a leg certainly
     /// crosses an opaque wall (for pruning).
     pub cones: Vec<Vec<OwnCone>>,
@@ -145,7 +172,15 @@ impl<'a> TraceContext<'a> {
     /// Finds the incident paths of every diffracting edge of the storey and
     /// prepares the edges' own trees. `reflections`: the most wall
     /// reflections a diffracted path may have (0 or 1).
-    pub(super) fn prepare_diffraction(&self, reflections: u8, opaque: &[Real]) -> Diffraction {
+    /// The edges' trees come from `shared` when given (built there by the
+    /// first AP of the band that needs them, with one reflection after the
+    /// edge if the paths may have one).
+    pub(super) fn prepare_diffraction(
+        &self,
+        reflections: u8,
+        opaque: &[Real],
+        shared: Option<&EdgeTrees>,
+    ) -> Diffraction {
         let mut out = Diffraction::default();
         let edges = &self.optics.edges;
         out.trees = vec![None; edges.len()];
@@ -274,20 +309,30 @@ impl<'a> TraceContext<'a> {
             let first_leg: Vec<u32> = storey_walls.clone().map(|w| w as u32).filter(|&w| !excluded(w)).collect();
             let direct: Vec<(u32, Shadow)> =
                 first_leg.iter().map(|&w| (w, Shadow::of(&walls[w as usize], edge.point))).collect();
-            out.trees[e] = Some(images::build(TreeInputs {
-                source: edge.point,
-                faces: &self.optics.faces,
-                walls,
-                storey_walls,
-                first_leg_walls: &first_leg,
-                direct,
-                max_depth: depth,
-                wall_bounds: &self.wall_bounds,
-                opaque,
-                same_storey: true,
-                cutoff: None,
-                slab_bound: &|_| 1.0,
-            }));
+            let build = |max_depth: u8| {
+                Arc::new(images::build(TreeInputs {
+                    source: edge.point,
+                    faces: &self.optics.faces,
+                    walls,
+                    storey_walls,
+                    first_leg_walls: &first_leg,
+                    direct,
+                    max_depth,
+                    wall_bounds: &self.wall_bounds,
+                    opaque,
+                    same_storey: true,
+                    cutoff: None,
+                    slab_bound: &|_| 1.0,
+                }))
+            };
+            // A tree one level deeper than this AP needs gives it the same
+            // paths: its sources take no node deeper than theirs.
+            out.trees[e] = Some(match shared {
+                Some(shared) => {
+                    shared.get((e as u32, reflections, self.ap.frequency.hz().to_bits()), || build(reflections))
+                }
+                None => build(depth),
+            });
             out.cones[e] = first_leg
                 .iter()
                 .filter(|&&w| opaque.get(w as usize).is_some_and(|&b| b < images::OPAQUE))

@@ -62,7 +62,7 @@ pub mod utd;
 use crate::geometry::Point3;
 use crate::propagation::crossing::SlabLookup;
 use crate::propagation::multiwall::direct_candidates;
-use crate::propagation::{ApField, PropagationModel};
+use crate::propagation::{ApField, PropagationModel, StoreyShare};
 use crate::scene::optics::VAULT_FACETS;
 use crate::scene::{AccessPoint, Scene};
 use crate::units::{Dbm, Real};
@@ -112,6 +112,18 @@ impl RayTrace {
 impl RayTrace {
     /// Everything fixed for `ap` and receivers on storey `floor`.
     pub fn context<'a>(&self, scene: &'a Scene, ap: &'a AccessPoint, floor: usize) -> TraceContext<'a> {
+        self.context_sharing(scene, ap, floor, None)
+    }
+
+    /// [`RayTrace::context`], taking the storey's edge trees from `share`
+    /// (building those it lacks there) instead of building its own.
+    pub fn context_sharing<'a>(
+        &self,
+        scene: &'a Scene,
+        ap: &'a AccessPoint,
+        floor: usize,
+        share: Option<&StoreyShare>,
+    ) -> TraceContext<'a> {
         let storey = &scene.floors[floor];
         let optics = &scene.optics.floors[floor];
         let max_reflections = self.max_reflections.min(MAX_ORDER);
@@ -204,7 +216,7 @@ impl RayTrace {
         // most one wall reflection besides (before or after it).
         if self.diffraction && same_storey && max_reflections >= 1 {
             let reflections = (max_reflections - 1).min(1) as u8;
-            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque));
+            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque, share.map(|s| &s.edge_trees)));
         }
         if self.scattering && same_storey && max_reflections >= 1 {
             context.specular_shares = scene.materials.iter().map(|(_, m)| 1.0 - m.scattering * m.scattering).collect();
@@ -281,5 +293,15 @@ impl PropagationModel for RayTrace {
 
     fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, receiver_floor: usize) -> Box<dyn ApField + 'a> {
         Box::new(RayField { model: *self, context: self.context(scene, ap, receiver_floor) })
+    }
+
+    fn field_sharing<'a>(
+        &'a self,
+        scene: &'a Scene,
+        ap: &'a AccessPoint,
+        receiver_floor: usize,
+        share: &'a StoreyShare,
+    ) -> Box<dyn ApField + 'a> {
+        Box::new(RayField { model: *self, context: self.context_sharing(scene, ap, receiver_floor, Some(share)) })
     }
 }
