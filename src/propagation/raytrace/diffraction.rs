@@ -629,7 +629,14 @@ impl<'a> TraceContext<'a> {
         let max_distance = length * far / (length + far);
         let wavelength = self.ap.frequency.wavelength();
         let k = 2.0 * pi / wavelength;
-        let d = coefficient_bound_over(edge.n, phi_incident, (low, high), max_distance, k, (source.jump, 1.0, 1.0));
+        let d = coefficient_bound_over(
+            &source.trig,
+            (edge.n, phi_incident),
+            (low, high),
+            max_distance,
+            k,
+            (source.jump, 1.0, 1.0),
+        );
         let near = nearest.max(MIN_DISTANCE);
         let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
         let numerator = free * through * d * d;

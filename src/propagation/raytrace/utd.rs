@@ -251,36 +251,36 @@ pub fn coefficient_bound_with(trig: &IncidentTrig, geometry: &WedgeGeometry, coe
 /// An upper bound of `|D| · sin β₀` over every diffracted direction `φ` in
 /// `phi_range` (a block of receivers seen from the edge), for any
 /// `L ≤ max_distance`: between two poles `|cot|` is largest at an end of
-/// the interval, and a pole inside it gives the boundary limit.
+/// the interval, and a pole inside it gives the boundary limit. `trig`
+/// holds what the incident direction fixes (made with `phi_incident`): the
+/// ends' cotangents cost two `sin_cos` instead of eight tangents.
 pub fn coefficient_bound_over(
-    n: Real,
-    phi_incident: Real,
+    trig: &IncidentTrig,
+    (n, phi_incident): (Real, Real),
     phi_range: (Real, Real),
     max_distance: Real,
     k: Real,
     coefficients: (Real, Real, Real),
 ) -> Real {
     let ceiling = 1.2 * n * (2.0 * PI * k * max_distance).sqrt();
-    // |cot x| over x ∈ [low, high] (low ≤ high).
-    let bound = |low: Real, high: Real| -> Real {
-        let pole = (low / PI).ceil() * PI;
-        if pole <= high {
+    let (low, high) = phi_range;
+    // The four angles (see `four_angles`) at both ends.
+    let ends = [four_angles(trig, n, low), four_angles(trig, n, high)];
+    // The term of angle `x = (π + σβ)/2n` (β = φ ∓ φ′ as `incident` is
+    // −1 or +1) over the interval: the boundary limit if a pole of the
+    // cotangent lies inside, else the larger end.
+    let term = |index: usize, incident: Real, sign: Real| -> Real {
+        let angle = |phi: Real| (PI + sign * (phi + incident * phi_incident)) / (2.0 * n);
+        let (a, b) = (angle(low), angle(high));
+        let (first, last) = (a.min(b), a.max(b));
+        if (first / PI).ceil() * PI <= last {
             return ceiling;
         }
-        let cot = (1.0 / low.tan().abs()).max(1.0 / high.tan().abs());
-        (1.2 * cot).min(ceiling)
+        let cot = |(sin, cos): (Real, Real)| cos.abs() / sin.abs();
+        (1.2 * cot(ends[0][index]).max(cot(ends[1][index]))).min(ceiling)
     };
-    // x = (π + σβ)/2n for β between `low` and `high`.
-    let term = |low: Real, high: Real, sign: Real| -> Real {
-        let (a, b) = ((PI + sign * low) / (2.0 * n), (PI + sign * high) / (2.0 * n));
-        bound(a.min(b), a.max(b))
-    };
-    let (low, high) = phi_range;
-    let (minus, plus) = ((low - phi_incident, high - phi_incident), (low + phi_incident, high + phi_incident));
     let (through, r0, rn) = coefficients;
-    let sum = through * (term(minus.0, minus.1, 1.0) + term(minus.0, minus.1, -1.0))
-        + r0 * term(plus.0, plus.1, -1.0)
-        + rn * term(plus.0, plus.1, 1.0);
+    let sum = through * (term(0, -1.0, 1.0) + term(1, -1.0, -1.0)) + r0 * term(3, 1.0, -1.0) + rn * term(2, 1.0, 1.0);
     sum / (2.0 * n * (2.0 * PI * k).sqrt())
 }
 
@@ -303,6 +303,55 @@ pub fn boundary_closeness(geometry: &WedgeGeometry) -> Real {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_bound_by_addition_formulas_equals_the_tangent_form() {
+        // The interval bound written with the eight tangents.
+        let by_tangents = |n: Real, phi_incident: Real, (low, high): (Real, Real), ceiling: Real| -> Real {
+            let bound = |a: Real, b: Real| -> Real {
+                let (first, last) = (a.min(b), a.max(b));
+                if (first / PI).ceil() * PI <= last {
+                    return ceiling;
+                }
+                (1.2 * (1.0 / first.tan().abs()).max(1.0 / last.tan().abs())).min(ceiling)
+            };
+            let term = |beta: (Real, Real), sign: Real| {
+                bound((PI + sign * beta.0) / (2.0 * n), (PI + sign * beta.1) / (2.0 * n))
+            };
+            let minus = (low - phi_incident, high - phi_incident);
+            let plus = (low + phi_incident, high + phi_incident);
+            let sum = 2.0 * (term(minus, 1.0) + term(minus, -1.0)) + term(plus, -1.0) + 0.5 * term(plus, 1.0);
+            sum / (2.0 * n * (2.0 * PI * 108.6_f64).sqrt())
+        };
+        for n in [2.0, 1.75, 1.5] {
+            for i in 1..30 {
+                let phi_incident = n * PI * i as Real / 60.0;
+                for j in 0..40 {
+                    for width in [1e-3, 0.05, 0.4] {
+                        let low = n * PI * j as Real / 40.0 + 1e-4;
+                        let range = (low, (low + width).min(n * PI));
+                        for distance in [0.05, 1.0, 30.0] {
+                            let ceiling = 1.2 * n * (2.0 * PI * 108.6 * distance).sqrt();
+                            let slow = by_tangents(n, phi_incident, range, ceiling);
+                            let trig = IncidentTrig::new(n, phi_incident);
+                            let fast = coefficient_bound_over(
+                                &trig,
+                                (n, phi_incident),
+                                range,
+                                distance,
+                                108.6,
+                                (2.0, 1.0, 0.5),
+                            );
+                            assert!(
+                                (fast / slow - 1.0).abs() < 1e-9,
+                                "n {n}, φ′ {phi_incident}, φ {range:?}: {fast} vs {slow}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn bound_by_addition_formulas_equals_the_tangent_form() {
