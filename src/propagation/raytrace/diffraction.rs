@@ -245,9 +245,7 @@ impl<'a> TraceContext<'a> {
                             }
                         }
                     } else {
-                        for &(wall, shadow) in
-                            &self.tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize]
-                        {
+                        for &(wall, shadow) in &self.last_leg(&self.tree, index).outgoing {
                             if shadow.contains(edge.point) {
                                 add(wall);
                             }
@@ -431,6 +429,7 @@ impl<'a> TraceContext<'a> {
         let edges = diffraction.cones.len();
         let mut row_cones: Vec<Option<Vec<RowCone>>> = vec![None; edges * ys.len()];
         let mut own_row = OwnOnRow::default();
+        let mut active: Vec<(u32, u32, u32)> = Vec::new();
         for source in &diffraction.sources {
             let Some(tree) = &diffraction.trees[source.edge as usize] else { continue };
             let edge = &self.optics.edges[source.edge as usize];
@@ -507,8 +506,11 @@ impl<'a> TraceContext<'a> {
                             && BOUND * source.through * free / (length + nearest).powi(2) >= cutoff;
                         reached.then_some((a, b, nearest))
                     };
-                    // The node's own cones cut to this row, when first needed.
+                    // The node's own cones cut to this row, and the walls
+                    // whose shadow from it covers the row's cells, when
+                    // first needed.
                     own_row.forget();
+                    let mut active_ready = false;
                     let mut block = start;
                     while block < end {
                         let aligned = block / BLOCK;
@@ -550,7 +552,7 @@ impl<'a> TraceContext<'a> {
                                 continue;
                             }
                         }
-                        let outgoing_cones = if m == 0 { cones } else { own_row.cut(tree, node, m, y) };
+                        let outgoing_cones = if m == 0 { cones } else { own_row.cut(self, tree, m, y) };
                         for cone in outgoing_cones {
                             if cone.holds(a.x, b.x) {
                                 through *= cone.bound;
@@ -563,12 +565,17 @@ impl<'a> TraceContext<'a> {
                         let Some(block_bound) = self.block_reach(source, node, (a, b), nearest, through, cutoff) else {
                             continue;
                         };
+                        if !active_ready {
+                            self.active_walls(tree, m, xs, y, (start, end), &mut active);
+                            active_ready = true;
+                        }
                         let mut added = false;
                         for i in cells {
                             if !skip[i] {
                                 let before = sums[i].paths;
                                 let receiver = Point3::new(xs[i], y, z);
-                                let row = RowBounds { cones: outgoing_cones, block_bound };
+                                let row =
+                                    RowBounds { cones: outgoing_cones, block_bound, active: &active, cell: i as u32 };
                                 self.diffract(source, tree, m, receiver, Some(row), &mut sums[i], &mut None);
                                 added |= sums[i].paths != before;
                             }
@@ -739,7 +746,7 @@ impl<'a> TraceContext<'a> {
                 let cones = if node.depth == 0 {
                     &self.diffraction.as_ref().expect("diffraction prepared").cones[source.edge as usize][..]
                 } else {
-                    &tree.own[node.own.start as usize..node.own.end as usize]
+                    &self.last_leg(tree, m).own[..]
                 };
                 for cone in cones {
                     if cone.contains(c) {
@@ -884,24 +891,38 @@ impl<'a> TraceContext<'a> {
             travelled += plan_length;
             let to = Point3::new(b.x, b.y, height_at(travelled));
             let last_leg = leg + 1 == outgoing_points.len() - 1;
+            // Every factor is at most 1: a path under the cutoff stays so.
             let mut test = |wall: u32, amplitude: &mut Complex64| {
                 if let Some((enter, leave, cos)) = clip_footprint(&walls[wall as usize], a, b) {
                     let pc = PlanCrossing { wall, enter, leave, cos, simple: false };
                     transmit(&pc, from, to, plan_length, leg_index, amplitude);
                 }
+                within(*amplitude)
             };
             if last_leg {
-                for &(wall, shadow) in &tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize] {
-                    if shadow.contains(c) {
-                        test(wall, &mut common);
+                let candidates = &self.last_leg(tree, m).outgoing;
+                match &row {
+                    Some(row) => {
+                        for &(k, low, high) in row.active {
+                            if low <= row.cell && row.cell < high && !test(candidates[k as usize].0, &mut common) {
+                                return;
+                            }
+                        }
+                    }
+                    None => {
+                        for &(wall, shadow) in candidates {
+                            if shadow.contains(c) && !test(wall, &mut common) {
+                                return;
+                            }
+                        }
                     }
                 }
             } else {
                 let span = node.aperture.1 - node.aperture.0;
                 let u = (b - node.aperture.0).dot(&span) / span.norm_squared();
                 for &(wall, low, high) in &tree.incoming[node.incoming.start as usize..node.incoming.end as usize] {
-                    if low <= u && u <= high {
-                        test(wall, &mut common);
+                    if low <= u && u <= high && !test(wall, &mut common) {
+                        return;
                     }
                 }
             }
@@ -1039,6 +1060,11 @@ fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
 pub(super) struct RowBounds<'a> {
     cones: &'a [RowCone],
     block_bound: Real,
+    /// The edge tree node's last-leg walls whose shadow covers some of the
+    /// row's cells (see [`TraceContext::active_walls`]), and the
+    /// receiver's cell.
+    active: &'a [(u32, u32, u32)],
+    cell: u32,
 }
 
 /// The cutoff for diffracted paths at a receiver: the specular cutoff, or

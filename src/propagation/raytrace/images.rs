@@ -19,6 +19,7 @@
 //! receiver then tests a handful of walls per leg, never the whole storey.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::geometry::{Point2, Vector2};
 use crate::propagation::crossing::{row_interval_strict, Shadow};
@@ -60,16 +61,10 @@ pub struct ImageNode {
     /// into [`crate::scene::optics::SceneOptics::walls`]), a range of
     /// [`ImageTree::incoming`].
     pub incoming: Range<u32>,
-    /// Walls the leg from this node's reflection to a receiver may cross,
-    /// with their shadows from the image, a range of [`ImageTree::outgoing`].
-    pub outgoing: Range<u32>,
     /// The most power its paths keep through the walls they certainly
     /// cross before the last reflection, by direction: segments of the
     /// aperture parameter ([`Frame::u`]), a range of [`ImageTree::beam`].
     pub beam: Range<u32>,
-    /// The cones where the last leg certainly crosses a wall, a range of
-    /// [`ImageTree::own`].
-    pub own: Range<u32>,
     /// The normals of its faces (first reflection first) in its unfolded
     /// frame, with their wall segment indices in the storey, a range of
     /// [`ImageTree::mirrors`]: a direction `d` from the image meets face
@@ -100,16 +95,82 @@ pub struct ImageTree {
     /// Candidate walls of the legs that end at a reflection, each with the
     /// interval of the node's aperture parameter where the leg can meet it.
     pub incoming: Vec<(u32, Real, Real)>,
-    /// Candidate walls of the legs that end at a receiver, with shadows.
-    pub outgoing: Vec<(u32, Shadow)>,
+    /// Per node, its last leg (see [`ImageTree::last_leg`]): the root's
+    /// made with the tree, the others' when first asked for, since about
+    /// half the nodes of an AP's tree never get near a receiver's cutoff.
+    last_legs: Vec<OnceLock<LastLeg>>,
+    /// What the last legs are made from.
+    last_leg_inputs: LastLegInputs,
     /// Beam bound segments `(start u, bound)` of every node.
     pub beam: Vec<(Real, Real)>,
-    /// Last-leg cones of every node.
-    pub own: Vec<OwnCone>,
     /// Face normals of every node, in its frame.
     pub mirrors: Vec<(Vector2, u32)>,
     /// The tree was cut at [`MAX_NODES`].
     pub truncated: bool,
+}
+
+/// The leg from a node's reflection (or the source) to its receivers.
+#[derive(Clone, Debug, Default)]
+pub struct LastLeg {
+    /// The walls it may cross (those meeting the node's wedge, most opaque
+    /// first), with their shadows from the image.
+    pub outgoing: Vec<(u32, Shadow)>,
+    /// The cones where it certainly crosses a wall whole.
+    pub own: Vec<OwnCone>,
+}
+
+/// What a node's last leg is made from, besides the scene's walls and the
+/// storey's faces.
+#[derive(Clone, Debug, Default)]
+struct LastLegInputs {
+    storey_walls: Range<usize>,
+    /// See [`TreeInputs::wall_bounds`].
+    wall_bounds: Vec<Real>,
+    /// See [`TreeInputs::opaque`].
+    opaque: Vec<Real>,
+}
+
+impl LastLegInputs {
+    /// Orders walls most opaque first (then by index).
+    fn opaque_first(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let bound = |w: u32| self.wall_bounds.get(w as usize).copied().unwrap_or(1.0);
+        bound(a).total_cmp(&bound(b)).then(a.cmp(&b))
+    }
+
+    /// The bound of a wall opaque enough to bound the paths crossing it.
+    fn bounding(&self, w: usize) -> Option<Real> {
+        self.opaque.get(w).copied().filter(|&b| b < OPAQUE)
+    }
+}
+
+impl ImageTree {
+    /// The last leg of node `index` (made the first time it is asked for,
+    /// the same whichever thread asks), from the scene's `walls` and the
+    /// storey's `faces` the tree was built over.
+    pub fn last_leg(&self, index: usize, walls: &[WallOptics], faces: &[Face]) -> &LastLeg {
+        self.last_legs[index].get_or_init(|| {
+            let node = &self.nodes[index];
+            let face = &faces[node.face as usize];
+            let inputs = &self.last_leg_inputs;
+            let own_wall = inputs.storey_walls.start + face.wall as usize;
+            let mut leg = LastLeg::default();
+            for w in inputs.storey_walls.clone() {
+                if w == own_wall || !may_meet(&walls[w].corners(), &node.wedge) {
+                    continue;
+                }
+                leg.outgoing.push((w as u32, Shadow::of(&walls[w], node.image)));
+                if let Some(bound) = inputs.bounding(w) {
+                    let far = far_side(&walls[w], node.image);
+                    for (low, high) in certain_cones(&walls[w], node.image, &[Some(face)]) {
+                        let [left, right] = cone_sides(node.image, low, high);
+                        leg.own.push(OwnCone { planes: [left, right, far], bound });
+                    }
+                }
+            }
+            leg.outgoing.sort_by(|a, b| inputs.opaque_first(a.0, b.0));
+            leg
+        })
+    }
 }
 
 /// What the tree is built over.
@@ -176,14 +237,16 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
         slab_bound,
     } = inputs;
     let everywhere = [[0.0, 0.0, 1.0]; 3];
-    let opaque_first = |a: &u32, b: &u32| {
-        let (x, y) = (wall_bounds.get(*a as usize).copied(), wall_bounds.get(*b as usize).copied());
-        x.unwrap_or(1.0).total_cmp(&y.unwrap_or(1.0)).then(a.cmp(b))
+    let inputs = LastLegInputs {
+        storey_walls: storey_walls.clone(),
+        wall_bounds: wall_bounds.to_vec(),
+        opaque: opaque.to_vec(),
     };
-    let bounding = |w: usize| opaque.get(w).copied().filter(|&b| b < OPAQUE);
+    let opaque_first = |a: &u32, b: &u32| inputs.opaque_first(*a, *b);
+    let bounding = |w: usize| inputs.bounding(w);
     direct.sort_by(|a, b| opaque_first(&a.0, &b.0));
-    let mut tree = ImageTree { outgoing: direct, ..ImageTree::default() };
-    let root_outgoing = 0..tree.outgoing.len() as u32;
+    let mut tree = ImageTree { last_leg_inputs: inputs.clone(), ..ImageTree::default() };
+    tree.last_legs.push(OnceLock::from(LastLeg { outgoing: direct, own: Vec::new() }));
     tree.nodes.push(ImageNode {
         image: source,
         face: NONE,
@@ -192,9 +255,7 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
         aperture: (source, source),
         wedge: everywhere,
         incoming: 0..0,
-        outgoing: root_outgoing,
         beam: 0..0,
-        own: 0..0,
         mirrors: 0..0,
     });
     // Per node, the cones of its beam (in its unfolded frame), to hand on
@@ -292,28 +353,9 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                 }
                 let beam_range = beam_start..tree.beam.len() as u32;
 
-                // The leg from this face to a receiver: walls meeting the
-                // wedge, with their shadows from the image, and the cones
-                // where it crosses a wall whole.
+                // The leg from this face to a receiver is made when first
+                // needed (`ImageTree::last_leg`).
                 let wedge = wedge_planes(image, aperture, face.normal);
-                let outgoing_start = tree.outgoing.len() as u32;
-                let own_start = tree.own.len() as u32;
-                for w in storey_walls.clone() {
-                    if w == own_wall || !may_meet(&walls[w].corners(), &wedge) {
-                        continue;
-                    }
-                    tree.outgoing.push((w as u32, Shadow::of(&walls[w], image)));
-                    if let Some(bound) = bounding(w) {
-                        let far = far_side(&walls[w], image);
-                        for (low, high) in certain_cones(&walls[w], image, &[Some(face)]) {
-                            let [left, right] = cone_sides(image, low, high);
-                            tree.own.push(OwnCone { planes: [left, right, far], bound });
-                        }
-                    }
-                }
-                tree.outgoing[outgoing_start as usize..].sort_by(|a, b| opaque_first(&a.0, &b.0));
-                let outgoing = outgoing_start..tree.outgoing.len() as u32;
-                let own = own_start..tree.own.len() as u32;
                 let mirrors_start = tree.mirrors.len() as u32;
                 for k in parent.mirrors.clone() {
                     let (normal, wall) = tree.mirrors[k as usize];
@@ -330,11 +372,10 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                     aperture,
                     wedge,
                     incoming,
-                    outgoing,
                     beam: beam_range,
-                    own,
                     mirrors,
                 });
+                tree.last_legs.push(OnceLock::new());
                 if depth < max_depth {
                     // A cone beside this aperture holds none of its paths,
                     // so none of its children's (they go on from them):
@@ -825,9 +866,7 @@ mod tests {
             aperture,
             wedge,
             incoming: 0..0,
-            outgoing: 0..0,
             beam: 0..0,
-            own: 0..0,
             mirrors: 0..0,
         };
         assert!(node.may_see(Point2::new(1.9, 2.0)) && node.may_see(Point2::new(-1.9, 2.0)));

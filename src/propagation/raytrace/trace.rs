@@ -12,7 +12,7 @@
 
 use num_complex::Complex64;
 
-use super::images::{segment_bound, segments_max, ImageNode, ImageTree, RowCone};
+use super::images::{segment_bound, segments_max, ImageNode, ImageTree, LastLeg, RowCone};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
 use crate::materials::{Polarization, Slab};
 use crate::propagation::crossing::{
@@ -619,14 +619,14 @@ impl OwnOnRow {
         self.node = None;
     }
 
-    /// The cones of node `index` (one row: `y` is the same for every call
-    /// between two nodes).
+    /// The cones of node `index` of `tree` (a tree of `context`'s storey;
+    /// one row: `y` is the same for every call between two nodes).
     #[inline]
-    pub(super) fn cut(&mut self, tree: &ImageTree, node: &ImageNode, index: usize, y: Real) -> &[RowCone] {
+    pub(super) fn cut(&mut self, context: &TraceContext, tree: &ImageTree, index: usize, y: Real) -> &[RowCone] {
         if self.node != Some(index) {
             self.node = Some(index);
             self.cones.clear();
-            let cones = &tree.own[node.own.start as usize..node.own.end as usize];
+            let cones = &context.last_leg(tree, index).own;
             self.cones.extend(cones.iter().filter_map(|cone| cone.on_row(y)));
         }
         &self.cones
@@ -805,13 +805,13 @@ impl TraceContext<'_> {
                 }
                 let cutoff = cell_cutoffs[i];
                 if prune {
-                    let own = own_row.cut(&self.tree, node, index, y);
+                    let own = own_row.cut(self, &self.tree, index, y);
                     if self.cannot_reach(node, Point2::new(xs[i], y), cutoff, &mut cursor, own) {
                         continue;
                     }
                 }
                 if !active_ready {
-                    self.active_walls(node, xs, y, (start, end), active);
+                    self.active_walls(&self.tree, index, xs, y, (start, end), active);
                     active_ready = true;
                 }
                 let receiver = Point3::new(xs[i], y, z);
@@ -853,19 +853,27 @@ impl TraceContext<'_> {
         }
     }
 
-    /// The last-leg walls of `node` whose shadow covers some of the cells
-    /// `range` of the row `y`: (candidate index, first cell, end cell).
-    fn active_walls(
+    /// The last leg of `tree`'s node `index` (a tree of this storey: this
+    /// AP's, or an edge's).
+    #[inline]
+    pub(super) fn last_leg<'t>(&self, tree: &'t ImageTree, index: usize) -> &'t LastLeg {
+        tree.last_leg(index, &self.scene.optics.walls, &self.optics.faces)
+    }
+
+    /// The last-leg walls of `tree`'s node `index` whose shadow covers
+    /// some of the cells `range` of the row `y`: (candidate index, first
+    /// cell, end cell), in candidate order.
+    pub(super) fn active_walls(
         &self,
-        node: &ImageNode,
+        tree: &ImageTree,
+        index: usize,
         xs: &[Real],
         y: Real,
         (start, end): (usize, usize),
         active: &mut Vec<(u32, u32, u32)>,
     ) {
         active.clear();
-        let candidates = &self.tree.outgoing[node.outgoing.start as usize..node.outgoing.end as usize];
-        for (k, (_, shadow)) in candidates.iter().enumerate() {
+        for (k, (_, shadow)) in self.last_leg(tree, index).outgoing.iter().enumerate() {
             let (low, high) = index_range(xs, shadow.row_interval(y));
             let (low, high) = (low.max(start), high.min(end));
             if low < high {
@@ -923,7 +931,7 @@ impl TraceContext<'_> {
         }
         // Walls certainly crossed behind the last reflection, where the
         // whole span lies in their region (convex: both ends inside).
-        for cone in own_row.cut(&self.tree, node, index, a.y) {
+        for cone in own_row.cut(self, &self.tree, index, a.y) {
             if cone.holds(a.x, b.x) {
                 bound *= cone.bound;
                 if bound < cutoff_mw {
@@ -1092,8 +1100,7 @@ impl TraceContext<'_> {
                     }
                 }
             } else {
-                let n = &tree.nodes[path.node];
-                let candidates = &tree.outgoing[n.outgoing.start as usize..n.outgoing.end as usize];
+                let candidates = &self.last_leg(tree, path.node).outgoing;
                 match path.outgoing {
                     Outgoing::Point(p) => {
                         for (wall, shadow) in candidates {
