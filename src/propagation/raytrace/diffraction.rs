@@ -91,18 +91,18 @@ const GROUP: usize = 4;
 
 /// The trees of a storey's diffracting edges as sources, shared by its
 /// APs. An edge's tree depends on the edge, the storey's walls and the
-/// band's slab losses (they order its walls and bound its cones), not on
-/// the AP: each is built once per band instead of once per AP and pass.
+/// slab losses (they order its walls and bound its cones), not on the AP:
+/// built with bounds that hold over every channel of a band, each is built
+/// once per band instead of once per AP and pass.
 #[derive(Default)]
 pub struct EdgeTrees {
-    /// By (edge, reflections after it, frequency's bits); each slot is
+    /// By (edge, reflections after it, band); each slot is
     /// filled once, by the first AP that needs it.
     trees: Mutex<HashMap<EdgeTreeKey, Arc<OnceLock<Arc<ImageTree>>>>>,
 }
 
-/// An edge tree's key: the edge, the reflections after it, the bits of the
-/// band's frequency.
-type EdgeTreeKey = (u32, u8, u64);
+/// An edge tree's key: the edge, the reflections after it, the band.
+type EdgeTreeKey = (u32, u8, crate::radio::Band);
 
 impl EdgeTrees {
     /// The tree under `key`, built by `build` if no AP has built it yet.
@@ -172,14 +172,15 @@ impl<'a> TraceContext<'a> {
     /// Finds the incident paths of every diffracting edge of the storey and
     /// prepares the edges' own trees. `reflections`: the most wall
     /// reflections a diffracted path may have (0 or 1).
-    /// The edges' trees come from `shared` when given (built there by the
-    /// first AP of the band that needs them, with one reflection after the
-    /// edge if the paths may have one).
+    /// The edges' trees are built over `band_bounds` (the walls' bounds
+    /// at their largest over the band's channels), and come from `shared`
+    /// when given (built there by the first AP of the band that needs them,
+    /// with one reflection after the edge if the paths may have one).
     pub(super) fn prepare_diffraction(
         &self,
         reflections: u8,
         opaque: &[Real],
-        shared: Option<&EdgeTrees>,
+        (band_bounds, shared): (&(Vec<Real>, Vec<Real>), Option<&EdgeTrees>),
     ) -> Diffraction {
         let mut out = Diffraction::default();
         let edges = &self.optics.edges;
@@ -316,8 +317,8 @@ impl<'a> TraceContext<'a> {
                     first_leg_walls: &first_leg,
                     direct,
                     max_depth,
-                    wall_bounds: &self.wall_bounds,
-                    opaque,
+                    wall_bounds: &band_bounds.0,
+                    opaque: &band_bounds.1,
                     same_storey: true,
                     cutoff: None,
                     slab_bound: &|_| 1.0,
@@ -326,9 +327,7 @@ impl<'a> TraceContext<'a> {
             // A tree one level deeper than this AP needs gives it the same
             // paths: its sources take no node deeper than theirs.
             out.trees[e] = Some(match shared {
-                Some(shared) => {
-                    shared.get((e as u32, reflections, self.ap.frequency.hz().to_bits()), || build(reflections))
-                }
+                Some(shared) => shared.get((e as u32, reflections, self.ap.band), || build(reflections)),
                 None => build(depth),
             });
             out.cones[e] = first_leg

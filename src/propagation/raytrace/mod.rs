@@ -129,14 +129,7 @@ impl RayTrace {
         let max_reflections = self.max_reflections.min(MAX_ORDER);
         let same_storey = ap.floor == floor;
         let lookup = SlabLookup::for_ap(scene, ap);
-        let wall_bounds: Vec<Real> =
-            scene.optics.walls.iter().map(|wall| lookup.max_wall_transmission_power(wall)).collect();
-        let opaque: Vec<Real> = scene
-            .optics
-            .walls
-            .iter()
-            .map(|wall| if wall.full_height { lookup.max_transmission_power(&wall.slab) } else { 1.0 })
-            .collect();
+        let (wall_bounds, opaque) = wall_bounds(&lookup, scene);
         let cutoff_mw = Dbm(scene.settings.noise_floor_dbm - CUTOFF_MARGIN_DB).to_milliwatts();
         let eirp_mw = Dbm(ap.eirp_dbm()).to_milliwatts();
         let receiver_z = storey.elevation + scene.settings.receiver_height;
@@ -216,7 +209,9 @@ impl RayTrace {
         // most one wall reflection besides (before or after it).
         if self.diffraction && same_storey && max_reflections >= 1 {
             let reflections = (max_reflections - 1).min(1) as u8;
-            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque, share.map(|s| &s.edge_trees)));
+            let band = band_bounds(scene, ap);
+            let edge_trees = share.map(|s| &s.edge_trees);
+            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque, (&band, edge_trees)));
         }
         if self.scattering && same_storey && max_reflections >= 1 {
             context.specular_shares = scene.materials.iter().map(|(_, m)| 1.0 - m.scattering * m.scattering).collect();
@@ -250,6 +245,38 @@ impl RayTrace {
             "wall_model": "ITU-R P.2040-3 single-layer slab: R and T, TE on walls, TM on floors, ceilings and vaults",
         })
     }
+}
+
+/// Per wall of the scene: an upper bound of the power a crossing keeps
+/// (tree nodes list their walls most opaque first), and the most a crossing
+/// of its slab keeps where it stands floor to ceiling, else 1 (see
+/// [`images::TreeInputs`]).
+fn wall_bounds(lookup: &SlabLookup, scene: &Scene) -> (Vec<Real>, Vec<Real>) {
+    let walls = &scene.optics.walls;
+    let bounds = walls.iter().map(|wall| lookup.max_wall_transmission_power(wall)).collect();
+    let opaque = walls
+        .iter()
+        .map(|wall| if wall.full_height { lookup.max_transmission_power(&wall.slab) } else { 1.0 })
+        .collect();
+    (bounds, opaque)
+}
+
+/// [`wall_bounds`] at their largest over every frequency the scene's APs
+/// use in `ap`'s band: bounds that hold for each of those channels, so that
+/// the band's APs can share the edge trees built with them (a tree per
+/// channel would cost a plan with seven channels seven times the memory).
+fn band_bounds(scene: &Scene, ap: &AccessPoint) -> (Vec<Real>, Vec<Real>) {
+    let mut frequencies: Vec<crate::units::Frequency> =
+        scene.aps.iter().filter(|other| other.band == ap.band).map(|other| other.frequency).collect();
+    frequencies.sort_by(|a, b| a.hz().total_cmp(&b.hz()));
+    frequencies.dedup();
+    let mut band = wall_bounds(&SlabLookup::new(scene, ap.frequency), scene);
+    for &frequency in &frequencies {
+        let (bounds, opaque) = wall_bounds(&SlabLookup::new(scene, frequency), scene);
+        band.0.iter_mut().zip(bounds).for_each(|(band, b)| *band = band.max(b));
+        band.1.iter_mut().zip(opaque).for_each(|(band, o)| *band = band.max(o));
+    }
+    band
 }
 
 struct RayField<'a> {
