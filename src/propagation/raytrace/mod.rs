@@ -332,3 +332,36 @@ impl PropagationModel for RayTrace {
         Box::new(RayField { model: *self, context: self.context_sharing(scene, ap, receiver_floor, Some(share)) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bands_shared_bounds_hold_for_each_of_its_channels() {
+        // The generated school's APs use four 5 GHz channels.
+        let spec = crate::synthetic::SchoolSpec { storeys: 1, ..crate::synthetic::SchoolSpec::default() };
+        let text = crate::floorplan::to_toml(&crate::synthetic::school(&spec)).expect("serialises");
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("school.toml");
+        std::fs::write(&path, text).expect("writes");
+        let (_, scene) = crate::pipeline::load_scene(&path, None).expect("loads");
+        let channels: std::collections::BTreeSet<u64> =
+            scene.aps.iter().map(|ap| ap.frequency.hz().to_bits()).collect();
+        assert!(channels.len() > 1, "the test needs several channels");
+        // Every AP's shared bounds hold for every channel of its band, and
+        // are not looser than the loosest of them.
+        for ap in &scene.aps {
+            let (band_walls, band_opaque) = band_bounds(&scene, ap);
+            let mut loosest = (vec![0.0; band_walls.len()], vec![0.0; band_opaque.len()]);
+            for other in scene.aps.iter().filter(|other| other.band == ap.band) {
+                let (walls, opaque) = wall_bounds(&SlabLookup::for_ap(&scene, other), &scene);
+                assert!(band_walls.iter().zip(&walls).all(|(band, own)| band >= own));
+                assert!(band_opaque.iter().zip(&opaque).all(|(band, own)| band >= own));
+                loosest.0.iter_mut().zip(&walls).for_each(|(l, &w)| *l = Real::max(*l, w));
+                loosest.1.iter_mut().zip(&opaque).for_each(|(l, &o)| *l = Real::max(*l, o));
+            }
+            assert_eq!((band_walls, band_opaque), loosest);
+        }
+    }
+}
