@@ -100,7 +100,7 @@ pub fn simulate_one_more(
 /// again where their own first results lower a floor (a second pass);
 /// `progress` is told, as each AP's pass ends, its share of the storey's
 /// `cells × APs` units: a grid's worth per AP in all, of which the second
-/// pass has [`SECOND_PASS_SHARE`].
+/// pass has an eighth (what it costs).
 pub fn storey_maps(
     scene: &Scene,
     model: &dyn PropagationModel,
