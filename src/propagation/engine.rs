@@ -230,7 +230,6 @@ fn relevance_floors(
 /// server (a ray-traced server whose direct path crosses thick walls,
 /// reached through an opening) and so the interferers that must be traced
 /// deep for its SINR.
-#[allow(clippy::too_many_arguments)]
 fn refine(
     scene: &Scene,
     (model, share): (&dyn PropagationModel, &StoreyShare),

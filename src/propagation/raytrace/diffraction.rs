@@ -51,7 +51,8 @@ use num_complex::Complex64;
 
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
 use super::trace::{
-    clip_footprint, cross_in_height, Bounce, Explain, FieldSum, OwnOnRow, PathRecord, PlanCrossing, Reflection,
+    clip_footprint, cross_in_height, Bounce, Explain, FieldSum, Outgoing, OwnOnRow, PathRecord, PlanCrossing,
+    Reflection,
 };
 use super::utd::{
     coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
@@ -189,11 +190,11 @@ impl<'a> TraceContext<'a> {
         let walls = &self.scene.optics.walls;
         let wavelength = self.ap.frequency.wavelength();
         for (e, edge) in edges.iter().enumerate() {
-            let aperture = edge.aperture.map_or(1.0, |leaf| self.lookup.max_transmission_power(&leaf));
-            let jump = aperture.sqrt() + self.lookup.max_transmission_power(&edge.slab).sqrt();
             if self.lookup.power(&edge.slab, 1.0, Polarization::Te).1 > SCREEN_LOSS {
                 continue;
             }
+            let aperture = edge.aperture.map_or(1.0, |leaf| self.lookup.max_transmission_power(&leaf));
+            let jump = aperture.sqrt() + self.lookup.max_transmission_power(&edge.slab).sqrt();
             let excluded = |w: u32| w == edge.wall || Some(w) == edge.other;
             let mut after_needed: Option<u8> = None;
             for (index, node) in self.tree.nodes.iter().enumerate() {
@@ -299,7 +300,6 @@ impl<'a> TraceContext<'a> {
                     jump,
                     nodes: Vec::new(),
                 });
-                let _ = index;
             }
             let Some(depth) = after_needed else { continue };
             // The edge as a source: its direct candidates and first-order
@@ -573,8 +573,8 @@ impl<'a> TraceContext<'a> {
                             if !skip[i] {
                                 let before = sums[i].paths;
                                 let receiver = Point3::new(xs[i], y, z);
-                                let row =
-                                    RowBounds { cones: outgoing_cones, block_bound, active: &active, cell: i as u32 };
+                                let outgoing = Outgoing::Row { active: &active, cell: i as u32 };
+                                let row = RowBounds { cones: outgoing_cones, block_bound, outgoing };
                                 self.diffract(source, tree, m, receiver, Some(row), &mut sums[i], &mut None);
                                 added |= sums[i].paths != before;
                             }
@@ -899,22 +899,14 @@ impl<'a> TraceContext<'a> {
                 within(*amplitude)
             };
             if last_leg {
-                let candidates = &self.last_leg(tree, m).outgoing;
-                match &row {
-                    Some(row) => {
-                        for &(k, low, high) in row.active {
-                            if low <= row.cell && row.cell < high && !test(candidates[k as usize].0, &mut common) {
-                                return;
-                            }
-                        }
-                    }
-                    None => {
-                        for &(wall, shadow) in candidates {
-                            if shadow.contains(c) && !test(wall, &mut common) {
-                                return;
-                            }
-                        }
-                    }
+                let outgoing = row.map_or(Outgoing::Point(c), |row| row.outgoing);
+                let mut alive = true;
+                outgoing.walls_behind(&self.last_leg(tree, m).outgoing, |wall| {
+                    alive = test(wall, &mut common);
+                    alive
+                });
+                if !alive {
+                    return;
                 }
             } else {
                 let span = node.aperture.1 - node.aperture.0;
@@ -1060,10 +1052,8 @@ pub(super) struct RowBounds<'a> {
     cones: &'a [RowCone],
     block_bound: Real,
     /// The edge tree node's last-leg walls whose shadow covers some of the
-    /// row's cells (see [`TraceContext::active_walls`]), and the
-    /// receiver's cell.
-    active: &'a [(u32, u32, u32)],
-    cell: u32,
+    /// row's cells, with the receiver's cell.
+    outgoing: Outgoing<'a>,
 }
 
 /// The cutoff for diffracted paths at a receiver: the specular cutoff, or

@@ -209,7 +209,7 @@ impl RayTrace {
         // most one wall reflection besides (before or after it).
         if self.diffraction && same_storey && max_reflections >= 1 {
             let reflections = (max_reflections - 1).min(1) as u8;
-            let band = band_bounds(scene, ap);
+            let band = band_bounds(scene, ap, (&context.wall_bounds, &opaque));
             let edge_trees = share.map(|s| &s.edge_trees);
             context.diffraction = Some(context.prepare_diffraction(reflections, &opaque, (&band, edge_trees)));
         }
@@ -262,15 +262,20 @@ fn wall_bounds(lookup: &SlabLookup, scene: &Scene) -> (Vec<Real>, Vec<Real>) {
 }
 
 /// [`wall_bounds`] at their largest over every frequency the scene's APs
-/// use in `ap`'s band: bounds that hold for each of those channels, so that
-/// the band's APs can share the edge trees built with them (a tree per
-/// channel would cost a plan with seven channels seven times the memory).
-fn band_bounds(scene: &Scene, ap: &AccessPoint) -> (Vec<Real>, Vec<Real>) {
-    let mut frequencies: Vec<crate::units::Frequency> =
-        scene.aps.iter().filter(|other| other.band == ap.band).map(|other| other.frequency).collect();
+/// use in `ap`'s band, from `ap`'s own (`own`): bounds that hold for each of
+/// those channels, so that the band's APs can share the edge trees built
+/// with them (a tree per channel would cost a plan with seven channels
+/// seven times the memory).
+fn band_bounds(scene: &Scene, ap: &AccessPoint, own: (&[Real], &[Real])) -> (Vec<Real>, Vec<Real>) {
+    let mut frequencies: Vec<crate::units::Frequency> = scene
+        .aps
+        .iter()
+        .filter(|other| other.band == ap.band && other.frequency != ap.frequency)
+        .map(|other| other.frequency)
+        .collect();
     frequencies.sort_by(|a, b| a.hz().total_cmp(&b.hz()));
     frequencies.dedup();
-    let mut band = wall_bounds(&SlabLookup::new(scene, ap.frequency), scene);
+    let mut band = (own.0.to_vec(), own.1.to_vec());
     for &frequency in &frequencies {
         let (bounds, opaque) = wall_bounds(&SlabLookup::new(scene, frequency), scene);
         band.0.iter_mut().zip(bounds).for_each(|(band, b)| *band = band.max(b));
@@ -352,7 +357,8 @@ mod tests {
         // Every AP's shared bounds hold for every channel of its band, and
         // are not looser than the loosest of them.
         for ap in &scene.aps {
-            let (band_walls, band_opaque) = band_bounds(&scene, ap);
+            let own = wall_bounds(&SlabLookup::for_ap(&scene, ap), &scene);
+            let (band_walls, band_opaque) = band_bounds(&scene, ap, (&own.0, &own.1));
             let mut loosest = (vec![0.0; band_walls.len()], vec![0.0; band_opaque.len()]);
             for other in scene.aps.iter().filter(|other| other.band == ap.band) {
                 let (walls, opaque) = wall_bounds(&SlabLookup::for_ap(&scene, other), &scene);

@@ -344,12 +344,41 @@ impl Amplitude for Complex64 {
 
 /// Which of a node's last-leg walls a receiver can be behind.
 #[derive(Clone, Copy)]
-enum Outgoing<'s> {
+pub(super) enum Outgoing<'s> {
     /// One receiver: test each wall's shadow.
     Point(Point2),
     /// A row's cell: the walls whose shadow covers it on that row
-    /// (candidate index, first and one-past-last cell).
+    /// (candidate index, first and one-past-last cell, see
+    /// [`TraceContext::active_walls`]).
     Row { active: &'s [(u32, u32, u32)], cell: u32 },
+}
+
+impl Outgoing<'_> {
+    /// Hands `visit` each wall of `candidates` (a node's last leg) the
+    /// receiver may be behind, in candidate order, while it returns true.
+    #[inline]
+    pub(super) fn walls_behind(
+        self,
+        candidates: &[(u32, crate::propagation::crossing::Shadow)],
+        mut visit: impl FnMut(u32) -> bool,
+    ) {
+        match self {
+            Outgoing::Point(p) => {
+                for &(wall, shadow) in candidates {
+                    if shadow.contains(p) && !visit(wall) {
+                        return;
+                    }
+                }
+            }
+            Outgoing::Row { active, cell } => {
+                for &(k, low, high) in active {
+                    if low <= cell && cell < high && !visit(candidates[k as usize].0) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A path under construction: its points and bounces in order, each bounce
@@ -1070,9 +1099,10 @@ impl TraceContext<'_> {
             let bounded = self.same_storey || leg > 0;
             let start = scratch.crossings.len() as u32;
             let mut dead = false;
+            // Whether the path is still alive after `wall`.
             let mut add = |wall: u32| {
                 if dead {
-                    return;
+                    return false;
                 }
                 let optics = &walls[wall as usize];
                 if let Some((enter, leave, cos)) = clip_footprint(optics, a, b) {
@@ -1087,6 +1117,7 @@ impl TraceContext<'_> {
                         dead = bound < cutoff_mw;
                     }
                 }
+                !dead
             };
             if leg < plan.depth {
                 let n = &tree.nodes[plan.nodes[leg] as usize];
@@ -1100,23 +1131,7 @@ impl TraceContext<'_> {
                     }
                 }
             } else {
-                let candidates = &self.last_leg(tree, path.node).outgoing;
-                match path.outgoing {
-                    Outgoing::Point(p) => {
-                        for (wall, shadow) in candidates {
-                            if shadow.contains(p) {
-                                add(*wall);
-                            }
-                        }
-                    }
-                    Outgoing::Row { active, cell } => {
-                        for &(k, low, high) in active {
-                            if low <= cell && cell < high {
-                                add(candidates[k as usize].0);
-                            }
-                        }
-                    }
-                }
+                path.outgoing.walls_behind(&self.last_leg(tree, path.node).outgoing, add);
             }
             scratch.legs[leg] = (start, scratch.crossings.len() as u32);
             if dead {
