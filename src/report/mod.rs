@@ -338,11 +338,19 @@ pub fn path_reports(
                             crate::scene::optics::EdgeKind::Jamb => "jamb of an opening in",
                             crate::scene::optics::EdgeKind::WallEnd => "end of",
                             crate::scene::optics::EdgeKind::Corner => "corner of",
+                            crate::scene::optics::EdgeKind::Lintel => "lintel of an opening in",
+                            crate::scene::optics::EdgeKind::Sill => "sill of an opening in",
+                            crate::scene::optics::EdgeKind::WallTop => "top of",
+                            crate::scene::optics::EdgeKind::WallBottom => "bottom of",
                         };
-                        let name = scene.optics.floors[floor]
-                            .edges
-                            .get(edge as usize)
-                            .and_then(|e| scene.optics.walls.get(e.wall as usize))
+                        let optics = &scene.optics.floors[floor];
+                        let wall = if kind.is_horizontal() {
+                            optics.horizontal_edges.get(edge as usize).map(|e| e.wall)
+                        } else {
+                            optics.edges.get(edge as usize).map(|e| e.wall)
+                        };
+                        let name = wall
+                            .and_then(|w| scene.optics.walls.get(w as usize))
                             .and_then(|w| storey.wall_names.get(w.wall_index))
                             .map_or("a wall", String::as_str);
                         return format!(

@@ -159,6 +159,9 @@ pub struct FloorOptics {
     /// The vertical edges that diffract: free wall ends, door and window
     /// jambs, convex corners.
     pub edges: Vec<Edge>,
+    /// The horizontal edges that diffract: lintels and sills of openings,
+    /// tops and bottoms of walls that do not reach ceiling or floor.
+    pub horizontal_edges: Vec<HorizontalEdge>,
 }
 
 /// The optics of the whole scene.
@@ -188,6 +191,8 @@ impl SceneOptics {
                     .map(|(segment, wall)| WallOptics::new(wall, storey, (index, segment), volume, tables)),
             );
             let edges = edges(&walls[start..], start);
+            let room = (storey.elevation, storey.elevation + storey.height);
+            let horizontal_edges = horizontal_edges(&walls[start..], start, room, tables);
             floors.push(FloorOptics {
                 walls: start..walls.len(),
                 volume,
@@ -196,6 +201,7 @@ impl SceneOptics {
                 facets: vault_facets(scene, index),
                 slab: storey.slab.map(tm),
                 edges,
+                horizontal_edges,
             });
         }
         SceneOptics { walls, floors }
@@ -216,6 +222,23 @@ pub enum EdgeKind {
     Jamb,
     /// The outside of a corner where two walls meet.
     Corner,
+    /// The top of an opening, under the wall that goes on above it
+    /// (horizontal, [`HorizontalEdge`]).
+    Lintel,
+    /// The bottom of an opening, over the wall below it (horizontal).
+    Sill,
+    /// The top of a wall that stops under the ceiling (horizontal).
+    WallTop,
+    /// The bottom of a wall that stops over the floor (horizontal).
+    WallBottom,
+}
+
+impl EdgeKind {
+    /// Whether the edge is horizontal (an index into
+    /// [`FloorOptics::horizontal_edges`], not [`FloorOptics::edges`]).
+    pub fn is_horizontal(self) -> bool {
+        matches!(self, EdgeKind::Lintel | EdgeKind::Sill | EdgeKind::WallTop | EdgeKind::WallBottom)
+    }
 }
 
 /// A vertical edge that diffracts, idealised as the edge of thin screens
@@ -262,6 +285,84 @@ impl Edge {
             angle
         }
     }
+}
+
+/// A horizontal edge that diffracts, idealised like [`Edge`] as the edge
+/// of a thin screen on the wall's centreline: the screen stands above it
+/// (a lintel, the bottom of a wall hanging from the ceiling) or below it
+/// (a sill, the top of a partial-height wall), in the wall's plane.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HorizontalEdge {
+    /// One end, on the plan (on the wall's centreline).
+    pub start: Point2,
+    /// Its length from `start` along the wall's direction, m.
+    pub length: Real,
+    /// Its height, absolute z, m.
+    pub z: Real,
+    /// Whether the screen is above the edge (lintel, wall bottom).
+    pub screen_above: bool,
+    /// The wall (index into [`SceneOptics::walls`]) whose screen it bounds.
+    pub wall: u32,
+    /// The screen's slab with its TE key: what the direct field crosses
+    /// beside the edge, as every wall crossing.
+    pub slab: KeyedSlab,
+    /// The screen's slab with its TM key: a field from a vertical antenna
+    /// meeting the screen's faces near a horizontal edge lies in the
+    /// plane of incidence (the vertical plane across the edge).
+    pub slab_tm: KeyedSlab,
+    /// What fills the aperture beside the edge (a leaf, or nothing).
+    pub aperture: Option<KeyedSlab>,
+    /// What it is.
+    pub kind: EdgeKind,
+}
+
+/// Heights, m, closer than this are the same level (an opening's top at
+/// the wall's top leaves no lintel).
+const LEVEL_TOLERANCE: Real = 1e-3;
+
+/// The horizontal diffracting edges of one storey's walls (`offset`: index
+/// of the first in the scene's wall list; `room`: the storey's floor and
+/// ceiling levels): lintels and sills of openings, and the tops and
+/// bottoms of walls inside the room. Only edges strictly between floor and
+/// ceiling can be reached by a path that stays in the storey.
+fn horizontal_edges(
+    walls: &[WallOptics],
+    offset: usize,
+    room: (Real, Real),
+    tables: &SlabTables,
+) -> Vec<HorizontalEdge> {
+    let inside = |z: Real| z > room.0 + LEVEL_TOLERANCE && z < room.1 - LEVEL_TOLERANCE;
+    let mut out = Vec::new();
+    for (i, wall) in walls.iter().enumerate() {
+        let tm = KeyedSlab { slab: wall.slab.slab, key: tables.slab_key(wall.slab.slab, Polarization::Tm) };
+        let mut push = |(from, to): (Real, Real), z: Real, screen_above: bool, aperture, kind| {
+            let (from, to) = (from.clamp(0.0, 1.0), to.clamp(0.0, 1.0));
+            if to > from && inside(z) {
+                out.push(HorizontalEdge {
+                    start: wall.a + wall.along * (from * wall.length),
+                    length: (to - from) * wall.length,
+                    z,
+                    screen_above,
+                    wall: (offset + i) as u32,
+                    slab: wall.slab,
+                    slab_tm: tm,
+                    aperture,
+                    kind,
+                });
+            }
+        };
+        for opening in &wall.openings {
+            if opening.z.1 < wall.z.1 - LEVEL_TOLERANCE {
+                push(opening.along, opening.z.1, true, opening.leaf, EdgeKind::Lintel);
+            }
+            if opening.z.0 > wall.z.0 + LEVEL_TOLERANCE {
+                push(opening.along, opening.z.0, false, opening.leaf, EdgeKind::Sill);
+            }
+        }
+        push((0.0, 1.0), wall.z.1, false, None, EdgeKind::WallTop);
+        push((0.0, 1.0), wall.z.0, true, None, EdgeKind::WallBottom);
+    }
+    out
 }
 
 /// Distance, m, within which wall ends meet.

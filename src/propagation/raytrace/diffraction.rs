@@ -49,6 +49,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use num_complex::Complex64;
 
+use super::horizontal::HorizontalSource;
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
 use super::trace::{
     clip_footprint, cross_in_height, Bounce, Explain, FieldSum, Outgoing, OwnOnRow, PathRecord, PlanCrossing,
@@ -80,7 +81,7 @@ const RELATIVE: Real = 1e-3;
 /// `|D|² ≤ BOUND · s s′/(s + s′)`: each of the four terms is at most its
 /// boundary limit `n √(2πkL)` (with margin), which bounds the diffracted
 /// power by `BOUND` times the free-space power over `s + s′`.
-const BOUND: Real = 8.0;
+pub(super) const BOUND: Real = 8.0;
 
 /// Cells of a row tested together.
 const BLOCK: usize = 16;
@@ -167,6 +168,8 @@ pub struct Diffraction {
     pub cones: Vec<Vec<OwnCone>>,
     /// Incident wall crossings of every source.
     pub(super) crossings: Vec<PlanCrossing>,
+    /// The horizontal edges the AP can diffract on ([`super::horizontal`]).
+    pub(super) horizontal: Vec<HorizontalSource>,
 }
 
 impl<'a> TraceContext<'a> {
@@ -376,6 +379,7 @@ impl<'a> TraceContext<'a> {
                 .map(|(m, _)| m as u32)
                 .collect();
         }
+        out.horizontal = self.prepare_horizontal();
         out
     }
 
@@ -587,6 +591,7 @@ impl<'a> TraceContext<'a> {
                 }
             }
         }
+        self.diffract_horizontal_rows(&diffraction.horizontal, (ys, xs, z), skip, sums);
     }
 
     /// `None` when no receiver of the row block `a → b` can get a
@@ -660,6 +665,9 @@ impl<'a> TraceContext<'a> {
                     self.diffract(source, tree, m as usize, receiver, None, sum, explain);
                 }
             }
+        }
+        for source in &diffraction.horizontal {
+            self.diffract_horizontal(source, receiver, sum, explain);
         }
     }
 
@@ -976,12 +984,7 @@ impl<'a> TraceContext<'a> {
             let seen = if node.depth == 0 { c } else { self.optics.faces[node.face as usize].mirror(c) };
             let direct_plan = (seen - source.image).norm();
             let direct = (direct_plan * direct_plan + rise * rise).sqrt();
-            let difference = k * (s_in + s_out - direct);
-            let weight = if lit {
-                ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0)
-            } else {
-                (1.0 - difference / (pi / 2.0)).clamp(0.0, 1.0)
-            };
+            let weight = companion_weight(lit, k * (s_in + s_out - direct));
             if weight > 0.0 {
                 let through = if lit { aperture } else { incident_face.transmission };
                 // Everything but the edge is common to both paths.
@@ -1031,6 +1034,19 @@ fn steepest_cos(image: Point2, normal: crate::geometry::Vector2, (a, b): (Point2
     }
 }
 
+/// The weight of the interference term between a diffracted path and its
+/// companion (see the module doc), from their phase difference `k (s + s′
+/// − d)`: on the lit side 1 up to half a wavelength, 0 from one and a
+/// half; on the shadow side from 1 on the boundary to 0 at a quarter.
+pub(super) fn companion_weight(lit: bool, difference: Real) -> Real {
+    let pi = std::f64::consts::PI;
+    if lit {
+        ((3.0 * pi - difference) / (2.0 * pi)).clamp(0.0, 1.0)
+    } else {
+        (1.0 - difference / (pi / 2.0)).clamp(0.0, 1.0)
+    }
+}
+
 /// The incident angle measured from the lit face: the coefficient takes
 /// the face the incident field lights as its 0-face.
 fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
@@ -1059,6 +1075,6 @@ pub(super) struct RowBounds<'a> {
 /// The cutoff for diffracted paths at a receiver: the specular cutoff, or
 /// [`RELATIVE_DB`] under the field found so far.
 #[inline]
-fn cutoff(sum: &FieldSum, absolute_mw: Real) -> Real {
+pub(super) fn cutoff(sum: &FieldSum, absolute_mw: Real) -> Real {
     sum.cutoff_mw(absolute_mw).max(sum.power_mw * RELATIVE)
 }

@@ -54,6 +54,7 @@
 //! storey in [`PropagationModel::field`], and cells run in parallel.
 
 pub mod diffraction;
+pub mod horizontal;
 pub mod images;
 pub mod scattering;
 pub mod trace;

@@ -58,7 +58,8 @@ pub enum Bounce {
     },
     /// A diffraction on a vertical edge of the storey.
     Edge {
-        /// Index of the edge in its storey's edges.
+        /// Index of the edge in its storey's edges (its horizontal edges
+        /// when `kind` is horizontal).
         edge: u32,
         /// What the edge is.
         kind: crate::scene::optics::EdgeKind,

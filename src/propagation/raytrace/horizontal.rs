@@ -1,0 +1,489 @@
+//! Diffraction at horizontal edges: the lintel over a door, the sill and
+//! lintel of a window, the top of a partial-height wall.
+//!
+//! An AP a metre or two in front of a door, above its lintel, lights the
+//! room behind through the door only down to the line from the AP over
+//! the lintel: further in, the straight path crosses the wall above the
+//! door, and without this edge the field drops there by the difference
+//! between the door leaf and the wall (about 10 dB behind a stone wall in
+//! `lycee_darche.toml`, a step across the whole room).
+//!
+//! **Geometry.** The edge is a segment at height `z_e` along its wall's
+//! centreline, the edge of a thin screen in the wall's plane above it (a
+//! lintel) or below it (a sill, a wall's top), as for vertical edges
+//! ([`crate::scene::optics::HorizontalEdge`]). In the frame of the edge
+//! (`a` along it, `ρ` the distance from its line), Keller's cone puts the
+//! diffraction point where the unfolded path is straight:
+//! `a_P = a_S + (a_R − a_S) ρ_S / (ρ_S + ρ_R)` (Keller 1962, "Geometrical
+//! theory of diffraction", J. Opt. Soc. Am. 52(2)); the path exists when
+//! that point is on the edge. The angles `φ′, φ` are measured round the
+//! edge from the screen's face on the source's side, in the plane across
+//! the edge, and the coefficient is the same UTD half-plane coefficient
+//! (n = 2) as for jambs ([`super::utd`]), the faces' reflection
+//! coefficients taken for the field in the plane of incidence (TM: a
+//! vertical antenna's field meets a horizontal edge's screen that way),
+//! the jump across the shadow boundary for the direct field through the
+//! leaf and through the wall as the specular paths compute it (TE).
+//!
+//! **Scope.** The incident and diffracted legs are straight (no wall,
+//! floor or ceiling reflection before or after the edge), the receiver is
+//! on the far side of the screen from the AP (where the edge's shadow
+//! lies), and the AP on the edge's storey. The near side's boundary is a
+//! reflection's, off the wall above a door instead of off the door: a
+//! much smaller step, left as it is. The companion rule at the shadow
+//! boundary is the jambs' ([`super::diffraction`]).
+
+use num_complex::Complex64;
+
+use super::diffraction::{cutoff, BOUND};
+use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection, TraceContext};
+use super::utd::{coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry};
+use crate::geometry::{Point3, Vector2, Vector3};
+use crate::materials::Polarization;
+use crate::propagation::crossing::{cross_wall, index_range, Leg, MIN_TRANSMISSION_POWER};
+use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
+use crate::scene::optics::{HorizontalEdge, KeyedSlab};
+use crate::units::{Db, Real};
+
+/// A floor or ceiling bounce, with the plane's slab.
+type PlaneBounce = (Bounce, KeyedSlab);
+
+/// What one horizontal edge needs of the AP, found once per AP.
+#[derive(Clone, Copy, Debug)]
+pub struct HorizontalSource {
+    /// Index of the edge in its storey's
+    /// [`crate::scene::optics::FloorOptics::horizontal_edges`].
+    pub edge: u32,
+    /// Where the field comes from: the AP, or its image in the floor or
+    /// the ceiling (a bounce there before the edge).
+    image: Point3,
+    /// The floor or ceiling bounce before the edge, with its slab.
+    bounce: Option<PlaneBounce>,
+    /// The side of the screen the AP is on: the sign of its offset along
+    /// the wall's normal.
+    side: Real,
+    /// The AP's position along the edge from its start, m.
+    along: Real,
+    /// The AP's distance from the edge's line, m.
+    rho: Real,
+    /// Angle of the incident direction (towards the AP) from the screen's
+    /// face on the AP's side, in `(0, π)`.
+    phi_incident: Real,
+    /// What the coefficient needs of the incident direction.
+    trig: IncidentTrig,
+    /// A bound of the edge's `|J|` (see [`WedgeFaces::transmission`]).
+    jump: Real,
+}
+
+/// The edge-frame coordinates of a point: along the edge from its start,
+/// across it along the wall's normal, and up from it towards the screen.
+#[inline]
+fn edge_frame(edge: &HorizontalEdge, (along, normal): (Vector2, Vector2), p: Point3) -> (Real, Real, Real) {
+    let d = p.xy() - edge.start;
+    let up = if edge.screen_above { p.z - edge.z } else { edge.z - p.z };
+    (d.dot(&along), d.dot(&normal), up)
+}
+
+impl TraceContext<'_> {
+    /// The horizontal edges of the storey this AP can diffract on: those
+    /// of walls opaque enough to cast a shadow ([`super::diffraction::SCREEN_LOSS`])
+    /// whose free-space bound from the AP can reach the cutoff.
+    pub(super) fn prepare_horizontal(&self) -> Vec<HorizontalSource> {
+        let walls = &self.scene.optics.walls;
+        let wavelength = self.ap.frequency.wavelength();
+        let mut out = Vec::new();
+        let planes = &self.optics.planes;
+        let mirrored = |z: Real| Point3::new(self.ap.position.x, self.ap.position.y, 2.0 * z - self.ap.position.z);
+        // A bounce counts as a reflection, the diffraction as another.
+        let bounces = if self.max_reflections >= 2 {
+            [
+                planes.floor.map(|slab| (mirrored(planes.floor_z), (Bounce::Floor, slab))),
+                planes.ceiling.map(|slab| (mirrored(planes.ceiling_z), (Bounce::Ceiling, slab))),
+            ]
+        } else {
+            [None, None]
+        };
+        let images =
+            std::iter::once((self.ap.position, None)).chain(bounces.into_iter().flatten().map(|(p, b)| (p, Some(b))));
+        for ((image, bounce), (e, edge)) in
+            images.flat_map(|i| std::iter::repeat(i).zip(self.optics.horizontal_edges.iter().enumerate()))
+        {
+            if self.lookup.power(&edge.slab, 1.0, Polarization::Te).1 > super::diffraction::SCREEN_LOSS {
+                continue;
+            }
+            let wall = &walls[edge.wall as usize];
+            let (along, across, up) = edge_frame(edge, (wall.along, wall.normal), image);
+            // An AP in the screen's plane lights both sides alike.
+            if across.abs() < 1e-6 {
+                continue;
+            }
+            let rho = across.hypot(up);
+            let nearest = {
+                let beyond = (-along).max(along - edge.length).max(0.0);
+                rho.hypot(beyond)
+            };
+            let best = BOUND * self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest.max(1e-3))).powi(2);
+            if best < self.cutoff_mw {
+                continue;
+            }
+            let phi_incident = across.abs().atan2(up);
+            let aperture = edge.aperture.map_or(1.0, |leaf| self.lookup.max_transmission_power(&leaf));
+            let jump = aperture.sqrt() + self.lookup.max_transmission_power(&edge.slab).sqrt();
+            out.push(HorizontalSource {
+                edge: e as u32,
+                image,
+                bounce,
+                side: across.signum(),
+                along,
+                rho,
+                phi_incident,
+                trig: IncidentTrig::new(2.0, phi_incident),
+                jump,
+            });
+        }
+        out
+    }
+
+    /// Every path diffracted by a horizontal edge to the receivers of the
+    /// rows `ys` (`skip` and `sums` row after row), after every other path
+    /// (the cutoff is relative to them): per edge, row and floor or ceiling
+    /// bounce after the edge, only the cells whose diffraction point falls
+    /// on the edge ([`keller_cells`]), in the order [`TraceContext::diffract_horizontal`]
+    /// takes them at one receiver.
+    pub(super) fn diffract_horizontal_rows(
+        &self,
+        sources: &[HorizontalSource],
+        (ys, xs, z): (&[Real], &[Real], Real),
+        skip: &[bool],
+        sums: &mut [FieldSum],
+    ) {
+        let width = xs.len();
+        let afters = self.bounces_after(z);
+        for source in sources {
+            let edge = &self.optics.horizontal_edges[source.edge as usize];
+            let wall = &self.scene.optics.walls[edge.wall as usize];
+            let variants = if source.bounce.is_none() { &afters[..] } else { &afters[..1] };
+            for (row, &y) in ys.iter().enumerate() {
+                let cells = row * width..(row + 1) * width;
+                let (skip, sums) = (&skip[cells.clone()], &mut sums[cells]);
+                for &(target_z, after) in variants.iter().flatten() {
+                    for (low, high) in keller_cells(source, edge, (wall.along, wall.normal), (xs, y, target_z)) {
+                        for i in low..high {
+                            if !skip[i] {
+                                let receiver = Point3::new(xs[i], y, z);
+                                let after = after.map(|bounce| (Point3::new(xs[i], y, target_z), bounce));
+                                self.horizontal_path(source, (receiver, after), &mut sums[i], &mut None);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The receiver heights a path over a horizontal edge may end at, with
+    /// the bounce after the edge that makes it: the receiver's own, then
+    /// its images in the floor and the ceiling when the storey has them
+    /// and a bounce is allowed besides the diffraction.
+    fn bounces_after(&self, z: Real) -> [Option<(Real, Option<PlaneBounce>)>; 3] {
+        let planes = &self.optics.planes;
+        let mirrored = |plane_z: Real, slab: Option<KeyedSlab>, bounce: Bounce| {
+            slab.filter(|_| self.max_reflections >= 2).map(|slab| (2.0 * plane_z - z, Some((bounce, slab))))
+        };
+        [
+            Some((z, None)),
+            mirrored(planes.floor_z, planes.floor, Bounce::Floor),
+            mirrored(planes.ceiling_z, planes.ceiling, Bounce::Ceiling),
+        ]
+    }
+
+    /// The path from the AP over `source`'s edge to `receiver`, if it
+    /// exists and reaches the cutoff.
+    pub(super) fn diffract_horizontal(
+        &self,
+        source: &HorizontalSource,
+        receiver: Point3,
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let afters = self.bounces_after(receiver.z);
+        let variants = if source.bounce.is_none() { &afters[..] } else { &afters[..1] };
+        for &(target_z, after) in variants.iter().flatten() {
+            let after = after.map(|bounce| (Point3::new(receiver.x, receiver.y, target_z), bounce));
+            self.horizontal_path(source, (receiver, after), sum, explain);
+        }
+    }
+
+    /// The path from `source` over its edge to the receiver, with the
+    /// receiver's image in the floor or ceiling when the path bounces there
+    /// after the edge.
+    fn horizontal_path(
+        &self,
+        source: &HorizontalSource,
+        (receiver, after): (Point3, Option<(Point3, PlaneBounce)>),
+        sum: &mut FieldSum,
+        explain: &mut Explain,
+    ) {
+        let pi = std::f64::consts::PI;
+        let edge = &self.optics.horizontal_edges[source.edge as usize];
+        let wall = &self.scene.optics.walls[edge.wall as usize];
+        let target = after.map_or(receiver, |(image, _)| image);
+        let (along, across, up) = edge_frame(edge, (wall.along, wall.normal), target);
+        if across * source.side >= 0.0 {
+            return;
+        }
+        let rho = across.hypot(up);
+        let share = source.rho / (source.rho + rho);
+        let at = source.along + (along - source.along) * share;
+        if at < 0.0 || at > edge.length {
+            return;
+        }
+        // The unfolded path: straight in the (along, ρ) plane.
+        let total = (along - source.along).hypot(source.rho + rho);
+        let (s_in, s_out) = (total * share, total * (1.0 - share));
+        if s_in <= 0.0 || s_out <= 0.0 {
+            return;
+        }
+        let wavelength = self.ap.frequency.wavelength();
+        let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
+        let limit = cutoff(sum, self.cutoff_mw);
+        if BOUND * free / (total * total) < limit {
+            return;
+        }
+        let sin_beta = (source.rho + rho) / total;
+        // Round the edge from the source side's face: the far side is
+        // between π and 2π.
+        let phi = (source.side * across).atan2(up) + 2.0 * pi;
+        if phi >= 2.0 * pi - 1e-9 {
+            return;
+        }
+        let k = 2.0 * pi / wavelength;
+        let distance = s_in * s_out * sin_beta * sin_beta / total;
+        let geometry = WedgeGeometry { n: 2.0, phi_incident: source.phi_incident, phi, sin_beta, distance, k };
+        let spread = (s_in * s_out * total).sqrt();
+        let d_bound = coefficient_bound_with(&source.trig, &geometry, (source.jump, 1.0, 1.0));
+        if free * (d_bound / spread).powi(2) < limit {
+            return;
+        }
+        let point = edge.start + wall.along * at;
+        let edge_point = Point3::new(point.x, point.y, edge.z);
+        let mut common = Complex64::new(1.0, 0.0);
+        let mut reflections: Vec<Reflection> = Vec::new();
+        // A floor or ceiling bounce: where the unfolded line between the
+        // edge and the image meets the plane, midway between the image
+        // and what it mirrors.
+        let mut bounce_on = |(image, real): (Point3, Point3), (bounce, slab): PlaneBounce| {
+            let plane_z = 0.5 * (image.z + real.z);
+            let rise = edge_point - image;
+            let at = image + rise * ((plane_z - image.z) / rise.z);
+            let cos = (rise.z / rise.norm()).abs();
+            let reflection = self.lookup.response(&slab, cos, Polarization::Tm).reflection;
+            common *= reflection;
+            if explain.is_some() {
+                reflections.push(Reflection {
+                    bounce,
+                    point: at,
+                    incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
+                    loss: loss_of(reflection),
+                });
+            }
+            at
+        };
+        let (legs, leg_count) = match (source.bounce, after) {
+            (Some(bounce), _) => {
+                let at = bounce_on((source.image, self.ap.position), bounce);
+                ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3)
+            }
+            (None, Some((image, bounce))) => {
+                let at = bounce_on((image, receiver), bounce);
+                ([(self.ap.position, edge_point), (edge_point, at), (at, receiver)], 3)
+            }
+            (None, None) => ([(self.ap.position, edge_point), (edge_point, receiver), (edge_point, receiver)], 2),
+        };
+        // The walls every leg crosses, the edge's own left out (it is
+        // their tip), stopping once the path is under the cutoff.
+        let mut crossings: Vec<(usize, Crossing)> = Vec::new();
+        let storey = &self.scene.floors[self.floor];
+        for (index, &(from, to)) in legs[..leg_count].iter().enumerate() {
+            let leg = Leg::new(from, to);
+            let mut alive = true;
+            storey.wall_bvh.for_each_on_segment(from.xy(), to.xy(), |segment| {
+                let w = self.optics.walls.start + segment;
+                if !alive || w == edge.wall as usize {
+                    return;
+                }
+                let other = &self.scene.optics.walls[w];
+                if let Some(crossing) = cross_wall(other, &leg) {
+                    let t = self.lookup.transmission(&crossing.slab, crossing.cos, Polarization::Te);
+                    let t = if t.norm_sqr() < MIN_TRANSMISSION_POWER {
+                        t * (MIN_TRANSMISSION_POWER / t.norm_sqr().max(1e-300)).sqrt()
+                    } else {
+                        t
+                    };
+                    common *= t;
+                    if explain.is_some() {
+                        crossings.push((
+                            index,
+                            Crossing {
+                                what: CrossingKind::Wall {
+                                    floor: other.floor,
+                                    wall: other.wall_index,
+                                    opening: crossing.opening,
+                                },
+                                slab: crossing.slab.slab,
+                                incidence_deg: crossing.cos.clamp(0.0, 1.0).acos().to_degrees(),
+                                loss: loss_of(t),
+                                at: crossing.at,
+                            },
+                        ));
+                    }
+                    alive = free * common.norm_sqr() * (d_bound / spread).powi(2) >= limit;
+                }
+            });
+            if !alive {
+                return;
+            }
+        }
+        let departure: Vector3 = legs[0].1 - self.ap.position;
+        let antenna_gain = self.ap.relative_gain(&departure);
+        let free = free * antenna_gain;
+        let cos0 = source.phi_incident.sin().abs() * sin_beta;
+        let cosn = (2.0 * pi - phi).sin().abs() * sin_beta;
+        let wall_through = self.lookup.transmission(&edge.slab, cos0, Polarization::Te);
+        let aperture = edge
+            .aperture
+            .map_or(Complex64::new(1.0, 0.0), |leaf| self.lookup.transmission(&leaf, cos0, Polarization::Te));
+        let faces = WedgeFaces {
+            r0: self.lookup.response(&edge.slab_tm, cos0, Polarization::Tm).reflection,
+            rn: self.lookup.response(&edge.slab_tm, cosn, Polarization::Tm).reflection,
+            transmission: aperture - wall_through,
+        };
+        let d = coefficient_with(&source.trig, &geometry, &faces);
+        let amplitude = common * d * Complex64::from_polar(1.0, -k * total) / spread;
+        let power = free * amplitude.norm_sqr();
+        if power < limit {
+            return;
+        }
+        // Lit when the straight path meets the wall's plane in the
+        // opening, by the specular paths' own test (so that on the
+        // boundary itself both sides agree): at or away from the screen's
+        // side of the edge.
+        let source_across = source.side * source.rho * source.phi_incident.sin();
+        let source_up = source.rho * source.phi_incident.cos();
+        let crossing_up = source_up + (up - source_up) * source_across / (source_across - across);
+        let lit = crossing_up <= 0.0;
+        let mut added = power;
+        if !self.coherent {
+            // The straight path, through the leaf (lit) or the wall.
+            let direct = (target - source.image).norm();
+            let difference = k * (total - direct);
+            let weight = super::diffraction::companion_weight(lit, difference);
+            if weight > 0.0 {
+                let through = if lit { aperture } else { wall_through };
+                let companion = common * through * Complex64::from_polar(1.0 / direct, -k * direct);
+                added = power + 2.0 * free * (companion.conj() * amplitude).re * weight;
+            }
+        }
+        sum.power_mw = (sum.power_mw + added).max(0.25 * sum.specular_mw);
+        sum.paths += 1;
+        if self.coherent {
+            sum.amplitude += amplitude * free.sqrt();
+        }
+        if let Some(explain) = explain.as_mut() {
+            let diffracted = (d / spread).norm_sqr() * total * total;
+            // After the bounce before the edge, before the one after it.
+            let edge_record = reflections.len() - usize::from(after.is_some());
+            reflections.insert(
+                edge_record,
+                Reflection {
+                    bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
+                    point: edge_point,
+                    incidence_deg: source.phi_incident.to_degrees(),
+                    loss: Db(-10.0 * diffracted.log10()),
+                },
+            );
+            let free_space = Db(-20.0 * (wavelength / (4.0 * pi * total)).log10());
+            let antenna = Db(-10.0 * antenna_gain.log10());
+            let edge_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
+            let all = -10.0 * (power / self.eirp_mw).log10();
+            explain(PathRecord {
+                length: total,
+                free_space,
+                transmission: Db((all - free_space.value() - edge_loss - antenna.value()).max(0.0)),
+                reflections,
+                crossings,
+                power_dbm: 10.0 * power.log10(),
+                antenna,
+            });
+        }
+    }
+}
+
+/// The cells of the row `y` (centres `xs`, sorted) at height `z` whose
+/// path from `source` over `edge` (wall direction and normal `frame`) has
+/// its diffraction point on the edge, on the far side of the screen: at
+/// most three ranges of cell indices, a cell wider on each side than the
+/// exact set (each cell is tested exactly again).
+///
+/// Along the row `x`, the receiver's coordinates in the edge's frame are
+/// `a(x)` (along the edge) and `u(x)` (across the wall), both linear, and
+/// `ρ(x) = √(u² + v²)`. The point `a_P = (a_S ρ + a ρ_S)/(ρ_S + ρ)` is on
+/// the edge when `g₀ = a_S ρ + a ρ_S ≥ 0` and `g₁ = (ℓ − a_S) ρ + (ℓ − a)
+/// ρ_S ≥ 0`; each `g = c ρ(x) + p + q x` changes sign only where
+/// `c² ρ² = (p + q x)²`, a quadratic in `x`.
+fn keller_cells(
+    source: &HorizontalSource,
+    edge: &HorizontalEdge,
+    (along, normal): (Vector2, Vector2),
+    (xs, y, z): (&[Real], Real, Real),
+) -> Vec<(usize, usize)> {
+    let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else { return Vec::new() };
+    if xs.len() == 1 {
+        return vec![(0, 1)];
+    }
+    let start = edge.start;
+    // a(x) = a0 + ma x, u(x) = u0 + mu x.
+    let (a0, ma) = ((y - start.y) * along.y - start.x * along.x, along.x);
+    let (u0, mu) = ((y - start.y) * normal.y - start.x * normal.x, normal.x);
+    let v = z - edge.z;
+    let rho = |x: Real| (u0 + mu * x).hypot(v);
+    let (a_s, rho_s, l) = (source.along, source.rho, edge.length);
+    // (c, p, q) of g₀ and g₁.
+    let gs = [(a_s, a0 * rho_s, ma * rho_s), (l - a_s, (l - a0) * rho_s, -ma * rho_s)];
+    let inside =
+        |x: Real| source.side * (u0 + mu * x) < 0.0 && gs.iter().all(|&(c, p, q)| c * rho(x) + p + q * x >= 0.0);
+    // Where any condition may change: the quadratics' roots and where
+    // the row crosses the wall's plane.
+    let mut breaks = vec![first, last];
+    if mu.abs() > 1e-12 {
+        breaks.push(-u0 / mu);
+    }
+    for &(c, p, q) in &gs {
+        let (qa, qb, qc) =
+            (c * c * mu * mu - q * q, 2.0 * (c * c * u0 * mu - p * q), c * c * (u0 * u0 + v * v) - p * p);
+        if qa.abs() > 1e-12 {
+            let discriminant = qb * qb - 4.0 * qa * qc;
+            if discriminant >= 0.0 {
+                let root = discriminant.sqrt();
+                breaks.extend([(-qb - root) / (2.0 * qa), (-qb + root) / (2.0 * qa)]);
+            }
+        } else if qb.abs() > 1e-12 {
+            breaks.push(-qc / qb);
+        }
+    }
+    breaks.retain(|x| x.is_finite() && (first..=last).contains(x));
+    breaks.sort_by(Real::total_cmp);
+    breaks.dedup();
+    let step = if xs.len() > 1 { (last - first) / (xs.len() - 1) as Real } else { 1.0 };
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for pair in breaks.windows(2) {
+        if inside(0.5 * (pair[0] + pair[1])) {
+            let (low, high) = index_range(xs, (pair[0] - step, pair[1] + step));
+            match out.last_mut() {
+                Some(last) if last.1 >= low => last.1 = last.1.max(high),
+                _ => out.push((low, high)),
+            }
+        }
+    }
+    out
+}
