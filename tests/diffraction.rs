@@ -385,8 +385,10 @@ fn over_a_lintel_swapping_ap_and_receiver_gives_the_same_power() {
 #[test]
 fn a_room_lit_over_its_door_has_no_step_at_the_lintel() {
     // The lycée's case: a 2.1 m door in a 0.2 m concrete wall, the AP 2 m
-    // in front of it and 3 m up. Along the room behind, the straight path
-    // passes under the lintel, then through the wall above the door.
+    // in front of it and 3 m up, a corridor's far wall 1 m behind it.
+    // Along the room behind, the straight path and the one reflected off
+    // the corridor's wall pass under the lintel, then through the wall
+    // above the door, each at its own distance.
     let toml = r#"format = 1
 [defaults]
 receiver_height = 1.0
@@ -399,7 +401,7 @@ ceiling = "none"
 roof = "none"
 [[floors.rooms]]
 name = "south"
-polygon = [[0, -6], [10, -6], [10, -0.1], [0, -0.1]]
+polygon = [[0, -2.9], [10, -2.9], [10, -0.1], [0, -0.1]]
 [[floors.rooms]]
 name = "north"
 polygon = [[0, 0.1], [10, 0.1], [10, 8], [0, 8]]
@@ -414,6 +416,16 @@ at = [[4.5, 0], [5.5, 0]]
 kind = "opening"
 bottom = 0.0
 top = 2.1
+[[floors.walls]]
+id = "corridor"
+points = [[0, -3], [10, -3]]
+material = "concrete"
+thickness = 0.2
+[[floors.walls]]
+id = "far"
+points = [[0, 8.1], [10, 8.1]]
+material = "concrete"
+thickness = 0.2
 [[aps]]
 id = "A"
 position = [5.0, -2.0]

@@ -76,7 +76,7 @@ pub const SCREEN_LOSS: Real = 0.1;
 /// (specular paths and vaults) are left out: even ten of them add under
 /// 0.05 dB.
 pub const RELATIVE_DB: Real = 30.0;
-const RELATIVE: Real = 1e-3;
+pub(super) const RELATIVE: Real = 1e-3;
 
 /// `|D|² ≤ BOUND · s s′/(s + s′)`: each of the four terms is at most its
 /// boundary limit `n √(2πkL)` (with margin), which bounds the diffracted

@@ -35,10 +35,11 @@
 
 use num_complex::Complex64;
 
-use super::diffraction::{cutoff, BOUND};
+use super::diffraction::{cutoff, BOUND, RELATIVE};
+use super::images::segments_max;
 use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection, TraceContext};
 use super::utd::{coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry};
-use crate::geometry::{Point3, Vector2, Vector3};
+use crate::geometry::{segment_intersection, Point2, Point3, Vector2, Vector3};
 use crate::materials::Polarization;
 use crate::propagation::crossing::{cross_wall, index_range, Leg, MIN_TRANSMISSION_POWER};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
@@ -48,17 +49,27 @@ use crate::units::{Db, Real};
 /// A floor or ceiling bounce, with the plane's slab.
 type PlaneBounce = (Bounce, KeyedSlab);
 
+/// The reflection on a path before its horizontal edge.
+#[derive(Clone, Copy, Debug)]
+enum Before {
+    /// On the floor or the ceiling.
+    Plane(PlaneBounce),
+    /// On a wall face of the storey (index into the storey's faces): the
+    /// AP's first-order image in it.
+    Wall(u32),
+}
+
 /// What one horizontal edge needs of the AP, found once per AP.
 #[derive(Clone, Copy, Debug)]
 pub struct HorizontalSource {
     /// Index of the edge in its storey's
     /// [`crate::scene::optics::FloorOptics::horizontal_edges`].
     pub edge: u32,
-    /// Where the field comes from: the AP, or its image in the floor or
-    /// the ceiling (a bounce there before the edge).
+    /// Where the field comes from: the AP, or its image in the floor,
+    /// the ceiling or a wall (a reflection there before the edge).
     image: Point3,
-    /// The floor or ceiling bounce before the edge, with its slab.
-    bounce: Option<PlaneBounce>,
+    /// The reflection before the edge, if any.
+    bounce: Option<Before>,
     /// The side of the screen the AP is on: the sign of its offset along
     /// the wall's normal.
     side: Real,
@@ -73,6 +84,9 @@ pub struct HorizontalSource {
     trig: IncidentTrig,
     /// A bound of the edge's `|J|` (see [`WedgeFaces::transmission`]).
     jump: Real,
+    /// The most power the path keeps before the edge: through the walls
+    /// a wall image's first leg certainly crosses (its beam), else 1.
+    through: Real,
 }
 
 /// The edge-frame coordinates of a point: along the edge from its start,
@@ -103,15 +117,39 @@ impl TraceContext<'_> {
         } else {
             [None, None]
         };
-        let images =
-            std::iter::once((self.ap.position, None)).chain(bounces.into_iter().flatten().map(|(p, b)| (p, Some(b))));
-        for ((image, bounce), (e, edge)) in
+        // The AP's first-order images in the storey's wall faces, with
+        // the wedge through which they see.
+        let wall_images =
+            self.tree.nodes.iter().filter(|node| node.depth == 1 && self.max_reflections >= 2).map(|node| {
+                let beam = &self.tree.beam[node.beam.start as usize..node.beam.end as usize];
+                let image = Point3::new(node.image.x, node.image.y, self.ap.position.z);
+                (
+                    image,
+                    Some((Before::Wall(node.face), &node.wedge)),
+                    segments_max(beam, Real::NEG_INFINITY, Real::INFINITY),
+                )
+            });
+        let images = std::iter::once((self.ap.position, None, 1.0))
+            .chain(bounces.into_iter().flatten().map(|(p, b)| (p, Some((Before::Plane(b), &NO_WEDGE)), 1.0)))
+            .chain(wall_images);
+        for ((image, before, beam_through), (e, edge)) in
             images.flat_map(|i| std::iter::repeat(i).zip(self.optics.horizontal_edges.iter().enumerate()))
         {
             if self.lookup.power(&edge.slab, 1.0, Polarization::Te).1 > super::diffraction::SCREEN_LOSS {
                 continue;
             }
             let wall = &walls[edge.wall as usize];
+            let bounce = before.map(|(before, _)| before);
+            if let Some((Before::Wall(face), wedge)) = before {
+                // The image sees the edge only through its face, and the
+                // edge's own wall does not reflect into its edge.
+                let end = edge.start + wall.along * edge.length;
+                if self.optics.faces[face as usize].wall as usize + self.optics.walls.start == edge.wall as usize
+                    || !wedge_meets_segment(wedge, edge.start, end)
+                {
+                    continue;
+                }
+            }
             let (along, across, up) = edge_frame(edge, (wall.along, wall.normal), image);
             // An AP in the screen's plane lights both sides alike.
             if across.abs() < 1e-6 {
@@ -122,8 +160,12 @@ impl TraceContext<'_> {
                 let beyond = (-along).max(along - edge.length).max(0.0);
                 rho.hypot(beyond)
             };
+            let through = match before {
+                Some((Before::Wall(_), _)) => beam_through,
+                _ => 1.0,
+            };
             let best = BOUND * self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest.max(1e-3))).powi(2);
-            if best < self.cutoff_mw {
+            if best * through < self.cutoff_mw {
                 continue;
             }
             let phi_incident = across.abs().atan2(up);
@@ -139,6 +181,7 @@ impl TraceContext<'_> {
                 phi_incident,
                 trig: IncidentTrig::new(2.0, phi_incident),
                 jump,
+                through,
             });
         }
         out
@@ -159,15 +202,43 @@ impl TraceContext<'_> {
     ) {
         let width = xs.len();
         let afters = self.bounces_after(z);
+        let wavelength = self.ap.frequency.wavelength();
+        let free = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI)).powi(2);
+        // Each row's lowest cutoff, from a bound under every cell's that
+        // holds while diffracted paths are added (a path's interference
+        // term may lower a cell's power, never under a quarter of its
+        // specular power).
+        let row_cutoffs: Vec<Real> = (0..ys.len())
+            .map(|row| {
+                (row * width..(row + 1) * width)
+                    .filter(|&i| !skip[i])
+                    .map(|i| sums[i].cutoff_mw(self.cutoff_mw).max(0.25 * RELATIVE * sums[i].specular_mw))
+                    .fold(Real::INFINITY, Real::min)
+            })
+            .collect();
+        let mut ranges = Vec::new();
         for source in sources {
             let edge = &self.optics.horizontal_edges[source.edge as usize];
             let wall = &self.scene.optics.walls[edge.wall as usize];
             let variants = if source.bounce.is_none() { &afters[..] } else { &afters[..1] };
             for (row, &y) in ys.iter().enumerate() {
+                // The farthest the source's free-space bound carries above
+                // the row's cutoff: the unfolded path is at least the
+                // straight line from the image.
+                let reach_squared = BOUND * free * source.through / row_cutoffs[row];
+                let dy = y - source.image.y;
                 let cells = row * width..(row + 1) * width;
                 let (skip, sums) = (&skip[cells.clone()], &mut sums[cells]);
                 for &(target_z, after) in variants.iter().flatten() {
-                    for (low, high) in keller_cells(source, edge, (wall.along, wall.normal), (xs, y, target_z)) {
+                    let dz = target_z - source.image.z;
+                    let left = reach_squared - dy * dy - dz * dz;
+                    if left.is_nan() || left < 0.0 {
+                        continue;
+                    }
+                    let half = left.sqrt();
+                    let reach = (source.image.x - half, source.image.x + half);
+                    keller_cells(source, edge, (wall.along, wall.normal), (xs, y, target_z), reach, &mut ranges);
+                    for &(low, high) in &ranges {
                         for i in low..high {
                             if !skip[i] {
                                 let receiver = Point3::new(xs[i], y, z);
@@ -269,6 +340,9 @@ impl TraceContext<'_> {
         let edge_point = Point3::new(point.x, point.y, edge.z);
         let mut common = Complex64::new(1.0, 0.0);
         let mut reflections: Vec<Reflection> = Vec::new();
+        // The wall a reflection before the edge is on: the legs to and
+        // from it end on its face.
+        let mut reflecting: Option<usize> = None;
         // A floor or ceiling bounce: where the unfolded line between the
         // edge and the image meets the plane, midway between the image
         // and what it mirrors.
@@ -290,7 +364,39 @@ impl TraceContext<'_> {
             at
         };
         let (legs, leg_count) = match (source.bounce, after) {
-            (Some(bounce), _) => {
+            (Some(Before::Wall(face_index)), _) => {
+                // The wall reflection: where the plan path from the image
+                // to the edge crosses the face, at the straight line's
+                // height there, on the wall's own material.
+                let face = &self.optics.faces[face_index as usize];
+                let image = source.image.xy();
+                let t = match segment_intersection(image, point, face.p0, face.p1) {
+                    Some((t, _)) if t > 0.0 && t < 1.0 => t,
+                    _ => return,
+                };
+                let at = source.image + (edge_point - source.image) * t;
+                let reflector = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
+                let along = (at.xy() - reflector.a).dot(&reflector.along) / reflector.length;
+                let Some(slab) = reflector.material_at(along, at.z) else { return };
+                let cos = ((point - image).dot(&face.normal) / (edge_point - source.image).norm()).abs();
+                let reflection = self.lookup.response(&slab, cos, Polarization::Te).reflection;
+                common *= reflection * self.specular_share(&slab).sqrt();
+                if explain.is_some() {
+                    reflections.push(Reflection {
+                        bounce: Bounce::Wall {
+                            wall: face.wall,
+                            side: face.side,
+                            opening: slab.slab != reflector.slab.slab,
+                        },
+                        point: at,
+                        incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
+                        loss: loss_of(reflection),
+                    });
+                }
+                reflecting = Some(self.optics.walls.start + face.wall as usize);
+                ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3)
+            }
+            (Some(Before::Plane(bounce)), _) => {
                 let at = bounce_on((source.image, self.ap.position), bounce);
                 ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3)
             }
@@ -307,9 +413,10 @@ impl TraceContext<'_> {
         for (index, &(from, to)) in legs[..leg_count].iter().enumerate() {
             let leg = Leg::new(from, to);
             let mut alive = true;
+            let touching = reflecting.filter(|_| index < 2);
             storey.wall_bvh.for_each_on_segment(from.xy(), to.xy(), |segment| {
                 let w = self.optics.walls.start + segment;
-                if !alive || w == edge.wall as usize {
+                if !alive || w == edge.wall as usize || Some(w) == touching {
                     return;
                 }
                 let other = &self.scene.optics.walls[w];
@@ -419,11 +526,12 @@ impl TraceContext<'_> {
     }
 }
 
-/// The cells of the row `y` (centres `xs`, sorted) at height `z` whose
-/// path from `source` over `edge` (wall direction and normal `frame`) has
-/// its diffraction point on the edge, on the far side of the screen: at
-/// most three ranges of cell indices, a cell wider on each side than the
-/// exact set (each cell is tested exactly again).
+/// The cells of the row `y` (centres `xs`, sorted) at height `z` and
+/// between the abscissae `reach`, whose path from `source` over `edge`
+/// (wall direction and normal `frame`) has its diffraction point on the
+/// edge, on the far side of the screen, into `out`: at most three ranges of
+/// cell indices, a cell wider on each side than the exact set (each cell
+/// is tested exactly again).
 ///
 /// Along the row `x`, the receiver's coordinates in the edge's frame are
 /// `a(x)` (along the edge) and `u(x)` (across the wall), both linear, and
@@ -436,28 +544,50 @@ fn keller_cells(
     edge: &HorizontalEdge,
     (along, normal): (Vector2, Vector2),
     (xs, y, z): (&[Real], Real, Real),
-) -> Vec<(usize, usize)> {
-    let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else { return Vec::new() };
-    if xs.len() == 1 {
-        return vec![(0, 1)];
-    }
+    reach: (Real, Real),
+    out: &mut Vec<(usize, usize)>,
+) {
+    out.clear();
+    let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else { return };
     let start = edge.start;
     // a(x) = a0 + ma x, u(x) = u0 + mu x.
     let (a0, ma) = ((y - start.y) * along.y - start.x * along.x, along.x);
     let (u0, mu) = ((y - start.y) * normal.y - start.x * normal.x, normal.x);
+    // The far side, within reach and the row.
+    let (mut from, mut to) = (first.max(reach.0), last.min(reach.1));
+    let side_rate = source.side * mu;
+    let side_at = source.side * u0;
+    if side_rate.abs() < 1e-12 {
+        if side_at >= 0.0 {
+            return;
+        }
+    } else if side_rate > 0.0 {
+        to = to.min(-side_at / side_rate);
+    } else {
+        from = from.max(-side_at / side_rate);
+    }
+    if from > to {
+        return;
+    }
+    if xs.len() == 1 {
+        out.push((0, 1));
+        return;
+    }
     let v = z - edge.z;
     let rho = |x: Real| (u0 + mu * x).hypot(v);
     let (a_s, rho_s, l) = (source.along, source.rho, edge.length);
     // (c, p, q) of g₀ and g₁.
     let gs = [(a_s, a0 * rho_s, ma * rho_s), (l - a_s, (l - a0) * rho_s, -ma * rho_s)];
-    let inside =
-        |x: Real| source.side * (u0 + mu * x) < 0.0 && gs.iter().all(|&(c, p, q)| c * rho(x) + p + q * x >= 0.0);
-    // Where any condition may change: the quadratics' roots and where
-    // the row crosses the wall's plane.
-    let mut breaks = vec![first, last];
-    if mu.abs() > 1e-12 {
-        breaks.push(-u0 / mu);
-    }
+    let inside = |x: Real| gs.iter().all(|&(c, p, q)| c * rho(x) + p + q * x >= 0.0);
+    // Where either condition may change sign: the quadratics' roots.
+    let mut breaks = [0.0; 6];
+    let mut count = 0;
+    let mut add = |x: Real| {
+        if x > from && x < to {
+            breaks[count] = x;
+            count += 1;
+        }
+    };
     for &(c, p, q) in &gs {
         let (qa, qb, qc) =
             (c * c * mu * mu - q * q, 2.0 * (c * c * u0 * mu - p * q), c * c * (u0 * u0 + v * v) - p * p);
@@ -465,19 +595,22 @@ fn keller_cells(
             let discriminant = qb * qb - 4.0 * qa * qc;
             if discriminant >= 0.0 {
                 let root = discriminant.sqrt();
-                breaks.extend([(-qb - root) / (2.0 * qa), (-qb + root) / (2.0 * qa)]);
+                add((-qb - root) / (2.0 * qa));
+                add((-qb + root) / (2.0 * qa));
             }
         } else if qb.abs() > 1e-12 {
-            breaks.push(-qc / qb);
+            add(-qc / qb);
         }
     }
-    breaks.retain(|x| x.is_finite() && (first..=last).contains(x));
-    breaks.sort_by(Real::total_cmp);
-    breaks.dedup();
-    let step = if xs.len() > 1 { (last - first) / (xs.len() - 1) as Real } else { 1.0 };
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for pair in breaks.windows(2) {
-        if inside(0.5 * (pair[0] + pair[1])) {
+    let mut points = [0.0; 8];
+    points[0] = from;
+    points[1..=count].copy_from_slice(&breaks[..count]);
+    points[count + 1] = to;
+    let points = &mut points[..count + 2];
+    points.sort_by(Real::total_cmp);
+    let step = (last - first) / (xs.len() - 1) as Real;
+    for pair in points.windows(2) {
+        if pair[1] >= pair[0] && inside(0.5 * (pair[0] + pair[1])) {
             let (low, high) = index_range(xs, (pair[0] - step, pair[1] + step));
             match out.last_mut() {
                 Some(last) if last.1 >= low => last.1 = last.1.max(high),
@@ -485,5 +618,34 @@ fn keller_cells(
             }
         }
     }
-    out
+}
+
+/// The wedge of a source that sees everything.
+const NO_WEDGE: [[Real; 3]; 3] = [[0.0, 0.0, 1.0]; 3];
+
+/// Whether some of the segment `a → b` is inside the wedge (half-planes
+/// `p·x + q·y + r ≥ 0`, with a micrometre's slack).
+fn wedge_meets_segment(wedge: &[[Real; 3]; 3], a: Point2, b: Point2) -> bool {
+    let (mut low, mut high): (Real, Real) = (0.0, 1.0);
+    for &[p, q, r] in wedge {
+        // f(t) = f(a) + t (f(b) − f(a)) ≥ −slack.
+        let (fa, fb) = (p * a.x + q * a.y + r + 1e-6, p * b.x + q * b.y + r + 1e-6);
+        let rate = fb - fa;
+        if rate.abs() < 1e-15 {
+            if fa < 0.0 {
+                return false;
+            }
+            continue;
+        }
+        let t = -fa / rate;
+        if rate > 0.0 {
+            low = low.max(t);
+        } else {
+            high = high.min(t);
+        }
+        if low > high {
+            return false;
+        }
+    }
+    true
 }
