@@ -289,7 +289,12 @@ fn each_material_scatters_with_its_own_coefficient() {
 /// from the floor up to `top`: its lintel is a horizontal knife edge, the
 /// jambs 30 m away. The AP at `(x, y)` is `ap_height` up, receivers
 /// `receiver_height` up; no floor or ceiling to bounce on.
-fn lintel_scene(top: f64, (x, y, ap_height): (f64, f64, f64), receiver_height: f64) -> Scene {
+fn lintel_scene(top: f64, ap: (f64, f64, f64), receiver_height: f64) -> Scene {
+    lintel_scene_with(top, ap, receiver_height, "")
+}
+
+/// [`lintel_scene`] with more walls (TOML text).
+fn lintel_scene_with(top: f64, (x, y, ap_height): (f64, f64, f64), receiver_height: f64, walls: &str) -> Scene {
     let toml = format!(
         r#"format = 1
 [defaults]
@@ -315,6 +320,7 @@ at = [[5, -30], [5, 30]]
 kind = "opening"
 bottom = 0.0
 top = {top}
+{walls}
 [[aps]]
 id = "A"
 position = [{x}, {y}]
@@ -378,6 +384,22 @@ fn over_a_lintel_swapping_ap_and_receiver_gives_the_same_power() {
         let forward = received_dbm(&lintel_scene(1.5, a, b.2), &model, b.0, b.1);
         let backward = received_dbm(&lintel_scene(1.5, b, a.2), &model, a.0, a.1);
         println!("{a:?} -> {b:?}: {forward:.3} dBm, back {backward:.3} dBm");
+        assert!((forward - backward).abs() < 0.05, "{a:?} <-> {b:?}: {forward:.3} vs {backward:.3} dBm");
+    }
+}
+
+#[test]
+fn over_a_lintel_a_wall_reflection_before_the_edge_returns_as_one_after_it() {
+    // A metal wall along y = 3 on both sides of the lintel's screen: the
+    // path reflected on it before the lintel one way is reflected after
+    // it the other way, with the same coefficients.
+    let wall = "[[floors.walls]]\npoints = [[-10, 3], [20, 3]]\nmaterial = \"metal\"\nthickness = 0.002\n";
+    let model = RayTrace { scattering: false, ..RayTrace::with_reflections(2) };
+    for (a, b) in [((0.0, 0.0, 2.2), (7.5, 1.0, 1.0)), ((1.0, -3.0, 1.2), (9.0, 2.0, 1.9))] {
+        let forward = received_dbm(&lintel_scene_with(1.5, a, b.2, wall), &model, b.0, b.1);
+        let backward = received_dbm(&lintel_scene_with(1.5, b, a.2, wall), &model, a.0, a.1);
+        let without = received_dbm(&lintel_scene(1.5, a, b.2), &model, b.0, b.1);
+        println!("{a:?} -> {b:?}: {forward:.3} dBm, back {backward:.3} dBm (no wall: {without:.3} dBm)");
         assert!((forward - backward).abs() < 0.05, "{a:?} <-> {b:?}: {forward:.3} vs {backward:.3} dBm");
     }
 }

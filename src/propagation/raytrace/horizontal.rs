@@ -39,7 +39,7 @@ use super::diffraction::{cutoff, BOUND, RELATIVE};
 use super::images::segments_max;
 use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection, TraceContext};
 use super::utd::{coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry};
-use crate::geometry::{segment_intersection, Point2, Point3, Vector2, Vector3};
+use crate::geometry::{point_segment_distance, segment_intersection, Point2, Point3, Vector2, Vector3};
 use crate::materials::Polarization;
 use crate::propagation::crossing::{cross_wall, index_range, Leg, MIN_TRANSMISSION_POWER};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
@@ -49,18 +49,17 @@ use crate::units::{Db, Real};
 /// A floor or ceiling bounce, with the plane's slab.
 type PlaneBounce = (Bounce, KeyedSlab);
 
-/// The reflection on a path before its horizontal edge.
+/// A reflection on a path besides its horizontal edge, before or after it.
 #[derive(Clone, Copy, Debug)]
-enum Before {
+enum Reflector {
     /// On the floor or the ceiling.
     Plane(PlaneBounce),
-    /// On a wall face of the storey (index into the storey's faces): the
-    /// AP's first-order image in it.
+    /// On a wall face of the storey (index into the storey's faces).
     Wall(u32),
 }
 
 /// What one horizontal edge needs of the AP, found once per AP.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct HorizontalSource {
     /// Index of the edge in its storey's
     /// [`crate::scene::optics::FloorOptics::horizontal_edges`].
@@ -69,7 +68,11 @@ pub struct HorizontalSource {
     /// the ceiling or a wall (a reflection there before the edge).
     image: Point3,
     /// The reflection before the edge, if any.
-    bounce: Option<Before>,
+    bounce: Option<Reflector>,
+    /// The storey's wall faces a path from this source may reflect on
+    /// after the edge (on its far side, facing it, within reach): only
+    /// for a source without a reflection before the edge.
+    after_faces: Vec<u32>,
     /// The side of the screen the AP is on: the sign of its offset along
     /// the wall's normal.
     side: Real,
@@ -125,12 +128,12 @@ impl TraceContext<'_> {
                 let image = Point3::new(node.image.x, node.image.y, self.ap.position.z);
                 (
                     image,
-                    Some((Before::Wall(node.face), &node.wedge)),
+                    Some((Reflector::Wall(node.face), &node.wedge)),
                     segments_max(beam, Real::NEG_INFINITY, Real::INFINITY),
                 )
             });
         let images = std::iter::once((self.ap.position, None, 1.0))
-            .chain(bounces.into_iter().flatten().map(|(p, b)| (p, Some((Before::Plane(b), &NO_WEDGE)), 1.0)))
+            .chain(bounces.into_iter().flatten().map(|(p, b)| (p, Some((Reflector::Plane(b), &NO_WEDGE)), 1.0)))
             .chain(wall_images);
         for ((image, before, beam_through), (e, edge)) in
             images.flat_map(|i| std::iter::repeat(i).zip(self.optics.horizontal_edges.iter().enumerate()))
@@ -140,7 +143,7 @@ impl TraceContext<'_> {
             }
             let wall = &walls[edge.wall as usize];
             let bounce = before.map(|(before, _)| before);
-            if let Some((Before::Wall(face), wedge)) = before {
+            if let Some((Reflector::Wall(face), wedge)) = before {
                 // The image sees the edge only through its face, and the
                 // edge's own wall does not reflect into its edge.
                 let end = edge.start + wall.along * edge.length;
@@ -161,7 +164,7 @@ impl TraceContext<'_> {
                 rho.hypot(beyond)
             };
             let through = match before {
-                Some((Before::Wall(_), _)) => beam_through,
+                Some((Reflector::Wall(_), _)) => beam_through,
                 _ => 1.0,
             };
             let best = BOUND * self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest.max(1e-3))).powi(2);
@@ -171,11 +174,18 @@ impl TraceContext<'_> {
             let phi_incident = across.abs().atan2(up);
             let aperture = edge.aperture.map_or(1.0, |leaf| self.lookup.max_transmission_power(&leaf));
             let jump = aperture.sqrt() + self.lookup.max_transmission_power(&edge.slab).sqrt();
+            let side = across.signum();
+            let after_faces = if bounce.is_none() && self.max_reflections >= 2 {
+                self.faces_after(edge, side, nearest)
+            } else {
+                Vec::new()
+            };
             out.push(HorizontalSource {
                 edge: e as u32,
                 image,
                 bounce,
-                side: across.signum(),
+                after_faces,
+                side,
                 along,
                 rho,
                 phi_incident,
@@ -183,6 +193,40 @@ impl TraceContext<'_> {
                 jump,
                 through,
             });
+        }
+        out
+    }
+
+    /// The wall faces of the storey a path from a source on the `side` of
+    /// `edge`'s screen, `distance` from the edge, may reflect on after it:
+    /// faces of other walls that face some of the edge and reach its far
+    /// side, near enough that free space over the distance to them leaves
+    /// the path above the cutoff.
+    fn faces_after(&self, edge: &HorizontalEdge, side: Real, distance: Real) -> Vec<u32> {
+        let wall = &self.scene.optics.walls[edge.wall as usize];
+        let end = edge.start + wall.along * edge.length;
+        let far = |p: Point2| side * (p - edge.start).dot(&wall.normal) < 0.0;
+        let wavelength = self.ap.frequency.wavelength();
+        let mut out = Vec::new();
+        for (index, face) in self.optics.faces.iter().enumerate() {
+            if self.optics.walls.start + face.wall as usize == edge.wall as usize
+                || (face.height_above(edge.start) <= 0.0 && face.height_above(end) <= 0.0)
+                || !(far(face.p0) || far(face.p1))
+            {
+                continue;
+            }
+            let gap = [
+                point_segment_distance(face.p0, edge.start, end).0,
+                point_segment_distance(face.p1, edge.start, end).0,
+                point_segment_distance(edge.start, face.p0, face.p1).0,
+                point_segment_distance(end, face.p0, face.p1).0,
+            ]
+            .into_iter()
+            .fold(Real::INFINITY, Real::min);
+            let length = (distance + gap).max(1e-3);
+            if BOUND * self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * length)).powi(2) >= self.cutoff_mw {
+                out.push(index as u32);
+            }
         }
         out
     }
@@ -221,28 +265,49 @@ impl TraceContext<'_> {
             let edge = &self.optics.horizontal_edges[source.edge as usize];
             let wall = &self.scene.optics.walls[edge.wall as usize];
             let variants = if source.bounce.is_none() { &afters[..] } else { &afters[..1] };
-            for (row, &y) in ys.iter().enumerate() {
-                // The farthest the source's free-space bound carries above
-                // the row's cutoff: the unfolded path is at least the
-                // straight line from the image.
-                let reach_squared = BOUND * free * source.through / row_cutoffs[row];
-                let dy = y - source.image.y;
-                let cells = row * width..(row + 1) * width;
-                let (skip, sums) = (&skip[cells.clone()], &mut sums[cells]);
-                for &(target_z, after) in variants.iter().flatten() {
+            let targets = variants.iter().flatten().map(|&(target_z, plane)| (target_z, plane.map(Reflector::Plane)));
+            let targets = targets.chain(source.after_faces.iter().map(|&face| (z, Some(Reflector::Wall(face)))));
+            for (target_z, after) in targets {
+                // The row's targets: the receivers, or their images in
+                // the floor, the ceiling or a wall face (a line too).
+                let face = match after {
+                    Some(Reflector::Wall(face)) => Some(&self.optics.faces[face as usize]),
+                    _ => None,
+                };
+                let mirror = |p: Point2| face.map_or(p, |face| face.mirror(p));
+                let direction = mirror(Point2::new(1.0, 0.0)) - mirror(Point2::origin());
+                for (row, &y) in ys.iter().enumerate() {
+                    let origin = mirror(Point2::new(0.0, y));
+                    // The farthest the source's free-space bound carries
+                    // above the row's cutoff: the unfolded path is at least
+                    // the straight line from the image to the target.
+                    let reach_squared = BOUND * free * source.through / row_cutoffs[row];
+                    let offset = source.image.xy() - origin;
+                    let middle = offset.dot(&direction);
+                    let aside = offset - direction * middle;
                     let dz = target_z - source.image.z;
-                    let left = reach_squared - dy * dy - dz * dz;
+                    let left = reach_squared - aside.norm_squared() - dz * dz;
                     if left.is_nan() || left < 0.0 {
                         continue;
                     }
                     let half = left.sqrt();
-                    let reach = (source.image.x - half, source.image.x + half);
-                    keller_cells(source, edge, (wall.along, wall.normal), (xs, y, target_z), reach, &mut ranges);
+                    let line = (origin, direction, target_z);
+                    keller_cells(
+                        source,
+                        edge,
+                        (wall.along, wall.normal),
+                        (xs, line),
+                        (middle - half, middle + half),
+                        &mut ranges,
+                    );
+                    let cells = row * width..(row + 1) * width;
+                    let (skip, sums) = (&skip[cells.clone()], &mut sums[cells]);
                     for &(low, high) in &ranges {
                         for i in low..high {
                             if !skip[i] {
                                 let receiver = Point3::new(xs[i], y, z);
-                                let after = after.map(|bounce| (Point3::new(xs[i], y, target_z), bounce));
+                                let target = mirror(receiver.xy());
+                                let after = after.map(|bounce| (Point3::new(target.x, target.y, target_z), bounce));
                                 self.horizontal_path(source, (receiver, after), &mut sums[i], &mut None);
                             }
                         }
@@ -280,7 +345,12 @@ impl TraceContext<'_> {
         let afters = self.bounces_after(receiver.z);
         let variants = if source.bounce.is_none() { &afters[..] } else { &afters[..1] };
         for &(target_z, after) in variants.iter().flatten() {
-            let after = after.map(|bounce| (Point3::new(receiver.x, receiver.y, target_z), bounce));
+            let after = after.map(|bounce| (Point3::new(receiver.x, receiver.y, target_z), Reflector::Plane(bounce)));
+            self.horizontal_path(source, (receiver, after), sum, explain);
+        }
+        for &face in &source.after_faces {
+            let image = self.optics.faces[face as usize].mirror(receiver.xy());
+            let after = Some((Point3::new(image.x, image.y, receiver.z), Reflector::Wall(face)));
             self.horizontal_path(source, (receiver, after), sum, explain);
         }
     }
@@ -291,7 +361,7 @@ impl TraceContext<'_> {
     fn horizontal_path(
         &self,
         source: &HorizontalSource,
-        (receiver, after): (Point3, Option<(Point3, PlaneBounce)>),
+        (receiver, after): (Point3, Option<(Point3, Reflector)>),
         sum: &mut FieldSum,
         explain: &mut Explain,
     ) {
@@ -340,71 +410,78 @@ impl TraceContext<'_> {
         let edge_point = Point3::new(point.x, point.y, edge.z);
         let mut common = Complex64::new(1.0, 0.0);
         let mut reflections: Vec<Reflection> = Vec::new();
-        // The wall a reflection before the edge is on: the legs to and
-        // from it end on its face.
-        let mut reflecting: Option<usize> = None;
+        let explaining = explain.is_some();
+        // Each reflection's coefficient, with its record when explaining.
+        let mut reflect = |reflection: Complex64, record: Reflection| {
+            common *= reflection;
+            if explaining {
+                reflections.push(record);
+            }
+        };
+        let record = |bounce: Bounce, point: Point3, cos: Real, reflection: Complex64| Reflection {
+            bounce,
+            point,
+            incidence_deg: if explaining { cos.clamp(0.0, 1.0).acos().to_degrees() } else { 0.0 },
+            loss: if explaining { loss_of(reflection) } else { Db(0.0) },
+        };
         // A floor or ceiling bounce: where the unfolded line between the
         // edge and the image meets the plane, midway between the image
         // and what it mirrors.
-        let mut bounce_on = |(image, real): (Point3, Point3), (bounce, slab): PlaneBounce| {
+        let bounce_on = |(image, real): (Point3, Point3), (bounce, slab): PlaneBounce| {
             let plane_z = 0.5 * (image.z + real.z);
             let rise = edge_point - image;
             let at = image + rise * ((plane_z - image.z) / rise.z);
             let cos = (rise.z / rise.norm()).abs();
             let reflection = self.lookup.response(&slab, cos, Polarization::Tm).reflection;
-            common *= reflection;
-            if explain.is_some() {
-                reflections.push(Reflection {
-                    bounce,
-                    point: at,
-                    incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
-                    loss: loss_of(reflection),
-                });
-            }
-            at
+            (at, reflection, record(bounce, at, cos, reflection))
         };
-        let (legs, leg_count) = match (source.bounce, after) {
-            (Some(Before::Wall(face_index)), _) => {
-                // The wall reflection: where the plan path from the image
-                // to the edge crosses the face, at the straight line's
-                // height there, on the wall's own material.
-                let face = &self.optics.faces[face_index as usize];
-                let image = source.image.xy();
-                let t = match segment_intersection(image, point, face.p0, face.p1) {
-                    Some((t, _)) if t > 0.0 && t < 1.0 => t,
-                    _ => return,
-                };
-                let at = source.image + (edge_point - source.image) * t;
-                let reflector = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
-                let along = (at.xy() - reflector.a).dot(&reflector.along) / reflector.length;
-                let Some(slab) = reflector.material_at(along, at.z) else { return };
-                let cos = ((point - image).dot(&face.normal) / (edge_point - source.image).norm()).abs();
-                let reflection = self.lookup.response(&slab, cos, Polarization::Te).reflection;
-                common *= reflection * self.specular_share(&slab).sqrt();
-                if explain.is_some() {
-                    reflections.push(Reflection {
-                        bounce: Bounce::Wall {
-                            wall: face.wall,
-                            side: face.side,
-                            opening: slab.slab != reflector.slab.slab,
-                        },
-                        point: at,
-                        incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
-                        loss: loss_of(reflection),
-                    });
+        // A wall reflection: where the unfolded segment `a → b` (plan
+        // straight through the mirror) crosses the face, at its height
+        // there, on the wall's own material (not an opening's leaf).
+        let wall_bounce = |face_index: u32, (a, b): (Point3, Point3)| -> Option<(Point3, Complex64, Reflection)> {
+            let face = &self.optics.faces[face_index as usize];
+            let t = match segment_intersection(a.xy(), b.xy(), face.p0, face.p1) {
+                Some((t, _)) if t > 0.0 && t < 1.0 => t,
+                _ => return None,
+            };
+            let at = a + (b - a) * t;
+            let reflector = &self.scene.optics.walls[self.optics.walls.start + face.wall as usize];
+            let along = (at.xy() - reflector.a).dot(&reflector.along) / reflector.length;
+            let slab = reflector.material_at(along, at.z)?;
+            let cos = ((b - a).xy().dot(&face.normal) / (b - a).norm()).abs();
+            let reflection = self.lookup.response(&slab, cos, Polarization::Te).reflection;
+            let bounce = Bounce::Wall { wall: face.wall, side: face.side, opening: slab.slab != reflector.slab.slab };
+            Some((at, reflection * self.specular_share(&slab).sqrt(), record(bounce, at, cos, reflection)))
+        };
+        // The legs, and which of them start or end on a reflecting wall.
+        let (legs, leg_count, reflecting) = match (source.bounce, after) {
+            (Some(Reflector::Wall(face)), _) => {
+                let Some((at, reflection, record)) = wall_bounce(face, (source.image, edge_point)) else { return };
+                reflect(reflection, record);
+                let wall = self.optics.walls.start + self.optics.faces[face as usize].wall as usize;
+                ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3, Some((wall, 0..2)))
+            }
+            (Some(Reflector::Plane(bounce)), _) => {
+                let (at, reflection, record) = bounce_on((source.image, self.ap.position), bounce);
+                reflect(reflection, record);
+                ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3, None)
+            }
+            (None, Some((image, Reflector::Wall(face)))) => {
+                // The real receiver faces the wall the path reflects on.
+                if self.optics.faces[face as usize].height_above(receiver.xy()) <= 0.0 {
+                    return;
                 }
-                reflecting = Some(self.optics.walls.start + face.wall as usize);
-                ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3)
+                let Some((at, reflection, record)) = wall_bounce(face, (edge_point, image)) else { return };
+                reflect(reflection, record);
+                let wall = self.optics.walls.start + self.optics.faces[face as usize].wall as usize;
+                ([(self.ap.position, edge_point), (edge_point, at), (at, receiver)], 3, Some((wall, 1..3)))
             }
-            (Some(Before::Plane(bounce)), _) => {
-                let at = bounce_on((source.image, self.ap.position), bounce);
-                ([(self.ap.position, at), (at, edge_point), (edge_point, receiver)], 3)
+            (None, Some((image, Reflector::Plane(bounce)))) => {
+                let (at, reflection, record) = bounce_on((image, receiver), bounce);
+                reflect(reflection, record);
+                ([(self.ap.position, edge_point), (edge_point, at), (at, receiver)], 3, None)
             }
-            (None, Some((image, bounce))) => {
-                let at = bounce_on((image, receiver), bounce);
-                ([(self.ap.position, edge_point), (edge_point, at), (at, receiver)], 3)
-            }
-            (None, None) => ([(self.ap.position, edge_point), (edge_point, receiver), (edge_point, receiver)], 2),
+            (None, None) => ([(self.ap.position, edge_point), (edge_point, receiver), (edge_point, receiver)], 2, None),
         };
         // The walls every leg crosses, the edge's own left out (it is
         // their tip), stopping once the path is under the cutoff.
@@ -413,7 +490,7 @@ impl TraceContext<'_> {
         for (index, &(from, to)) in legs[..leg_count].iter().enumerate() {
             let leg = Leg::new(from, to);
             let mut alive = true;
-            let touching = reflecting.filter(|_| index < 2);
+            let touching = reflecting.as_ref().filter(|(_, legs)| legs.contains(&index)).map(|&(wall, _)| wall);
             storey.wall_bvh.for_each_on_segment(from.xy(), to.xy(), |segment| {
                 let w = self.optics.walls.start + segment;
                 if !alive || w == edge.wall as usize || Some(w) == touching {
@@ -526,8 +603,10 @@ impl TraceContext<'_> {
     }
 }
 
-/// The cells of the row `y` (centres `xs`, sorted) at height `z` and
-/// between the abscissae `reach`, whose path from `source` over `edge`
+/// The cells of a row (centres `xs`, sorted) whose targets lie on the line
+/// `origin + x · direction` at height `z` (the receivers themselves, or
+/// their images in a plane or a wall), between the abscissae `reach`,
+/// whose path from `source` over `edge`
 /// (wall direction and normal `frame`) has its diffraction point on the
 /// edge, on the far side of the screen, into `out`: at most three ranges of
 /// cell indices, a cell wider on each side than the exact set (each cell
@@ -543,16 +622,16 @@ fn keller_cells(
     source: &HorizontalSource,
     edge: &HorizontalEdge,
     (along, normal): (Vector2, Vector2),
-    (xs, y, z): (&[Real], Real, Real),
+    (xs, (origin, direction, z)): (&[Real], (Point2, Vector2, Real)),
     reach: (Real, Real),
     out: &mut Vec<(usize, usize)>,
 ) {
     out.clear();
     let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else { return };
-    let start = edge.start;
     // a(x) = a0 + ma x, u(x) = u0 + mu x.
-    let (a0, ma) = ((y - start.y) * along.y - start.x * along.x, along.x);
-    let (u0, mu) = ((y - start.y) * normal.y - start.x * normal.x, normal.x);
+    let offset = origin - edge.start;
+    let (a0, ma) = (offset.dot(&along), direction.dot(&along));
+    let (u0, mu) = (offset.dot(&normal), direction.dot(&normal));
     // The far side, within reach and the row.
     let (mut from, mut to) = (first.max(reach.0), last.min(reach.1));
     let side_rate = source.side * mu;
