@@ -698,6 +698,16 @@ impl<'a> TraceContext<'a> {
         if horizontal <= 0.0 || out_length <= 0.0 {
             return;
         }
+        let limit = cutoff(sum, self.cutoff_mw);
+        if let Some(row) = &row {
+            // The block's bound at this receiver's own outgoing length
+            // (most receivers of a block that passed end here).
+            let length = source.length.max(MIN_DISTANCE);
+            let out = out_length.max(MIN_DISTANCE);
+            if row.block_bound / (length * out * (length + out)) < limit {
+                return;
+            }
+        }
         let source_z = self.ap.position.z;
         let rise = receiver.z - source_z;
         // Keller's cone puts the diffraction point where the straight
@@ -712,7 +722,6 @@ impl<'a> TraceContext<'a> {
         let wavelength = self.ap.frequency.wavelength();
         let k = 2.0 * pi / wavelength;
         let free = self.eirp_mw * (wavelength / (4.0 * pi)).powi(2);
-        let limit = cutoff(sum, self.cutoff_mw);
         let mut bound = BOUND * source.through * free / ((s_in + s_out) * (s_in + s_out));
         if bound < limit {
             return;
@@ -727,14 +736,6 @@ impl<'a> TraceContext<'a> {
                 bound *= images::segment_bound(&tree.beam[node.beam.start as usize..node.beam.end as usize], u, &mut 0);
             }
             if bound < limit {
-                return;
-            }
-        }
-        if let Some(row) = &row {
-            // The block's bound at this receiver's own outgoing length.
-            let length = source.length.max(MIN_DISTANCE);
-            let out = out_length.max(MIN_DISTANCE);
-            if row.block_bound / (length * out * (length + out)) < limit {
                 return;
             }
         }
