@@ -25,13 +25,16 @@
 //! the jump across the shadow boundary for the direct field through the
 //! leaf and through the wall as the specular paths compute it (TE).
 //!
-//! **Scope.** The incident and diffracted legs are straight (no wall,
-//! floor or ceiling reflection before or after the edge), the receiver is
-//! on the far side of the screen from the AP (where the edge's shadow
-//! lies), and the AP on the edge's storey. The near side's boundary is a
-//! reflection's, off the wall above a door instead of off the door: a
-//! much smaller step, left as it is. The companion rule at the shadow
-//! boundary is the jambs' ([`super::diffraction`]).
+//! **Scope.** One reflection besides the edge, before it (the AP's image
+//! in the floor, the ceiling or a wall face as the source) or after it
+//! (the receiver's image as the target), the diffraction counting as one
+//! of the path's interactions like a jamb's; reflections are found by
+//! unfolding, each image's straight line meeting its plane or face. The
+//! target is on the far side of the screen from the source (where the
+//! edge's shadow lies), and the AP on the edge's storey. The near side's
+//! boundary is a reflection's, off the wall above a door instead of off
+//! the door: a much smaller step, left as it is. The companion rule at
+//! the shadow boundary is the jambs' ([`super::diffraction`]).
 
 use num_complex::Complex64;
 
