@@ -86,8 +86,7 @@ fn the_field_is_continuous_across_the_shadow_boundary() {
     let scene = screen((0.0, 0.0));
     let model = diffraction_only();
     let step = 0.05;
-    let values: Vec<f64> = (-40..=40).map(|k| received_dbm(&scene, &model, 10.0, k as f64 * step)).collect();
-    let jump = values.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max);
+    let jump = largest_step((-40..=40).map(|k| received_dbm(&scene, &model, 10.0, k as f64 * step)));
     // Specular only, the same 5 cm step across the boundary is a cliff.
     let specular = RayTrace::with_reflections(1).specular();
     let cliff = (received_dbm(&scene, &specular, 10.0, 0.02) - received_dbm(&scene, &specular, 10.0, -0.02)).abs();
@@ -333,6 +332,12 @@ tx_power_dbm = 20
     scene_from_toml(&toml)
 }
 
+/// The largest difference between consecutive values, dB.
+fn largest_step(values: impl Iterator<Item = f64>) -> f64 {
+    let values: Vec<f64> = values.collect();
+    values.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max)
+}
+
 #[test]
 fn under_a_metal_lintel_the_field_follows_the_knife_edge_loss() {
     // The vertical test's geometry turned on its side: the lintel at
@@ -365,10 +370,8 @@ fn across_a_lintels_shadow_boundary_the_field_is_continuous() {
     let on_boundary = received_dbm(&scene, &diffraction_only(), 10.0, 0.0);
     println!("on the boundary: {:.2} dB from free space", on_boundary - free);
     assert!((on_boundary - free + 6.02).abs() < 0.5, "{:.2} dB from free space", on_boundary - free);
-    let profile = |model: &RayTrace| -> f64 {
-        let values: Vec<f64> = (0..=40).map(|i| received_dbm(&scene, model, 9.0 + 0.05 * i as f64, 0.0)).collect();
-        values.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max)
-    };
+    let profile =
+        |model: &RayTrace| largest_step((0..=40).map(|i| received_dbm(&scene, model, 9.0 + 0.05 * i as f64, 0.0)));
     let (specular, full) = (profile(&RayTrace::with_reflections(1).specular()), profile(&diffraction_only()));
     println!("largest 5 cm step across the boundary: specular {specular:.1} dB, with the lintel {full:.2} dB");
     assert!(specular > 20.0, "the specular field should fall off the metal's cliff: {specular:.1} dB");
@@ -457,12 +460,10 @@ channel = 36
 tx_power_dbm = 20
 "#;
     let scene = scene_from_toml(toml);
-    let largest_step = |model: &RayTrace| -> f64 {
-        let values: Vec<f64> = (0..=60).map(|i| received_dbm(&scene, model, 5.0, 0.5 + 0.1 * i as f64)).collect();
-        values.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max)
-    };
-    let specular = largest_step(&RayTrace { scattering: false, ..RayTrace::default().specular() });
-    let full = largest_step(&RayTrace { scattering: false, ..RayTrace::default() });
+    let along_the_room =
+        |model: &RayTrace| largest_step((0..=60).map(|i| received_dbm(&scene, model, 5.0, 0.5 + 0.1 * i as f64)));
+    let specular = along_the_room(&RayTrace { scattering: false, ..RayTrace::default().specular() });
+    let full = along_the_room(&RayTrace { scattering: false, ..RayTrace::default() });
     println!("largest 10 cm step along the room: specular {specular:.1} dB, with diffraction {full:.1} dB");
     assert!(specular > 6.0, "the specular field should step at the lintel: {specular:.1} dB");
     assert!(full < 2.0, "neighbouring receivers differ by {full:.1} dB");

@@ -965,15 +965,8 @@ impl<'a> TraceContext<'a> {
             // The diffraction's own loss: the diffracted power over the free-
             // space power of the unfolded length s + s′.
             let diffracted = (d / spread).norm_sqr() * (s_in + s_out).powi(2);
-            reflections.insert(
-                edge_record,
-                Reflection {
-                    bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
-                    point: edge_point,
-                    incidence_deg: geometry.phi_incident.to_degrees(),
-                    loss: Db(-10.0 * diffracted.log10()),
-                },
-            );
+            let bounce = Bounce::Edge { edge: source.edge, kind: edge.kind };
+            reflections.insert(edge_record, edge_reflection(bounce, edge_point, geometry.phi_incident, diffracted));
         }
         // The interference with the direct companion near its shadow
         // boundary (incoherent sum only; see the module doc).
@@ -1033,6 +1026,13 @@ fn steepest_cos(image: Point2, normal: crate::geometry::Vector2, (a, b): (Point2
     } else {
         cos(da).max(cos(db))
     }
+}
+
+/// A diffraction's record in a path's explanation: `diffracted` is the
+/// diffracted power over the free-space power of the unfolded length, the
+/// incidence measured from the edge's lit face.
+pub(super) fn edge_reflection(bounce: Bounce, point: Point3, phi_incident: Real, diffracted: Real) -> Reflection {
+    Reflection { bounce, point, incidence_deg: phi_incident.to_degrees(), loss: Db(-10.0 * diffracted.log10()) }
 }
 
 /// The weight of the interference term between a diffracted path and its

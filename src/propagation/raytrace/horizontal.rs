@@ -38,7 +38,7 @@
 
 use num_complex::Complex64;
 
-use super::diffraction::{cutoff, BOUND, RELATIVE};
+use super::diffraction::{cutoff, edge_reflection, BOUND, RELATIVE};
 use super::images::segments_max;
 use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection, TraceContext};
 use super::utd::{coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry};
@@ -486,17 +486,21 @@ impl TraceContext<'_> {
             }
             (None, None) => ([(self.ap.position, edge_point), (edge_point, receiver), (edge_point, receiver)], 2, None),
         };
-        // The walls every leg crosses, the edge's own left out (it is
-        // their tip), stopping once the path is under the cutoff.
+        // The walls every leg crosses, stopping once the path is under the
+        // cutoff; the edge's own wall left out of the two legs that meet
+        // at the edge (it is their tip), a reflecting wall out of the two
+        // that meet on its face.
         let mut crossings: Vec<(usize, Crossing)> = Vec::new();
         let storey = &self.scene.floors[self.floor];
+        let at_edge = if source.bounce.is_some() { 1..3 } else { 0..2 };
         for (index, &(from, to)) in legs[..leg_count].iter().enumerate() {
             let leg = Leg::new(from, to);
             let mut alive = true;
             let touching = reflecting.as_ref().filter(|(_, legs)| legs.contains(&index)).map(|&(wall, _)| wall);
+            let tip = at_edge.contains(&index).then_some(edge.wall as usize);
             storey.wall_bvh.for_each_on_segment(from.xy(), to.xy(), |segment| {
                 let w = self.optics.walls.start + segment;
-                if !alive || w == edge.wall as usize || Some(w) == touching {
+                if !alive || Some(w) == tip || Some(w) == touching {
                     return;
                 }
                 let other = &self.scene.optics.walls[w];
@@ -580,15 +584,8 @@ impl TraceContext<'_> {
             let diffracted = (d / spread).norm_sqr() * total * total;
             // After the bounce before the edge, before the one after it.
             let edge_record = reflections.len() - usize::from(after.is_some());
-            reflections.insert(
-                edge_record,
-                Reflection {
-                    bounce: Bounce::Edge { edge: source.edge, kind: edge.kind },
-                    point: edge_point,
-                    incidence_deg: source.phi_incident.to_degrees(),
-                    loss: Db(-10.0 * diffracted.log10()),
-                },
-            );
+            let bounce = Bounce::Edge { edge: source.edge, kind: edge.kind };
+            reflections.insert(edge_record, edge_reflection(bounce, edge_point, source.phi_incident, diffracted));
             let free_space = Db(-20.0 * (wavelength / (4.0 * pi * total)).log10());
             let antenna = Db(-10.0 * antenna_gain.log10());
             let edge_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
@@ -708,26 +705,5 @@ const NO_WEDGE: [[Real; 3]; 3] = [[0.0, 0.0, 1.0]; 3];
 /// Whether some of the segment `a → b` is inside the wedge (half-planes
 /// `p·x + q·y + r ≥ 0`, with a micrometre's slack).
 fn wedge_meets_segment(wedge: &[[Real; 3]; 3], a: Point2, b: Point2) -> bool {
-    let (mut low, mut high): (Real, Real) = (0.0, 1.0);
-    for &[p, q, r] in wedge {
-        // f(t) = f(a) + t (f(b) − f(a)) ≥ −slack.
-        let (fa, fb) = (p * a.x + q * a.y + r + 1e-6, p * b.x + q * b.y + r + 1e-6);
-        let rate = fb - fa;
-        if rate.abs() < 1e-15 {
-            if fa < 0.0 {
-                return false;
-            }
-            continue;
-        }
-        let t = -fa / rate;
-        if rate > 0.0 {
-            low = low.max(t);
-        } else {
-            high = high.min(t);
-        }
-        if low > high {
-            return false;
-        }
-    }
-    true
+    super::images::clip_segment(a, b, wedge.iter().map(|&[p, q, r]| (Vector2::new(p, q), r + 1e-6))).is_some()
 }

@@ -775,6 +775,19 @@ fn clip_to_wedge(
         (Vector2::new(-edge_a.y, edge_a.x) * sign_a, -sign_a * edge_a.perp(&image.coords)),
         (Vector2::new(-edge_b.y, edge_b.x) * sign_b, -sign_b * edge_b.perp(&image.coords)),
     ];
+    let direction = p1 - p0;
+    let (u0, u1) = clip_segment(p0, p1, half_planes)?;
+    // A sliver thinner than a micrometre carries no path of any weight.
+    ((u1 - u0) * direction.norm() > 1e-6).then(|| (p0 + direction * u0, p0 + direction * u1))
+}
+
+/// The part of the segment `p0 → p1` inside every half-plane
+/// `g·x + offset ≥ 0`, as fractions `(u0, u1)` of the segment, if any.
+pub(crate) fn clip_segment(
+    p0: Point2,
+    p1: Point2,
+    half_planes: impl IntoIterator<Item = (Vector2, Real)>,
+) -> Option<(Real, Real)> {
     let (mut u0, mut u1): (Real, Real) = (0.0, 1.0);
     let direction = p1 - p0;
     for (g, offset) in half_planes {
@@ -797,8 +810,7 @@ fn clip_to_wedge(
             return None;
         }
     }
-    // A sliver thinner than a micrometre carries no path of any weight.
-    ((u1 - u0) * direction.norm() > 1e-6).then(|| (p0 + direction * u0, p0 + direction * u1))
+    Some((u0, u1))
 }
 
 #[cfg(test)]
