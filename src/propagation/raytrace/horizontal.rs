@@ -76,15 +76,15 @@ pub struct HorizontalSource {
     /// after the edge (on its far side, facing it, within reach): only
     /// for a source without a reflection before the edge.
     after_faces: Vec<u32>,
-    /// The side of the screen the AP is on: the sign of its offset along
-    /// the wall's normal.
+    /// The side of the screen the source (`image`) is on: the sign of its
+    /// offset along the wall's normal.
     side: Real,
-    /// The AP's position along the edge from its start, m.
+    /// The source's position along the edge from its start, m.
     along: Real,
-    /// The AP's distance from the edge's line, m.
+    /// The source's distance from the edge's line, m.
     rho: Real,
-    /// Angle of the incident direction (towards the AP) from the screen's
-    /// face on the AP's side, in `(0, π)`.
+    /// Angle of the incident direction (towards the source) from the
+    /// screen's face on its side, in `(0, π)`.
     phi_incident: Real,
     /// What the coefficient needs of the incident direction.
     trig: IncidentTrig,
@@ -105,9 +105,13 @@ fn edge_frame(edge: &HorizontalEdge, (along, normal): (Vector2, Vector2), p: Poi
 }
 
 impl TraceContext<'_> {
-    /// The horizontal edges of the storey this AP can diffract on: those
-    /// of walls opaque enough to cast a shadow ([`super::diffraction::SCREEN_LOSS`])
-    /// whose free-space bound from the AP can reach the cutoff.
+    /// The horizontal edges of the storey this AP can diffract on, with
+    /// each source that can reach them: the AP, and when a reflection is
+    /// allowed besides the edge, its images in the floor, the ceiling and
+    /// the wall faces through which they see the edge. Edges of walls
+    /// opaque enough to cast a shadow ([`super::diffraction::SCREEN_LOSS`]),
+    /// sources whose free-space bound (times what a wall image's beam
+    /// keeps) can reach the cutoff.
     pub(super) fn prepare_horizontal(&self) -> Vec<HorizontalSource> {
         let walls = &self.scene.optics.walls;
         let wavelength = self.ap.frequency.wavelength();
@@ -236,8 +240,9 @@ impl TraceContext<'_> {
 
     /// Every path diffracted by a horizontal edge to the receivers of the
     /// rows `ys` (`skip` and `sums` row after row), after every other path
-    /// (the cutoff is relative to them): per edge, row and floor or ceiling
-    /// bounce after the edge, only the cells whose diffraction point falls
+    /// (the cutoff is relative to them): per source, target (the receivers
+    /// or their images in the floor, the ceiling or a wall face after the
+    /// edge) and row, only the cells whose diffraction point falls
     /// on the edge ([`keller_cells`]), in the order [`TraceContext::diffract_horizontal`]
     /// takes them at one receiver.
     pub(super) fn diffract_horizontal_rows(
@@ -336,8 +341,8 @@ impl TraceContext<'_> {
         ]
     }
 
-    /// The path from the AP over `source`'s edge to `receiver`, if it
-    /// exists and reaches the cutoff.
+    /// The paths from `source` over its edge to `receiver` that exist and
+    /// reach the cutoff: straight, or reflected once after the edge.
     pub(super) fn diffract_horizontal(
         &self,
         source: &HorizontalSource,
@@ -359,8 +364,8 @@ impl TraceContext<'_> {
     }
 
     /// The path from `source` over its edge to the receiver, with the
-    /// receiver's image in the floor or ceiling when the path bounces there
-    /// after the edge.
+    /// receiver's image in the floor, the ceiling or a wall face when the
+    /// path reflects there after the edge.
     fn horizontal_path(
         &self,
         source: &HorizontalSource,
