@@ -52,8 +52,8 @@ use num_complex::Complex64;
 use super::horizontal::HorizontalSource;
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
 use super::trace::{
-    clip_footprint, cross_in_height, Bounce, Explain, FieldSum, Outgoing, OwnOnRow, PathRecord, PlanCrossing,
-    Reflection,
+    clip_footprint, cross_in_height, Amplitude, Bounce, Explain, FieldSum, Outgoing, OwnOnRow, PathRecord,
+    PlanCrossing, Reflection,
 };
 use super::utd::{
     coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
@@ -855,21 +855,10 @@ impl<'a> TraceContext<'a> {
                 let wall = &walls[pc.wall as usize];
                 if let Some((slab, at, opening)) = cross_in_height(wall, pc, (0.0, 1.0), (from, to), plan_length) {
                     let cos = pc.cos * sin_beta;
-                    let t = self.lookup.transmission(&slab, cos, Polarization::Te);
-                    let floor = crate::propagation::crossing::MIN_TRANSMISSION_POWER;
-                    let t = if t.norm_sqr() < floor { t * (floor / t.norm_sqr().max(1e-300)).sqrt() } else { t };
-                    *amplitude *= t;
+                    *amplitude = amplitude.transmit(&self.lookup, &slab, cos, Polarization::Te);
                     if explain.is_some() {
-                        crossings.push((
-                            leg,
-                            Crossing {
-                                what: CrossingKind::Wall { floor: wall.floor, wall: wall.wall_index, opening },
-                                slab: slab.slab,
-                                incidence_deg: cos.clamp(0.0, 1.0).acos().to_degrees(),
-                                loss: loss_of(t),
-                                at,
-                            },
-                        ));
+                        let what = CrossingKind::Wall { floor: wall.floor, wall: wall.wall_index, opening };
+                        crossings.push((leg, self.crossing_record(&(what, slab, cos, Polarization::Te, at))));
                     }
                 }
             };
@@ -970,7 +959,7 @@ impl<'a> TraceContext<'a> {
         }
         // The interference with the direct companion near its shadow
         // boundary (incoherent sum only; see the module doc).
-        let mut added = power;
+        let mut companion = None;
         if !self.coherent {
             // The companion of a path with a reflection after the edge
             // reaches the receiver's image in that face (as the reflection
@@ -982,34 +971,12 @@ impl<'a> TraceContext<'a> {
             if weight > 0.0 {
                 let through = if lit { aperture } else { incident_face.transmission };
                 // Everything but the edge is common to both paths.
-                let companion = common * through * Complex64::from_polar(1.0 / direct, -k * direct);
-                let cross = 2.0 * free * (companion.conj() * amplitude).re * weight;
-                added = power + cross;
+                companion = Some((common * through * Complex64::from_polar(1.0 / direct, -k * direct), weight));
             }
         }
-        // The interference term can only take back part of what the
-        // specular paths brought (at a shadow boundary the field is half
-        // the direct one): never below a quarter of their sum.
-        sum.power_mw = (sum.power_mw + added).max(0.25 * sum.specular_mw);
-        sum.paths += 1;
-        if self.coherent {
-            sum.amplitude += amplitude * free.sqrt();
-        }
+        self.add_diffracted(sum, (amplitude, free), companion);
         if let Some(explain) = explain.as_mut() {
-            let length = s_in + s_out;
-            let free_space = Db(-20.0 * (wavelength / (4.0 * pi * length)).log10());
-            let reflection_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
-            let antenna = Db(-10.0 * antenna_gain.log10());
-            let total = -10.0 * (power / self.eirp_mw).log10();
-            explain(PathRecord {
-                length,
-                free_space,
-                transmission: Db((total - free_space.value() - reflection_loss - antenna.value()).max(0.0)),
-                reflections,
-                crossings,
-                power_dbm: 10.0 * power.log10(),
-                antenna,
-            });
+            explain(self.diffracted_record((s_in + s_out, antenna_gain, power), reflections, crossings));
         }
     }
 }
@@ -1025,6 +992,59 @@ fn steepest_cos(image: Point2, normal: crate::geometry::Vector2, (a, b): (Point2
         1.0
     } else {
         cos(da).max(cos(db))
+    }
+}
+
+/// What a diffracted path keeps of the specular paths' power at least:
+/// the interference term can only take back part of what they brought
+/// (at a shadow boundary the field is half the direct one), never below a
+/// quarter of their sum.
+pub(super) const SPECULAR_KEPT: Real = 0.25;
+
+impl TraceContext<'_> {
+    /// Adds a diffracted path to `sum`: its `amplitude` (√ of a share of
+    /// `free`, the free-space factor with the antenna's gain), and in an
+    /// incoherent sum its interference term with `companion` (the direct
+    /// or specularly reflected path whose shadow boundary the edge lies
+    /// on, and the term's weight; see the module doc).
+    pub(super) fn add_diffracted(
+        &self,
+        sum: &mut FieldSum,
+        (amplitude, free): (Complex64, Real),
+        companion: Option<(Complex64, Real)>,
+    ) {
+        let power = free * amplitude.norm_sqr();
+        let cross =
+            companion.map_or(0.0, |(companion, weight)| 2.0 * free * (companion.conj() * amplitude).re * weight);
+        sum.power_mw = (sum.power_mw + (power + cross)).max(SPECULAR_KEPT * sum.specular_mw);
+        sum.paths += 1;
+        if self.coherent {
+            sum.amplitude += amplitude * free.sqrt();
+        }
+    }
+
+    /// A diffracted path's explanation, from its unfolded `length`, the
+    /// antenna's relative gain in its departure direction and its `power`.
+    pub(super) fn diffracted_record(
+        &self,
+        (length, antenna_gain, power): (Real, Real, Real),
+        reflections: Vec<Reflection>,
+        crossings: Vec<(usize, Crossing)>,
+    ) -> PathRecord {
+        let wavelength = self.ap.frequency.wavelength();
+        let free_space = Db(-20.0 * (wavelength / (4.0 * std::f64::consts::PI * length)).log10());
+        let reflection_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
+        let antenna = Db(-10.0 * antenna_gain.log10());
+        let total = -10.0 * (power / self.eirp_mw).log10();
+        PathRecord {
+            length,
+            free_space,
+            transmission: Db((total - free_space.value() - reflection_loss - antenna.value()).max(0.0)),
+            reflections,
+            crossings,
+            power_dbm: 10.0 * power.log10(),
+            antenna,
+        }
     }
 }
 

@@ -38,13 +38,13 @@
 
 use num_complex::Complex64;
 
-use super::diffraction::{cutoff, edge_reflection, BOUND, RELATIVE};
+use super::diffraction::{companion_weight, cutoff, edge_reflection, BOUND, RELATIVE, SPECULAR_KEPT};
 use super::images::segments_max;
-use super::trace::{Bounce, Explain, FieldSum, PathRecord, Reflection, TraceContext};
+use super::trace::{Amplitude, Bounce, Explain, FieldSum, Reflection, TraceContext};
 use super::utd::{coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry};
 use crate::geometry::{point_segment_distance, segment_intersection, Point2, Point3, Vector2, Vector3};
 use crate::materials::Polarization;
-use crate::propagation::crossing::{cross_wall, index_range, Leg, MIN_TRANSMISSION_POWER};
+use crate::propagation::crossing::{cross_wall, index_range, Leg};
 use crate::propagation::multiwall::{loss_of, Crossing, CrossingKind};
 use crate::scene::optics::{HorizontalEdge, KeyedSlab};
 use crate::units::{Db, Real};
@@ -264,7 +264,7 @@ impl TraceContext<'_> {
             .map(|row| {
                 (row * width..(row + 1) * width)
                     .filter(|&i| !skip[i])
-                    .map(|i| sums[i].cutoff_mw(self.cutoff_mw).max(0.25 * RELATIVE * sums[i].specular_mw))
+                    .map(|i| sums[i].cutoff_mw(self.cutoff_mw).max(SPECULAR_KEPT * RELATIVE * sums[i].specular_mw))
                     .fold(Real::INFINITY, Real::min)
             })
             .collect();
@@ -510,28 +510,15 @@ impl TraceContext<'_> {
                 }
                 let other = &self.scene.optics.walls[w];
                 if let Some(crossing) = cross_wall(other, &leg) {
-                    let t = self.lookup.transmission(&crossing.slab, crossing.cos, Polarization::Te);
-                    let t = if t.norm_sqr() < MIN_TRANSMISSION_POWER {
-                        t * (MIN_TRANSMISSION_POWER / t.norm_sqr().max(1e-300)).sqrt()
-                    } else {
-                        t
-                    };
-                    common *= t;
+                    common = common.transmit(&self.lookup, &crossing.slab, crossing.cos, Polarization::Te);
                     if explain.is_some() {
-                        crossings.push((
-                            index,
-                            Crossing {
-                                what: CrossingKind::Wall {
-                                    floor: other.floor,
-                                    wall: other.wall_index,
-                                    opening: crossing.opening,
-                                },
-                                slab: crossing.slab.slab,
-                                incidence_deg: crossing.cos.clamp(0.0, 1.0).acos().to_degrees(),
-                                loss: loss_of(t),
-                                at: crossing.at,
-                            },
-                        ));
+                        let what = CrossingKind::Wall {
+                            floor: other.floor,
+                            wall: other.wall_index,
+                            opening: crossing.opening,
+                        };
+                        let record = (what, crossing.slab, crossing.cos, Polarization::Te, crossing.at);
+                        crossings.push((index, self.crossing_record(&record)));
                     }
                     alive = free * common.norm_sqr() * (d_bound / spread).powi(2) >= limit;
                 }
@@ -568,42 +555,24 @@ impl TraceContext<'_> {
         let source_up = source.rho * source.phi_incident.cos();
         let crossing_up = source_up + (up - source_up) * source_across / (source_across - across);
         let lit = crossing_up <= 0.0;
-        let mut added = power;
+        let mut companion = None;
         if !self.coherent {
             // The straight path, through the leaf (lit) or the wall.
             let direct = (target - source.image).norm();
-            let difference = k * (total - direct);
-            let weight = super::diffraction::companion_weight(lit, difference);
+            let weight = companion_weight(lit, k * (total - direct));
             if weight > 0.0 {
                 let through = if lit { aperture } else { wall_through };
-                let companion = common * through * Complex64::from_polar(1.0 / direct, -k * direct);
-                added = power + 2.0 * free * (companion.conj() * amplitude).re * weight;
+                companion = Some((common * through * Complex64::from_polar(1.0 / direct, -k * direct), weight));
             }
         }
-        sum.power_mw = (sum.power_mw + added).max(0.25 * sum.specular_mw);
-        sum.paths += 1;
-        if self.coherent {
-            sum.amplitude += amplitude * free.sqrt();
-        }
+        self.add_diffracted(sum, (amplitude, free), companion);
         if let Some(explain) = explain.as_mut() {
             let diffracted = (d / spread).norm_sqr() * total * total;
             // After the bounce before the edge, before the one after it.
             let edge_record = reflections.len() - usize::from(after.is_some());
             let bounce = Bounce::Edge { edge: source.edge, kind: edge.kind };
             reflections.insert(edge_record, edge_reflection(bounce, edge_point, source.phi_incident, diffracted));
-            let free_space = Db(-20.0 * (wavelength / (4.0 * pi * total)).log10());
-            let antenna = Db(-10.0 * antenna_gain.log10());
-            let edge_loss: Real = reflections.iter().map(|r| r.loss.value()).sum();
-            let all = -10.0 * (power / self.eirp_mw).log10();
-            explain(PathRecord {
-                length: total,
-                free_space,
-                transmission: Db((all - free_space.value() - edge_loss - antenna.value()).max(0.0)),
-                reflections,
-                crossings,
-                power_dbm: 10.0 * power.log10(),
-                antenna,
-            });
+            explain(self.diffracted_record((total, antenna_gain, power), reflections, crossings));
         }
     }
 }

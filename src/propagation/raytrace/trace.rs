@@ -56,7 +56,7 @@ pub enum Bounce {
         /// Which face.
         side: i8,
     },
-    /// A diffraction on a vertical edge of the storey.
+    /// A diffraction on an edge of the storey, vertical or horizontal.
     Edge {
         /// Index of the edge in its storey's edges (its horizontal edges
         /// when `kind` is horizontal).
@@ -1579,7 +1579,7 @@ impl TraceContext<'_> {
     }
 
     /// A crossing for explanations, with its loss.
-    fn crossing_record(
+    pub(super) fn crossing_record(
         &self,
         (what, slab, cos, polarization, at): &(CrossingKind, KeyedSlab, Real, Polarization, Point3),
     ) -> Crossing {
