@@ -222,14 +222,20 @@ impl TraceContext<'_> {
             {
                 continue;
             }
-            let gap = [
-                point_segment_distance(face.p0, edge.start, end).0,
-                point_segment_distance(face.p1, edge.start, end).0,
-                point_segment_distance(edge.start, face.p0, face.p1).0,
-                point_segment_distance(end, face.p0, face.p1).0,
-            ]
-            .into_iter()
-            .fold(Real::INFINITY, Real::min);
+            // The distance between the two segments: 0 where they cross,
+            // else the least from an end of one to the other.
+            let gap = if segment_intersection(face.p0, face.p1, edge.start, end).is_some() {
+                0.0
+            } else {
+                [
+                    point_segment_distance(face.p0, edge.start, end).0,
+                    point_segment_distance(face.p1, edge.start, end).0,
+                    point_segment_distance(edge.start, face.p0, face.p1).0,
+                    point_segment_distance(end, face.p0, face.p1).0,
+                ]
+                .into_iter()
+                .fold(Real::INFINITY, Real::min)
+            };
             let length = (distance + gap).max(1e-3);
             if BOUND * self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * length)).powi(2) >= self.cutoff_mw {
                 out.push(index as u32);
