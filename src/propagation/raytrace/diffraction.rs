@@ -322,6 +322,7 @@ impl<'a> TraceContext<'a> {
                     max_depth,
                     wall_bounds: &band_bounds.0,
                     opaque: &band_bounds.1,
+                    opaque_by_cos: &[],
                     same_storey: true,
                     cutoff: None,
                     slab_bound: &|_| 1.0,

@@ -61,7 +61,7 @@ pub mod trace;
 pub mod utd;
 
 use crate::geometry::Point3;
-use crate::propagation::crossing::SlabLookup;
+use crate::propagation::crossing::{SlabLookup, MIN_TRANSMISSION_POWER};
 use crate::propagation::multiwall::direct_candidates;
 use crate::propagation::{ApField, PropagationModel, StoreyShare};
 use crate::scene::optics::VAULT_FACETS;
@@ -148,6 +148,7 @@ impl RayTrace {
             max_depth: max_reflections as u8,
             wall_bounds: &wall_bounds,
             opaque: &opaque,
+            opaque_by_cos: &opaque_by_cos(&lookup, scene),
             same_storey,
             cutoff: Some((eirp_mw, ap.frequency.wavelength(), cutoff_mw)),
             slab_bound: &slab_bound,
@@ -260,6 +261,26 @@ fn wall_bounds(lookup: &SlabLookup, scene: &Scene) -> (Vec<Real>, Vec<Real>) {
         .map(|wall| if wall.full_height { lookup.max_transmission_power(&wall.slab) } else { 1.0 })
         .collect();
     (bounds, opaque)
+}
+
+/// Per wall of the scene, the most power a crossing of its slab keeps at
+/// plan incidence cosines up to each of [`images::COS_STEPS`] evenly
+/// spaced ones (1 for a wall that does not fill its storey): see
+/// [`images::TreeInputs::opaque_by_cos`].
+fn opaque_by_cos(lookup: &SlabLookup, scene: &Scene) -> Vec<Real> {
+    let steps = images::COS_STEPS;
+    let mut table = Vec::with_capacity(scene.optics.walls.len() * steps);
+    for wall in &scene.optics.walls {
+        table.extend((0..steps).map(|k| {
+            if wall.full_height {
+                let cos = k as Real / (steps - 1) as Real;
+                lookup.max_transmission_power_to(&wall.slab, cos).clamp(MIN_TRANSMISSION_POWER, 1.0)
+            } else {
+                1.0
+            }
+        }));
+    }
+    table
 }
 
 /// [`wall_bounds`] at their largest over every frequency the scene's APs
