@@ -333,6 +333,32 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                 }
                 let image = face.mirror(parent.image);
                 let frame = Frame { image, aperture };
+                // No receiver is nearer the image than the aperture: free
+                // space alone may leave every path under the cutoff, which
+                // is known before the walls of the beam are gathered.
+                let best = cutoff.map(|(eirp_mw, wavelength, cutoff_mw)| {
+                    let nearest = distance_to_segment(image, aperture).max(crate::propagation::MIN_DISTANCE);
+                    let best = eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest)).powi(2);
+                    (best, slab_bound(nearest), cutoff_mw)
+                });
+                if best.is_some_and(|(best, slab, cutoff_mw)| best * slab < cutoff_mw) {
+                    continue;
+                }
+                // The parent's beam over the directions to this aperture
+                // holds every wall this node inherits: with it too.
+                if let (Some((best, slab, cutoff_mw)), Some(_)) = (best, parent_face) {
+                    let parent_frame = parent.frame();
+                    if let (Some(u0), Some(u1)) = (parent_frame.u(aperture.0), parent_frame.u(aperture.1)) {
+                        let inherited = segments_max(
+                            &tree.beam[parent.beam.start as usize..parent.beam.end as usize],
+                            u0.min(u1),
+                            u0.max(u1),
+                        );
+                        if best * inherited * slab < cutoff_mw {
+                            continue;
+                        }
+                    }
+                }
                 let own_wall = storey_walls.start + face.wall as usize;
                 let parent_wall = parent_face.map(|f| storey_walls.start + f.wall as usize);
 
@@ -391,11 +417,8 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                 // of whose paths can reach the cutoff is not made.
                 let beam_start = tree.beam.len() as u32;
                 let strongest = push_segments(&mut tree.beam, &frame, &beam);
-                if let Some((eirp_mw, wavelength, cutoff_mw)) = cutoff {
-                    // No receiver is nearer the image than the aperture.
-                    let nearest = distance_to_segment(image, aperture).max(crate::propagation::MIN_DISTANCE);
-                    let best = eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest)).powi(2);
-                    if best * strongest * slab_bound(nearest) < cutoff_mw {
+                if let Some((best, slab, cutoff_mw)) = best {
+                    if best * strongest * slab < cutoff_mw {
                         tree.beam.truncate(beam_start as usize);
                         tree.incoming.truncate(incoming_start as usize);
                         continue;
