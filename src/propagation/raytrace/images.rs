@@ -889,6 +889,56 @@ pub(crate) fn clip_segment(
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_cones_angled_bound_holds_for_every_leg_in_it() {
+        use crate::materials::Polarization;
+        use crate::propagation::crossing::SlabLookup;
+        // The generated school: 1 m stone shell, brick partitions.
+        let spec = crate::synthetic::SchoolSpec { storeys: 1, ..crate::synthetic::SchoolSpec::default() };
+        let text = crate::floorplan::to_toml(&crate::synthetic::school(&spec)).expect("serialises");
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("school.toml");
+        std::fs::write(&path, text).expect("writes");
+        let (_, scene) = crate::pipeline::load_scene(&path, None).expect("loads");
+        let lookup = SlabLookup::for_ap(&scene, &scene.aps[0]);
+        let (wall_bounds, opaque) = super::super::wall_bounds(&lookup, &scene);
+        let inputs = LastLegInputs {
+            storey_walls: 0..scene.optics.walls.len(),
+            wall_bounds,
+            opaque,
+            opaque_by_cos: super::super::opaque_by_cos(&lookup, &scene),
+        };
+        let (mut cones, mut sharper) = (0, 0);
+        for (w, wall) in scene.optics.walls.iter().enumerate() {
+            let Some(flat) = inputs.bounding(w) else { continue };
+            for (along, across) in [(-0.5, 0.6), (0.3, 0.6), (0.5, 3.0), (1.4, 2.0), (0.1, 12.0), (0.9, -5.0)] {
+                let source = wall.a + wall.along * (along * wall.length) + wall.normal * across;
+                for (low, high) in certain_cones(wall, source, &[]) {
+                    let bound = inputs.cone_bound(w, flat, wall, source, (low, high));
+                    cones += 1;
+                    sharper += usize::from(bound < 0.1 * flat);
+                    // Legs across the cone, at their plan angle and steeper
+                    // (a vertical slope makes the incidence more grazing).
+                    for k in 0..=40 {
+                        let d = low + (high - low) * (k as Real / 40.0) - source;
+                        let cos = (d.dot(&wall.normal) / d.norm()).abs();
+                        for slope in [1.0, 0.9, 0.6, 0.3, 0.05] {
+                            let kept = lookup.transmission_power(&wall.slab, cos * slope, Polarization::Te);
+                            assert!(
+                                kept <= bound * (1.0 + 1e-12),
+                                "wall {w}: a leg at cos {cos} keeps {kept}, over the cone's bound {bound}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(cones > 100, "{cones} cones checked");
+        // Slanted cones through thick walls get bounds far under the
+        // wall's best (head-on) transmission.
+        assert!(sharper > 10, "{sharper} of {cones} cones 10 dB under the flat bound");
+    }
+
+    #[test]
     fn pseudo_angles_order_directions_as_their_angles_do() {
         let angles: Vec<f64> = (-179..=180).map(|d| (d as f64).to_radians()).collect();
         let pseudo: Vec<f64> = angles.iter().map(|a| super::pseudo_angle(a.sin(), a.cos())).collect();
