@@ -171,31 +171,54 @@ impl TraceContext<'_> {
     pub(super) fn scatter_row(&self, y: Real, xs: &[Real], z: Real, skip: &[bool], sums: &mut [FieldSum]) {
         let Some(tiles) = &self.scattering else { return };
         let Some(span) = traced_span(skip) else { return };
+        // The lowest cutoff of each aligned block of cells, found once for
+        // the row and again for a block when a tile adds paths to it (they
+        // only rise), and of the whole row (left as found: lower is safe).
+        let block_cutoff = |sums: &[FieldSum], block: usize| -> Real {
+            (block * BLOCK..((block + 1) * BLOCK).min(xs.len()))
+                .filter(|&i| !skip[i])
+                .map(|i| cutoff(&sums[i], self.cutoff_mw))
+                .fold(Real::INFINITY, Real::min)
+        };
+        let mut cutoffs: Vec<Real> = (0..xs.len().div_ceil(BLOCK)).map(|block| block_cutoff(sums, block)).collect();
+        let row_cutoff = cutoffs.iter().copied().fold(Real::INFINITY, Real::min);
+        if row_cutoff.is_infinite() {
+            return;
+        }
         for tile in tiles {
             // In front of the face only.
             let t = tile.point.xy();
             let front = [[tile.normal.x, tile.normal.y, -tile.normal.dot(&t.coords)]];
             let (start, end) = index_range(xs, row_interval(&front, y));
             let (start, end) = (start.max(span.0), end.min(span.1));
-            for block in (start..end).step_by(BLOCK) {
-                let block_end = (block + BLOCK).min(end);
-                let cutoff = (block..block_end)
-                    .filter(|&i| !skip[i])
-                    .map(|i| cutoff(&sums[i], self.cutoff_mw))
-                    .fold(Real::INFINITY, Real::min);
-                if cutoff.is_infinite() {
-                    continue;
-                }
-                let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y));
+            if start >= end {
+                continue;
+            }
+            let rise = z - tile.point.z;
+            let reaches = |first: usize, last: usize, cutoff: Real| {
+                let (a, b) = (Point2::new(xs[first], y), Point2::new(xs[last], y));
                 let nearest = crate::geometry::point_segment_distance(t, a, b).0;
-                let rise = z - tile.point.z;
-                if tile.strength / (nearest * nearest + rise * rise).max(0.01) < cutoff {
+                tile.strength / (nearest * nearest + rise * rise).max(0.01) >= cutoff
+            };
+            if !reaches(start, end - 1, row_cutoff) {
+                continue;
+            }
+            for aligned in start / BLOCK..(end - 1) / BLOCK + 1 {
+                let (block, block_end) = ((aligned * BLOCK).max(start), ((aligned + 1) * BLOCK).min(end));
+                let cutoff = cutoffs[aligned];
+                if cutoff.is_infinite() || !reaches(block, block_end - 1, cutoff) {
                     continue;
                 }
+                let mut added = false;
                 for i in block..block_end {
                     if !skip[i] {
+                        let before = sums[i].paths;
                         self.scatter(tile, Point3::new(xs[i], y, z), &mut sums[i], &mut None);
+                        added |= sums[i].paths != before;
                     }
+                }
+                if added {
+                    cutoffs[aligned] = block_cutoff(sums, aligned);
                 }
             }
         }
