@@ -203,10 +203,10 @@ impl TraceContext<'_> {
             if !reaches(start, end - 1, row_cutoff) {
                 continue;
             }
-            for aligned in start / BLOCK..(end - 1) / BLOCK + 1 {
+            let blocks = start / BLOCK..(end - 1) / BLOCK + 1;
+            for (aligned, cutoff) in cutoffs.iter_mut().enumerate().take(blocks.end).skip(blocks.start) {
                 let (block, block_end) = ((aligned * BLOCK).max(start), ((aligned + 1) * BLOCK).min(end));
-                let cutoff = cutoffs[aligned];
-                if cutoff.is_infinite() || !reaches(block, block_end - 1, cutoff) {
+                if cutoff.is_infinite() || !reaches(block, block_end - 1, *cutoff) {
                     continue;
                 }
                 let mut added = false;
@@ -218,7 +218,7 @@ impl TraceContext<'_> {
                     }
                 }
                 if added {
-                    cutoffs[aligned] = block_cutoff(sums, aligned);
+                    *cutoff = block_cutoff(sums, aligned);
                 }
             }
         }
