@@ -892,13 +892,8 @@ mod tests {
     fn a_cones_angled_bound_holds_for_every_leg_in_it() {
         use crate::materials::Polarization;
         use crate::propagation::crossing::SlabLookup;
-        // The generated school: 1 m stone shell, brick partitions.
-        let spec = crate::synthetic::SchoolSpec { storeys: 1, ..crate::synthetic::SchoolSpec::default() };
-        let text = crate::floorplan::to_toml(&crate::synthetic::school(&spec)).expect("serialises");
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let path = dir.path().join("school.toml");
-        std::fs::write(&path, text).expect("writes");
-        let (_, scene) = crate::pipeline::load_scene(&path, None).expect("loads");
+        // 1 m stone shell, brick partitions.
+        let scene = super::super::tests::one_storey_school();
         let lookup = SlabLookup::for_ap(&scene, &scene.aps[0]);
         let (wall_bounds, opaque) = super::super::wall_bounds(&lookup, &scene);
         let inputs = LastLegInputs {

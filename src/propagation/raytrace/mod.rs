@@ -361,18 +361,23 @@ impl PropagationModel for RayTrace {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn a_bands_shared_bounds_hold_for_each_of_its_channels() {
-        // The generated school's APs use four 5 GHz channels.
+    /// One storey of the generated school (1 m stone shell, brick
+    /// partitions, APs on four 5 GHz channels), loaded as a plan file is.
+    pub(crate) fn one_storey_school() -> Scene {
         let spec = crate::synthetic::SchoolSpec { storeys: 1, ..crate::synthetic::SchoolSpec::default() };
         let text = crate::floorplan::to_toml(&crate::synthetic::school(&spec)).expect("serialises");
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("school.toml");
         std::fs::write(&path, text).expect("writes");
-        let (_, scene) = crate::pipeline::load_scene(&path, None).expect("loads");
+        crate::pipeline::load_scene(&path, None).expect("loads").1
+    }
+
+    #[test]
+    fn a_bands_shared_bounds_hold_for_each_of_its_channels() {
+        let scene = one_storey_school();
         let channels: std::collections::BTreeSet<u64> =
             scene.aps.iter().map(|ap| ap.frequency.hz().to_bits()).collect();
         assert!(channels.len() > 1, "the test needs several channels");
