@@ -361,7 +361,7 @@ impl PropagationModel for RayTrace {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
     /// One storey of the generated school (1 m stone shell, brick
