@@ -334,29 +334,27 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                 let image = face.mirror(parent.image);
                 let frame = Frame { image, aperture };
                 // No receiver is nearer the image than the aperture: free
-                // space alone may leave every path under the cutoff, which
-                // is known before the walls of the beam are gathered.
+                // space, with the parent's beam over the directions to this
+                // aperture (it holds every wall this node inherits), may
+                // leave every path under the cutoff, which is known before
+                // the node's own walls are gathered.
                 let best = cutoff.map(|(eirp_mw, wavelength, cutoff_mw)| {
                     let nearest = distance_to_segment(image, aperture).max(crate::propagation::MIN_DISTANCE);
                     let best = eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * nearest)).powi(2);
                     (best, slab_bound(nearest), cutoff_mw)
                 });
-                if best.is_some_and(|(best, slab, cutoff_mw)| best * slab < cutoff_mw) {
-                    continue;
-                }
-                // The parent's beam over the directions to this aperture
-                // holds every wall this node inherits: with it too.
-                if let (Some((best, slab, cutoff_mw)), Some(_)) = (best, parent_face) {
+                if let Some((best, slab, cutoff_mw)) = best {
                     let parent_frame = parent.frame();
-                    if let (Some(u0), Some(u1)) = (parent_frame.u(aperture.0), parent_frame.u(aperture.1)) {
-                        let inherited = segments_max(
+                    let inherited = match (parent_face, parent_frame.u(aperture.0), parent_frame.u(aperture.1)) {
+                        (Some(_), Some(u0), Some(u1)) => segments_max(
                             &tree.beam[parent.beam.start as usize..parent.beam.end as usize],
                             u0.min(u1),
                             u0.max(u1),
-                        );
-                        if best * inherited * slab < cutoff_mw {
-                            continue;
-                        }
+                        ),
+                        _ => 1.0,
+                    };
+                    if best * inherited * slab < cutoff_mw {
+                        continue;
                     }
                 }
                 let own_wall = storey_walls.start + face.wall as usize;
