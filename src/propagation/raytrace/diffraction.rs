@@ -487,10 +487,10 @@ impl<'a> TraceContext<'a> {
                     let (skip, sums) = (&skip[cells.clone()], &mut sums[cells]);
                     let cutoffs = &mut cutoffs[row * blocks..(row + 1) * blocks];
                     let group_cutoffs = &mut group_cutoffs[row * groups..(row + 1) * groups];
-                    let cones = row_cones[row * edges + source.edge as usize].get_or_insert_with(|| {
-                        diffraction.cones[source.edge as usize].iter().filter_map(|cone| cone.on_row(y)).collect()
-                    });
-                    let cones = &cones[..];
+                    // The edge's cones cut to this row, shared by its
+                    // sources (found when a block first needs them).
+                    let edge_cones = &diffraction.cones[source.edge as usize];
+                    let row_edge_cones = &mut row_cones[row * edges + source.edge as usize];
                     let half = (high_out * high_out - dy * dy).sqrt();
                     let (wedge_low, wedge_high) = row_interval(&node.wedge, y);
                     let (start, end) =
@@ -510,6 +510,47 @@ impl<'a> TraceContext<'a> {
                             && BOUND * source.through * free / (length + nearest).powi(2) >= cutoff;
                         reached.then_some((a, b, nearest))
                     };
+                    // Every bound that holds for the cells `first..=last`
+                    // together: free space and the incident walls, then
+                    // the reflection after the edge with the walls the leg
+                    // to it certainly crosses, then the cones where the
+                    // outgoing leg certainly crosses an opaque wall
+                    // (convex: both ends inside, all inside). The segment
+                    // with its nearest distance and what the walls keep,
+                    // unless they leave it under `cutoff`.
+                    let segment_reach = |first: usize,
+                                         last: usize,
+                                         cutoff: Real,
+                                         (own_row, row_edge_cones): (&mut OwnOnRow, &mut Option<Vec<RowCone>>)| {
+                        let (a, b, nearest) = within_reach(first, last, cutoff)?;
+                        let mut through = source.through;
+                        if node.depth == 1 {
+                            let face = &self.optics.faces[node.face as usize];
+                            through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
+                            let frame = node.frame();
+                            if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
+                                through *= images::segments_max(
+                                    &tree.beam[node.beam.start as usize..node.beam.end as usize],
+                                    ua.min(ub),
+                                    ua.max(ub),
+                                );
+                            }
+                            if BOUND * through * free / (length + nearest).powi(2) < cutoff {
+                                return None;
+                            }
+                        }
+                        let outgoing_cones = if m == 0 {
+                            row_edge_cones.get_or_insert_with(|| edge_cones.iter().filter_map(|c| c.on_row(y)).collect())
+                        } else {
+                            own_row.cut(self, tree, m, y)
+                        };
+                        for cone in outgoing_cones.iter() {
+                            if cone.holds(a.x, b.x) {
+                                through *= cone.bound;
+                            }
+                        }
+                        (BOUND * through * free / (length + nearest).powi(2) >= cutoff).then_some((a, b, nearest, through))
+                    };
                     // The node's own cones cut to this row, and the walls
                     // whose shadow from it covers the row's cells, when
                     // first needed.
@@ -523,7 +564,10 @@ impl<'a> TraceContext<'a> {
                             // its lowest cutoff: a group skipped holds no
                             // block that would pass.
                             let group_end = ((aligned / GROUP + 1) * GROUP * BLOCK).min(end);
-                            if within_reach(block, group_end - 1, group_cutoffs[aligned / GROUP]).is_none() {
+                            let group_cutoff = group_cutoffs[aligned / GROUP];
+                            if segment_reach(block, group_end - 1, group_cutoff, (&mut own_row, row_edge_cones))
+                                .is_none()
+                            {
                                 block = group_end;
                                 continue;
                             }
@@ -532,40 +576,15 @@ impl<'a> TraceContext<'a> {
                         let cells = block..block_end;
                         block = block_end;
                         let cutoff = cutoffs[aligned];
-                        let Some((a, b, nearest)) = within_reach(cells.start, cells.end - 1, cutoff) else {
+                        let Some((a, b, nearest, through)) =
+                            segment_reach(cells.start, cells.end - 1, cutoff, (&mut own_row, row_edge_cones))
+                        else {
                             continue;
                         };
-                        let mut through = source.through;
-                        // The reflection after the edge and the walls the
-                        // leg to it certainly crosses, then the cones where
-                        // the outgoing leg certainly crosses an opaque wall
-                        // (convex: both ends inside, all inside), found
-                        // only for blocks the others leave.
-                        if node.depth == 1 {
-                            let face = &self.optics.faces[node.face as usize];
-                            through *= self.reflector_bound(face.wall, steepest_cos(node.image, face.normal, (a, b)));
-                            let frame = node.frame();
-                            if let (Some(ua), Some(ub)) = (frame.u(a), frame.u(b)) {
-                                through *= images::segments_max(
-                                    &tree.beam[node.beam.start as usize..node.beam.end as usize],
-                                    ua.min(ub),
-                                    ua.max(ub),
-                                );
-                            }
-                            if BOUND * through * free / (length + nearest).powi(2) < cutoff {
-                                continue;
-                            }
-                        }
-                        let outgoing_cones = if m == 0 { cones } else { own_row.cut(self, tree, m, y) };
-                        for cone in outgoing_cones {
-                            if cone.holds(a.x, b.x) {
-                                through *= cone.bound;
-                            }
-                        }
-                        let bound = BOUND * through * free / (length + nearest).powi(2);
-                        if bound < cutoff {
-                            continue;
-                        }
+                        let outgoing_cones = match row_edge_cones {
+                            Some(cones) if m == 0 => &cones[..],
+                            _ => own_row.cut(self, tree, m, y),
+                        };
                         let Some(block_bound) = self.block_reach(source, node, (a, b), nearest, through, cutoff) else {
                             continue;
                         };
