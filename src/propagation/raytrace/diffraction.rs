@@ -565,9 +565,12 @@ impl<'a> TraceContext<'a> {
                             // block that would pass.
                             let group_end = ((aligned / GROUP + 1) * GROUP * BLOCK).min(end);
                             let group_cutoff = group_cutoffs[aligned / GROUP];
-                            if segment_reach(block, group_end - 1, group_cutoff, (&mut own_row, row_edge_cones))
-                                .is_none()
-                            {
+                            let reached =
+                                segment_reach(block, group_end - 1, group_cutoff, (&mut own_row, row_edge_cones))
+                                    .and_then(|(a, b, nearest, through)| {
+                                        self.block_reach(source, node, (a, b), nearest, through, group_cutoff)
+                                    });
+                            if reached.is_none() {
                                 block = group_end;
                                 continue;
                             }
