@@ -30,7 +30,7 @@
 //! al. 2007; Vitucci et al., IEEE Trans. AP-60(2), 2012), with the lower
 //! values for plastered indoor walls at the Wi-Fi bands.
 
-use super::images::OwnCone;
+use super::images::{OwnCone, RowCone};
 use super::trace::{traced_span, Bounce, Explain, FieldSum, PathRecord, Reflection};
 use super::TraceContext;
 use crate::geometry::{Point2, Point3, Vector2};
@@ -203,11 +203,28 @@ impl TraceContext<'_> {
             if !reaches(start, end - 1, row_cutoff) {
                 continue;
             }
+            // The tile's cones cut to the row, when a block first needs
+            // them: a block inside one (convex: both ends inside) certainly
+            // crosses its wall.
+            let mut row_cones: Option<Vec<RowCone>> = None;
             let blocks = start / BLOCK..(end - 1) / BLOCK + 1;
             for (aligned, cutoff) in cutoffs.iter_mut().enumerate().take(blocks.end).skip(blocks.start) {
                 let (block, block_end) = ((aligned * BLOCK).max(start), ((aligned + 1) * BLOCK).min(end));
                 if cutoff.is_infinite() || !reaches(block, block_end - 1, *cutoff) {
                     continue;
+                }
+                if !tile.cones.is_empty() {
+                    let cones =
+                        row_cones.get_or_insert_with(|| tile.cones.iter().filter_map(|c| c.on_row(y)).collect());
+                    let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y));
+                    let nearest = crate::geometry::point_segment_distance(t, a, b).0;
+                    let mut bound = tile.strength / (nearest * nearest + rise * rise).max(0.01);
+                    for cone in cones.iter().filter(|cone| cone.holds(a.x, b.x)) {
+                        bound *= cone.bound;
+                    }
+                    if bound < *cutoff {
+                        continue;
+                    }
                 }
                 let mut added = false;
                 for i in block..block_end {
