@@ -195,12 +195,14 @@ impl TraceContext<'_> {
                 continue;
             }
             let rise = z - tile.point.z;
-            let reaches = |first: usize, last: usize, cutoff: Real| {
+            // The most any cell from `first` to `last` can get in free
+            // space (the scattering cosine at most 1).
+            let free_bound = |first: usize, last: usize| {
                 let (a, b) = (Point2::new(xs[first], y), Point2::new(xs[last], y));
                 let nearest = crate::geometry::point_segment_distance(t, a, b).0;
-                tile.strength / (nearest * nearest + rise * rise).max(0.01) >= cutoff
+                tile.strength / (nearest * nearest + rise * rise).max(0.01)
             };
-            if !reaches(start, end - 1, row_cutoff) {
+            if free_bound(start, end - 1) < row_cutoff {
                 continue;
             }
             // The tile's cones cut to the row, when a block first needs
@@ -210,16 +212,18 @@ impl TraceContext<'_> {
             let blocks = start / BLOCK..(end - 1) / BLOCK + 1;
             for (aligned, cutoff) in cutoffs.iter_mut().enumerate().take(blocks.end).skip(blocks.start) {
                 let (block, block_end) = ((aligned * BLOCK).max(start), ((aligned + 1) * BLOCK).min(end));
-                if cutoff.is_infinite() || !reaches(block, block_end - 1, *cutoff) {
+                if cutoff.is_infinite() {
+                    continue;
+                }
+                let mut bound = free_bound(block, block_end - 1);
+                if bound < *cutoff {
                     continue;
                 }
                 if !tile.cones.is_empty() {
                     let cones =
                         row_cones.get_or_insert_with(|| tile.cones.iter().filter_map(|c| c.on_row(y)).collect());
-                    let (a, b) = (Point2::new(xs[block], y), Point2::new(xs[block_end - 1], y));
-                    let nearest = crate::geometry::point_segment_distance(t, a, b).0;
-                    let mut bound = tile.strength / (nearest * nearest + rise * rise).max(0.01);
-                    for cone in cones.iter().filter(|cone| cone.holds(a.x, b.x)) {
+                    let (a, b) = (xs[block], xs[block_end - 1]);
+                    for cone in cones.iter().filter(|cone| cone.holds(a, b)) {
                         bound *= cone.bound;
                     }
                     if bound < *cutoff {
