@@ -52,8 +52,8 @@ use num_complex::Complex64;
 use super::horizontal::HorizontalSource;
 use super::images::{self, ImageTree, OwnCone, RowCone, TreeInputs};
 use super::trace::{
-    clip_footprint, cross_in_height, Amplitude, Bounce, Explain, FieldSum, Outgoing, OwnOnRow, PathRecord,
-    PlanCrossing, Reflection,
+    block_lowest, clip_footprint, cross_in_height, Amplitude, Bounce, Explain, FieldSum, Outgoing, OwnOnRow,
+    PathRecord, PlanCrossing, Reflection,
 };
 use super::utd::{
     coefficient_bound_over, coefficient_bound_with, coefficient_with, IncidentTrig, WedgeFaces, WedgeGeometry,
@@ -403,10 +403,7 @@ impl<'a> TraceContext<'a> {
         // The lowest cutoff of each aligned block of cells of a row, kept
         // up to date as paths are added (cutoffs only rise).
         let block_cutoff = |sums: &[FieldSum], skip: &[bool], block: usize| -> Real {
-            (block * BLOCK..((block + 1) * BLOCK).min(width))
-                .filter(|&i| !skip[i])
-                .map(|i| cutoff(&sums[i], self.cutoff_mw))
-                .fold(Real::INFINITY, Real::min)
+            block_lowest((sums, skip), (block, BLOCK), |sum| cutoff(sum, self.cutoff_mw))
         };
         let mut cutoffs: Vec<Real> = (0..ys.len() * blocks)
             .map(|k| {

@@ -31,7 +31,7 @@
 //! values for plastered indoor walls at the Wi-Fi bands.
 
 use super::images::{OwnCone, RowCone};
-use super::trace::{traced_span, Bounce, Explain, FieldSum, PathRecord, Reflection};
+use super::trace::{block_lowest, traced_span, Bounce, Explain, FieldSum, PathRecord, Reflection};
 use super::TraceContext;
 use crate::geometry::{Point2, Point3, Vector2};
 use crate::materials::Polarization;
@@ -175,10 +175,7 @@ impl TraceContext<'_> {
         // the row and again for a block when a tile adds paths to it (they
         // only rise), and of the whole row (left as found: lower is safe).
         let block_cutoff = |sums: &[FieldSum], block: usize| -> Real {
-            (block * BLOCK..((block + 1) * BLOCK).min(xs.len()))
-                .filter(|&i| !skip[i])
-                .map(|i| cutoff(&sums[i], self.cutoff_mw))
-                .fold(Real::INFINITY, Real::min)
+            block_lowest((sums, skip), (block, BLOCK), |sum| cutoff(sum, self.cutoff_mw))
         };
         let mut cutoffs: Vec<Real> = (0..xs.len().div_ceil(BLOCK)).map(|block| block_cutoff(sums, block)).collect();
         let row_cutoff = cutoffs.iter().copied().fold(Real::INFINITY, Real::min);

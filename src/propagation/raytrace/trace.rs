@@ -627,6 +627,20 @@ pub(super) fn cross_in_height(
     Some((slab, at, !full))
 }
 
+/// The lowest `cutoff` of the cells of one row's aligned block `block` of
+/// `size` cells that are not skipped (∞ if none): what a bound must reach
+/// for any cell of the block to get a path.
+pub(super) fn block_lowest(
+    (sums, skip): (&[FieldSum], &[bool]),
+    (block, size): (usize, usize),
+    cutoff: impl Fn(&FieldSum) -> Real,
+) -> Real {
+    (block * size..((block + 1) * size).min(sums.len()))
+        .filter(|&i| !skip[i])
+        .map(|i| cutoff(&sums[i]))
+        .fold(Real::INFINITY, Real::min)
+}
+
 /// The cells of a row from the first not skipped to one past the last,
 /// if any.
 pub(super) fn traced_span(skip: &[bool]) -> Option<(usize, usize)> {
