@@ -1230,6 +1230,20 @@ impl TraceContext<'_> {
         if !is_direct && power < sum.cutoff(self.cutoff_mw) {
             return;
         }
+        // The plan path's walls, found once for all its vertical patterns
+        // (the cutoff is the same for all of them: the direct path comes
+        // first), before this pattern's bounces: they end about half the
+        // paths, whose bounces are then never worked out.
+        if !scratch.walls.ready {
+            // No vertical pattern is shorter than the one without bounces.
+            let shortest = (horizontal * horizontal + (receiver.z - source.z).powi(2)).sqrt();
+            let best = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * shortest.max(MIN_DISTANCE))).powi(2);
+            let cutoff = if is_direct { 0.0 } else { sum.cutoff(self.cutoff_mw) };
+            self.plan_crossings(path, &mut scratch.walls, best, cutoff);
+        }
+        if scratch.walls.dead && !is_direct {
+            return;
+        }
 
         // Height along the path: piecewise linear between bounce planes.
         let height_at = |fraction: Real| -> Real {
@@ -1314,16 +1328,6 @@ impl TraceContext<'_> {
             }
         }
         route.finish_at(receiver, depth);
-        if !scratch.ready {
-            // No vertical pattern is shorter than the one without bounces.
-            let shortest = (horizontal * horizontal + (receiver.z - source.z).powi(2)).sqrt();
-            let best = self.eirp_mw * (wavelength / (4.0 * std::f64::consts::PI * shortest.max(MIN_DISTANCE))).powi(2);
-            let cutoff = if is_direct { 0.0 } else { sum.cutoff(self.cutoff_mw) };
-            self.plan_crossings(path, scratch, best, cutoff);
-        }
-        if scratch.dead && !is_direct {
-            return;
-        }
         let fixed = PathTotals { length, power, horizontal_share, is_direct };
         self.finish(plan, route, fixed, amplitude, scratch, sum, explain);
     }
