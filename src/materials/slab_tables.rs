@@ -66,6 +66,13 @@ pub struct SlabKey(u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrequencyKey(u32);
 
+/// The sample at or below incidence cosine `cos` (clamped to `[0, 1]`).
+#[inline]
+pub fn sample_below(cos: Real) -> usize {
+    // Truncation is the floor of a non-negative number.
+    ((cos.clamp(0.0, 1.0) * SAMPLES as Real) as usize).min(SAMPLES)
+}
+
 impl SlabTables {
     /// Tabulates every distinct `(slab, polarisation)` at every frequency.
     pub fn build(materials: &MaterialTable, slabs: &[(Slab, Polarization)], frequencies: &[Frequency]) -> SlabTables {
@@ -191,9 +198,15 @@ impl SlabTables {
     /// incidence: the running maximum at the sample below `cos`.
     #[inline]
     pub fn max_reflection_power_from(&self, slab: SlabKey, frequency: FrequencyKey, cos: Real) -> Real {
-        // Truncation is the floor of a non-negative number.
-        let i = (cos.clamp(0.0, 1.0) * SAMPLES as Real) as usize;
-        self.normal_max[(frequency.0 + slab.0) as usize + i.min(SAMPLES)]
+        self.normal_max[(frequency.0 + slab.0) as usize + sample_below(cos)]
+    }
+
+    /// The samples [`SlabTables::max_reflection_power_from`] reads, by
+    /// [`sample_below`] of the cosine.
+    #[inline]
+    pub fn max_reflection_powers(&self, slab: SlabKey, frequency: FrequencyKey) -> &[Real] {
+        let start = (frequency.0 + slab.0) as usize;
+        &self.normal_max[start..start + SAMPLES + 1]
     }
 
     /// `R` and `T` of `slab` at `frequency` and incidence cosine `cos`:

@@ -254,6 +254,17 @@ impl<'a> SlabLookup<'a> {
         }
     }
 
+    /// [`SlabLookup::max_reflection_power_from`] at every sample of the
+    /// cosine ([`crate::materials::slab_tables::sample_below`]), or `None`
+    /// for a slab without a table (bound 1).
+    #[inline]
+    pub fn max_reflection_powers(&self, slab: &KeyedSlab) -> Option<&'a [Real]> {
+        match (slab.key, self.key) {
+            (Some(slab), Some(frequency)) => Some(self.scene.slab_tables.max_reflection_powers(slab, frequency)),
+            _ => None,
+        }
+    }
+
     /// An upper bound of `|T|²` of a path between its storey's floor and
     /// ceiling that crosses `wall`'s whole thickness in plan, at any height
     /// and angle: through the wall, a leaf or a hole (1), or above or below

@@ -206,7 +206,9 @@ impl RayTrace {
             diffraction: None,
             scattering: None,
             specular_shares: vec![1.0; scene.materials.len()],
+            reflector_tables: (Vec::new(), Vec::new()),
         };
+        context.tabulate_reflectors();
         // One diffraction per path, counting as an interaction, with at
         // most one wall reflection besides (before or after it).
         if self.diffraction && same_storey && max_reflections >= 1 {
@@ -217,6 +219,7 @@ impl RayTrace {
         }
         if self.scattering && same_storey && max_reflections >= 1 {
             context.specular_shares = scene.materials.iter().map(|(_, m)| 1.0 - m.scattering * m.scattering).collect();
+            context.tabulate_reflectors();
             context.scattering = Some(context.prepare_scattering(&opaque));
         }
         context

@@ -14,6 +14,7 @@ use num_complex::Complex64;
 
 use super::images::{segment_bound, segments_max, ImageNode, ImageTree, LastLeg, RowCone};
 use crate::geometry::{segment_intersection, Point2, Point3, Vector3};
+use crate::materials::slab_tables::{sample_below, SAMPLES};
 use crate::materials::{Polarization, Slab};
 use crate::propagation::crossing::{
     cross_wall, for_each_slab, index_range, row_interval, Leg, SlabLookup, GRAZE_TOLERANCE, MIN_TRANSMISSION_POWER,
@@ -184,6 +185,10 @@ pub struct TraceContext<'a> {
     /// Per wall segment of the storey, every slab it can reflect with (the
     /// wall's and its leaves').
     pub reflectors: Vec<Vec<KeyedSlab>>,
+    /// [`TraceContext::reflector_bound`] by sample of the cosine, one table
+    /// per distinct set of `reflectors` (made by
+    /// [`TraceContext::tabulate_reflectors`]), and each segment's table.
+    pub reflector_tables: (Vec<Real>, Vec<u32>),
     /// Per number of wall reflections, the most height a path can travel
     /// (with the floor and ceiling bounces it has left), m.
     pub steepest_rise: [Real; MAX_ORDER + 1],
@@ -1571,11 +1576,40 @@ impl TraceContext<'_> {
     /// maximum towards normal incidence over its slab and leaves.
     #[inline]
     pub(super) fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
-        self.reflectors[segment as usize]
-            .iter()
-            .map(|slab| self.lookup.max_reflection_power_from(slab, cos) * self.specular_share(slab))
-            .fold(0.0, Real::max)
-            .min(1.0)
+        let (tables, of_segment) = &self.reflector_tables;
+        tables[of_segment[segment as usize] as usize + sample_below(cos)]
+    }
+
+    /// Tabulates [`TraceContext::reflector_bound`] for the current
+    /// specular shares: per sample, the largest of the segment's slabs'
+    /// bounds times their shares, at most 1. One table per distinct set of
+    /// slabs (a storey has a handful), found in one lookup where the
+    /// bound is needed for every node, span and cell.
+    pub(super) fn tabulate_reflectors(&mut self) {
+        let mut sets: Vec<&[KeyedSlab]> = Vec::new();
+        let mut tables = Vec::new();
+        let mut of_segment = Vec::with_capacity(self.reflectors.len());
+        for slabs in &self.reflectors {
+            let set = match sets.iter().position(|set| *set == &slabs[..]) {
+                Some(set) => set,
+                None => {
+                    sets.push(slabs);
+                    tables.extend((0..=SAMPLES).map(|i| {
+                        slabs
+                            .iter()
+                            .map(|slab| {
+                                let bound = self.lookup.max_reflection_powers(slab).map_or(1.0, |samples| samples[i]);
+                                bound * self.specular_share(slab)
+                            })
+                            .fold(0.0, Real::max)
+                            .min(1.0)
+                    }));
+                    sets.len() - 1
+                }
+            };
+            of_segment.push((set * (SAMPLES + 1)) as u32);
+        }
+        self.reflector_tables = (tables, of_segment);
     }
 
     /// The share of power a specular reflection on `slab` keeps (the rest
