@@ -307,6 +307,9 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
         beam: 0..0,
         mirrors: 0..0,
     });
+    // Each wall's box on the plan: most walls are far from a node's legs,
+    // and two boxes apart is four comparisons.
+    let wall_boxes: Vec<[Real; 4]> = walls.iter().map(|wall| bounding_box(&wall.corners())).collect();
     // Per node, the cones of its beam (in its unfolded frame), to hand on
     // to its children.
     let mut cones: Vec<Vec<Cone>> = vec![Vec::new()];
@@ -370,9 +373,14 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                     .collect();
                 let incoming_start = tree.incoming.len() as u32;
                 let hull = [parent.aperture.0, parent.aperture.1, aperture.0, aperture.1];
+                let hull_box = bounding_box(&hull);
                 let leg_region = LegRegion::new(parent.image, aperture, face, parent_face);
                 let mut consider = |w: usize, tree: &mut ImageTree| {
-                    if Some(w) == parent_wall || w == own_wall || !overlaps_hull(&walls[w].corners(), &hull) {
+                    if Some(w) == parent_wall
+                        || w == own_wall
+                        || apart(&wall_boxes[w], &hull_box)
+                        || !overlaps_hull(&walls[w].corners(), &hull)
+                    {
                         return;
                     }
                     // Only over the directions where a leg can meet it
@@ -851,6 +859,24 @@ impl LegRegion {
 fn may_meet(corners: &[Point2], planes: &[[Real; 3]]) -> bool {
     planes.iter().all(|[a, b, c]| corners.iter().any(|p| a * p.x + b * p.y + c >= -SLACK))
 }
+
+/// The box `(min x, min y, max x, max y)` of `points`.
+fn bounding_box(points: &[Point2; 4]) -> [Real; 4] {
+    points.iter().fold([Real::INFINITY, Real::INFINITY, Real::NEG_INFINITY, Real::NEG_INFINITY], |b, p| {
+        [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)]
+    })
+}
+
+/// Whether two boxes are more than [`BOX_GAP`] apart: then a wall and a
+/// hull in them are too, and [`overlaps_hull`] would find them apart
+/// (along one of the wall's edge normals they are at least `BOX_GAP/√2`
+/// apart, over its slack).
+fn apart(a: &[Real; 4], b: &[Real; 4]) -> bool {
+    a[2] < b[0] - BOX_GAP || b[2] < a[0] - BOX_GAP || a[3] < b[1] - BOX_GAP || b[3] < a[1] - BOX_GAP
+}
+
+/// See [`apart`].
+const BOX_GAP: Real = 1e-6;
 
 /// Whether the convex polygon `corners` overlaps the convex hull of
 /// `points` (separating-axis test on the polygon's edge normals and the
