@@ -385,11 +385,11 @@ pub fn build(inputs: TreeInputs) -> ImageTree {
                     }
                     // Only over the directions where a leg can meet it
                     // (the hull alone let in 4.5 times as many candidates
-                    // as the legs met, on the generated school).
-                    if let Some(reach) = leg_region.reach(walls[w].corners()) {
-                        let margin = 1e-7 * (1.0 + reach.0.abs().max(reach.1.abs()));
-                        tree.incoming.push((w as u32, reach.0 - margin, reach.1 + margin));
-                    }
+                    // as the legs met, on the generated school); a wall no
+                    // leg meets has no cone of certain crossings either.
+                    let Some(reach) = leg_region.reach(walls[w].corners()) else { return };
+                    let margin = 1e-7 * (1.0 + reach.0.abs().max(reach.1.abs()));
+                    tree.incoming.push((w as u32, reach.0 - margin, reach.1 + margin));
                     // Between floor and ceiling only (a first leg from
                     // another storey may pass through a slab's gap).
                     if let Some(flat) = bounding(w).filter(|_| same_storey || parent_face.is_some()) {
