@@ -206,7 +206,7 @@ impl RayTrace {
             diffraction: None,
             scattering: None,
             specular_shares: vec![1.0; scene.materials.len()],
-            reflector_tables: (Vec::new(), Vec::new()),
+            reflector_tables: trace::ReflectorTables::default(),
         };
         context.tabulate_reflectors();
         // One diffraction per path, counting as an interaction, with at
@@ -376,6 +376,26 @@ mod tests {
         let path = dir.path().join("school.toml");
         std::fs::write(&path, text).expect("writes");
         crate::pipeline::load_scene(&path, None).expect("loads").1
+    }
+
+    #[test]
+    fn tabulated_reflection_bounds_are_those_of_each_slab() {
+        // Doors and windows in the walls: segments with several slabs.
+        let scene = one_storey_school();
+        let context = RayTrace::default().context(&scene, &scene.aps[0], 0);
+        assert!(context.reflectors.iter().any(|slabs| slabs.len() > 1), "the test needs walls with leaves");
+        assert!(context.specular_shares.iter().any(|&share| share < 1.0), "the test needs diffuse scattering");
+        for (segment, slabs) in context.reflectors.iter().enumerate() {
+            for k in 0..=200 {
+                let cos = k as Real / 200.0;
+                let each = slabs
+                    .iter()
+                    .map(|slab| context.lookup.max_reflection_power_from(slab, cos) * context.specular_share(slab))
+                    .fold(0.0, Real::max)
+                    .min(1.0);
+                assert_eq!(context.reflector_bound(segment as u32, cos), each, "segment {segment} at cos {cos}");
+            }
+        }
     }
 
     #[test]

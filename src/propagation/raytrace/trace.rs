@@ -185,10 +185,9 @@ pub struct TraceContext<'a> {
     /// Per wall segment of the storey, every slab it can reflect with (the
     /// wall's and its leaves').
     pub reflectors: Vec<Vec<KeyedSlab>>,
-    /// [`TraceContext::reflector_bound`] by sample of the cosine, one table
-    /// per distinct set of `reflectors` (made by
-    /// [`TraceContext::tabulate_reflectors`]), and each segment's table.
-    pub reflector_tables: (Vec<Real>, Vec<u32>),
+    /// [`TraceContext::reflector_bound`] tabulated by
+    /// [`TraceContext::tabulate_reflectors`].
+    pub reflector_tables: ReflectorTables,
     /// Per number of wall reflections, the most height a path can travel
     /// (with the floor and ceiling bounces it has left), m.
     pub steepest_rise: [Real; MAX_ORDER + 1],
@@ -213,6 +212,17 @@ pub struct TraceContext<'a> {
     /// Per material (by id), the share of power a wall's specular
     /// reflection keeps: `1 − S²` with diffuse scattering, else 1.
     pub specular_shares: Vec<Real>,
+}
+
+/// [`TraceContext::reflector_bound`] by sample of the incidence cosine
+/// ([`sample_below`]): one table per distinct set of
+/// [`TraceContext::reflectors`], shared by the segments that have it.
+#[derive(Clone, Debug, Default)]
+pub struct ReflectorTables {
+    /// The tables, [`SAMPLES`] + 1 values each, one after the other.
+    samples: Vec<Real>,
+    /// Per wall segment of the storey, where its table starts.
+    start_of_segment: Vec<u32>,
 }
 
 /// The sums over all paths at one receiver.
@@ -1576,8 +1586,8 @@ impl TraceContext<'_> {
     /// maximum towards normal incidence over its slab and leaves.
     #[inline]
     pub(super) fn reflector_bound(&self, segment: u32, cos: Real) -> Real {
-        let (tables, of_segment) = &self.reflector_tables;
-        tables[of_segment[segment as usize] as usize + sample_below(cos)]
+        let tables = &self.reflector_tables;
+        tables.samples[tables.start_of_segment[segment as usize] as usize + sample_below(cos)]
     }
 
     /// Tabulates [`TraceContext::reflector_bound`] for the current
@@ -1587,14 +1597,14 @@ impl TraceContext<'_> {
     /// bound is needed for every node, span and cell.
     pub(super) fn tabulate_reflectors(&mut self) {
         let mut sets: Vec<&[KeyedSlab]> = Vec::new();
-        let mut tables = Vec::new();
-        let mut of_segment = Vec::with_capacity(self.reflectors.len());
+        let mut samples = Vec::new();
+        let mut start_of_segment = Vec::with_capacity(self.reflectors.len());
         for slabs in &self.reflectors {
             let set = match sets.iter().position(|set| *set == &slabs[..]) {
                 Some(set) => set,
                 None => {
                     sets.push(slabs);
-                    tables.extend((0..=SAMPLES).map(|i| {
+                    samples.extend((0..=SAMPLES).map(|i| {
                         slabs
                             .iter()
                             .map(|slab| {
@@ -1607,9 +1617,9 @@ impl TraceContext<'_> {
                     sets.len() - 1
                 }
             };
-            of_segment.push((set * (SAMPLES + 1)) as u32);
+            start_of_segment.push((set * (SAMPLES + 1)) as u32);
         }
-        self.reflector_tables = (tables, of_segment);
+        self.reflector_tables = ReflectorTables { samples, start_of_segment };
     }
 
     /// The share of power a specular reflection on `slab` keeps (the rest
