@@ -185,8 +185,8 @@ pub struct TraceContext<'a> {
     /// Per wall segment of the storey, every slab it can reflect with (the
     /// wall's and its leaves').
     pub reflectors: Vec<Vec<KeyedSlab>>,
-    /// [`TraceContext::reflector_bound`] tabulated by
-    /// [`TraceContext::tabulate_reflectors`].
+    /// The wall segments' reflection bounds, tabulated (see
+    /// [`ReflectorTables`]).
     pub reflector_tables: ReflectorTables,
     /// Per number of wall reflections, the most height a path can travel
     /// (with the floor and ceiling bounces it has left), m.
@@ -214,9 +214,10 @@ pub struct TraceContext<'a> {
     pub specular_shares: Vec<Real>,
 }
 
-/// [`TraceContext::reflector_bound`] by sample of the incidence cosine
-/// ([`sample_below`]): one table per distinct set of
-/// [`TraceContext::reflectors`], shared by the segments that have it.
+/// The bound of a wall segment's specular `|R|²` (`reflector_bound`) by
+/// sample of the incidence cosine ([`sample_below`]): one table per
+/// distinct set of [`TraceContext::reflectors`], shared by the segments
+/// that have it.
 #[derive(Clone, Debug, Default)]
 pub struct ReflectorTables {
     /// The tables, [`SAMPLES`] + 1 values each, one after the other.
