@@ -1266,16 +1266,17 @@ impl TraceContext<'_> {
         if scratch.walls.dead && !is_direct {
             return;
         }
+        // Every floor and ceiling bounce meets its plane at this cosine.
+        let cos_plane = if length > 0.0 { vertical_distance.abs() / length } else { 1.0 };
         if bounces > 0 && !is_direct {
             // This pattern's floor and ceiling bounces, at its angle, with
             // the walls' bound: 45 % of the patterns with bounces end here
             // (one storey of the generated school), before their bounces
             // and crossings are worked out.
-            let cos = if length > 0.0 { vertical_distance.abs() / length } else { 1.0 };
             let planes = plane_bounce[..bounces]
                 .iter()
                 .filter_map(|(_, slab)| slab.as_ref())
-                .map(|slab| self.lookup.max_reflection_power_from(slab, cos))
+                .map(|slab| self.lookup.max_reflection_power_from(slab, cos_plane))
                 .product::<Real>();
             if power * scratch.walls.factor * planes < sum.cutoff(self.cutoff_mw) {
                 return;
@@ -1314,7 +1315,6 @@ impl TraceContext<'_> {
         let PlanScratch { walls: scratch, route } = scratch;
         route.reset(source);
         let mut amplitude = A::ONE;
-        let cos_plane = if length > 0.0 { vertical_distance.abs() / length } else { 1.0 };
         let horizontal_share = if length > 0.0 { horizontal / length } else { 0.0 };
         let (mut wall_slot, mut plane_slot) = (0, 0);
         let mut vertical_so_far = 0.0;
