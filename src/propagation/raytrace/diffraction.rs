@@ -36,11 +36,12 @@
 //! within [`RELATIVE_DB`] of the field already found, and on the lit side
 //! only near a shadow or reflection boundary. A row is walked in groups of
 //! blocks of cells, each group and then each block tested against bounds
-//! that hold for all its cells before any cell is: the disc the source's free-space bound can reach, the band
-//! of outgoing lengths that keeps the diffraction point on the edge (a
-//! door jamb stops at the lintel), the cones of opaque walls and the beam
-//! of the reflection after the edge, and the coefficient's bound over the
-//! block's range of diffracted directions. A path that passes computes
+//! that hold for all its cells before any cell is: the disc the source's
+//! free-space bound can reach, the band of outgoing lengths that keeps the
+//! diffraction point on the edge (a door jamb stops at the lintel), the
+//! cones of opaque walls and the beam of the reflection after the edge,
+//! and the coefficient's bound over the block's range of diffracted
+//! directions. A path that passes computes
 //! its reflections and transmissions before the coefficient itself,
 //! because walls end most of the paths still alive.
 
