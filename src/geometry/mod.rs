@@ -129,6 +129,24 @@ pub fn segment_intersection(p0: Point2, p1: Point2, q0: Point2, q1: Point2) -> O
     ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u)).then_some((t, u))
 }
 
+/// A number in `(−2, 2]` that orders directions `(x, y)` as their angle
+/// `atan2(y, x)` in `(−π, π]` does (it is monotone in it) without the
+/// arctangent: `1 − x/(|x| + |y|)`, signed as `y`. Cones and shadows
+/// only compare angles, and the arctangent was most of the cost of
+/// building them.
+pub fn pseudo_angle(y: Real, x: Real) -> Real {
+    let sum = x.abs() + y.abs();
+    if sum == 0.0 {
+        return 0.0;
+    }
+    let turn = 1.0 - x / sum;
+    if y < 0.0 {
+        -turn
+    } else {
+        turn
+    }
+}
+
 /// Distance from `p` to the segment `a→b`, and the parameter of the
 /// closest point along it.
 pub fn point_segment_distance(p: Point2, a: Point2, b: Point2) -> (Real, Real) {
@@ -175,6 +193,16 @@ pub fn polygon_signed_area(polygon: &[Point2]) -> Real {
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    #[test]
+    fn pseudo_angles_order_directions_as_their_angles_do() {
+        let angles: Vec<f64> = (-179..=180).map(|d| (d as f64).to_radians()).collect();
+        let pseudo: Vec<f64> = angles.iter().map(|a| pseudo_angle(a.sin(), a.cos())).collect();
+        assert!(pseudo.windows(2).all(|w| w[0] < w[1]), "not increasing");
+        assert!((pseudo_angle(0.0, 1.0)).abs() < 1e-15);
+        assert!((pseudo_angle(1.0, 0.0) - 1.0).abs() < 1e-15);
+        assert!((pseudo_angle(0.0, -1.0) - 2.0).abs() < 1e-15);
+    }
 
     #[test]
     fn crossing_segments() {

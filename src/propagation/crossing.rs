@@ -16,7 +16,7 @@
 
 use num_complex::Complex64;
 
-use crate::geometry::{Point2, Point3, Vector2, Vector3};
+use crate::geometry::{pseudo_angle, Point2, Point3, Vector2, Vector3};
 use crate::materials::slab_tables::FrequencyKey;
 use crate::materials::{Polarization, Slab, SlabResponse};
 use crate::scene::optics::{KeyedSlab, WallOptics};
@@ -321,20 +321,25 @@ impl Shadow {
         // The cone: the corners seen at the smallest and largest angle
         // about the direction to the footprint's centre (the footprint is
         // convex and the source outside it, so the cone is under π).
+        // Each corner's angle is found once, as a pseudo-angle (ordered as
+        // the angle, without an arctangent).
         let centre = Point2::from((wall.a.coords + wall.b.coords) / 2.0) - source;
         let angle = |q: Point2| {
             let d = q - source;
-            centre.perp(&d).atan2(centre.dot(&d))
+            pseudo_angle(centre.perp(&d), centre.dot(&d))
         };
-        let (mut low, mut high) = (corners[0], corners[0]);
+        let first = (corners[0], angle(corners[0]));
+        let (mut low, mut high) = (first, first);
         for &q in &corners[1..] {
-            if angle(q) < angle(low) {
-                low = q;
+            let turn = (q, angle(q));
+            if turn.1 < low.1 {
+                low = turn;
             }
-            if angle(q) > angle(high) {
-                high = q;
+            if turn.1 > high.1 {
+                high = turn;
             }
         }
+        let (low, high) = (low.0, high.0);
         let (d_low, d_high) = ((low - source).normalize(), (high - source).normalize());
         // Left of the low side: cross(d_low, p − s) ≥ 0.
         let left_of_low = [-d_low.y, d_low.x, d_low.y * source.x - d_low.x * source.y];
@@ -463,8 +468,10 @@ fn first_index(xs: &[Real], before: impl Fn(Real) -> bool, value: Real) -> usize
         return xs.partition_point(|&x| before(x));
     }
     let step = (xs[n - 1] - xs[0]) / (n - 1) as Real;
-    let guess = if step > 0.0 { ((value - xs[0]) / step).ceil() } else { 0.0 };
-    let mut i = if guess.is_nan() { 0 } else { guess.clamp(0.0, n as Real) as usize };
+    // `ceil(t)` as `t + 1` truncated (one more step where `t` is whole):
+    // a float-to-integer cast saturates (and takes NaN to 0), where
+    // `ceil` is a call to libm on a baseline x86-64 target.
+    let mut i = if step > 0.0 { (((value - xs[0]) / step + 1.0) as usize).min(n) } else { 0 };
     while i > 0 && !before(xs[i - 1]) {
         i -= 1;
     }
