@@ -513,11 +513,14 @@ impl<'a> TraceContext<'a> {
                     // Every bound that holds for the cells `first..=last`
                     // together: free space and the incident walls, then
                     // the reflection after the edge with the walls the leg
-                    // to it certainly crosses, then the cones where the
-                    // outgoing leg certainly crosses an opaque wall
-                    // (convex: both ends inside, all inside). The segment
-                    // with its nearest distance and what the walls keep,
-                    // unless they leave it under `cutoff`.
+                    // to it certainly crosses, then the coefficient's bound
+                    // over the block's directions ([`Self::block_reach`]),
+                    // then the cones where the outgoing leg certainly
+                    // crosses an opaque wall (convex: both ends inside, all
+                    // inside). The cones come last: an edge or node has
+                    // dozens, the coefficient ends most blocks first. That
+                    // bound's numerator (see [`RowBounds`]), unless the
+                    // bounds leave the cells under `cutoff`.
                     let segment_reach = |first: usize,
                                          last: usize,
                                          cutoff: Real,
@@ -539,17 +542,23 @@ impl<'a> TraceContext<'a> {
                                 return None;
                             }
                         }
+                        let mut numerator = self.block_reach(source, node, (a, b), nearest, through, cutoff)?;
                         let outgoing_cones = if m == 0 {
                             row_edge_cones.get_or_insert_with(|| edge_cones.iter().filter_map(|c| c.on_row(y)).collect())
                         } else {
                             own_row.cut(self, tree, m, y)
                         };
+                        let near = nearest.max(MIN_DISTANCE);
+                        let spread = length * near * (length + near);
                         for cone in outgoing_cones.iter() {
                             if cone.holds(a.x, b.x) {
-                                through *= cone.bound;
+                                numerator *= cone.bound;
+                                if numerator / spread < cutoff {
+                                    return None;
+                                }
                             }
                         }
-                        (BOUND * through * free / (length + nearest).powi(2) >= cutoff).then_some((a, b, nearest, through))
+                        Some(numerator)
                     };
                     // The node's own cones cut to this row, and the walls
                     // whose shadow from it covers the row's cells, when
@@ -566,10 +575,7 @@ impl<'a> TraceContext<'a> {
                             let group_end = ((aligned / GROUP + 1) * GROUP * BLOCK).min(end);
                             let group_cutoff = group_cutoffs[aligned / GROUP];
                             let reached =
-                                segment_reach(block, group_end - 1, group_cutoff, (&mut own_row, row_edge_cones))
-                                    .and_then(|(a, b, nearest, through)| {
-                                        self.block_reach(source, node, (a, b), nearest, through, group_cutoff)
-                                    });
+                                segment_reach(block, group_end - 1, group_cutoff, (&mut own_row, row_edge_cones));
                             if reached.is_none() {
                                 block = group_end;
                                 continue;
@@ -579,7 +585,7 @@ impl<'a> TraceContext<'a> {
                         let cells = block..block_end;
                         block = block_end;
                         let cutoff = cutoffs[aligned];
-                        let Some((a, b, nearest, through)) =
+                        let Some(block_bound) =
                             segment_reach(cells.start, cells.end - 1, cutoff, (&mut own_row, row_edge_cones))
                         else {
                             continue;
@@ -587,9 +593,6 @@ impl<'a> TraceContext<'a> {
                         let outgoing_cones = match row_edge_cones {
                             Some(cones) if m == 0 => &cones[..],
                             _ => own_row.cut(self, tree, m, y),
-                        };
-                        let Some(block_bound) = self.block_reach(source, node, (a, b), nearest, through, cutoff) else {
-                            continue;
                         };
                         if !active_ready {
                             self.active_walls(tree, m, xs, y, (start, end), &mut active);
@@ -621,8 +624,10 @@ impl<'a> TraceContext<'a> {
     /// diffracted field above `cutoff` from `source` through the edge
     /// tree's `node`, by the coefficient's bound over the block's range of
     /// diffracted directions (`nearest`: the block's distance from the
-    /// node's image; `through`: the incident and certain outgoing
-    /// transmissions); else that bound's numerator (see [`RowBounds`]).
+    /// node's image; `through`: what the incident walls and the
+    /// reflection after the edge keep at most); else that bound's
+    /// numerator (see [`RowBounds`]), which the outgoing leg's certain
+    /// crossings then scale down.
     ///
     /// With plan lengths `ℓ` (incident) and `ℓ′`, the diffracted power is
     /// `P_free · |D|² / (s s′ (s + s′))` with `s = ℓ / sin β₀`, which is at
@@ -1103,8 +1108,10 @@ fn lit_face_angle(n: Real, phi_incident: Real) -> Real {
 
 /// What a row block's tests found for its receivers: the cones where the
 /// leg after the edge certainly crosses an opaque wall (the edge's own,
-/// or the reflection's node's), cut to the row, and `P_free · through · (|D| sin β₀)²` bounded over the
-/// block's directions (see [`TraceContext::block_reach`]), which over
+/// or the reflection's node's), cut to the row, and
+/// `P_free · through · (|D| sin β₀)²` bounded over the block's directions
+/// (see [`TraceContext::block_reach`]; `through` with the walls the
+/// outgoing leg certainly crosses), which over
 /// `ℓ ℓ′ (ℓ + ℓ′)` at a receiver's own outgoing length `ℓ′` bounds its
 /// diffracted power before any angle is computed.
 #[derive(Clone, Copy)]
