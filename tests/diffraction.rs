@@ -3,9 +3,9 @@
 //! shadow boundary), reciprocity, and the smooth heatmap behind a doorway
 //! that the specular model cannot give.
 
-use wifiplan::geometry::Point2;
+use wifiplan::geometry::{Point2, Point3};
 use wifiplan::propagation::engine::{self, powers_at};
-use wifiplan::propagation::RayTrace;
+use wifiplan::propagation::{PropagationModel, RayTrace, StoreyShare};
 use wifiplan::scene::Scene;
 
 use crate::util::reference::{self, open_scene};
@@ -240,6 +240,29 @@ fn every_grid_cell_gets_what_its_point_alone_gets() {
     }
     println!("{compared} cells compared");
     assert!(compared > 400, "only {compared} cells compared");
+}
+
+#[test]
+fn a_field_set_aside_and_taken_up_gives_what_it_gave() {
+    // What the second pass of the relevance floors does with each AP's
+    // field: its image tree kept, its last legs, diffracting edges and
+    // scattering tiles dropped, then built again.
+    let scene = doorway_rooms(&ap("A", 2.0, -2.0));
+    let model = RayTrace::default();
+    let share = StoreyShare::default();
+    let mut field = model.field_sharing(&scene, &scene.aps[0], 0, &share);
+    let receivers: Vec<Point3> =
+        (0..60).map(|i| Point3::new(0.3 + 0.16 * i as f64, -5.5 + 0.19 * i as f64, 1.5)).collect();
+    let before: Vec<f64> = receivers.iter().map(|&r| field.received_power(r).value()).collect();
+    field.set_aside();
+    let aside: Vec<f64> = receivers.iter().map(|&r| field.received_power(r).value()).collect();
+    field.take_up();
+    let after: Vec<f64> = receivers.iter().map(|&r| field.received_power(r).value()).collect();
+    assert_eq!(before, after);
+    // Set aside, the field lacks its diffraction and scattering: the far
+    // room's cells beside the doorway's beam are weaker.
+    let lacking = before.iter().zip(&aside).filter(|&(b, a)| *a < b - 0.01).count();
+    assert!(lacking > 10, "only {lacking} of 60 receivers lacked anything when set aside");
 }
 
 /// A 0.2 m wall of a concrete with scattering coefficient `s` along

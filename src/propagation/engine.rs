@@ -114,21 +114,29 @@ pub fn storey_maps(
     let cells = mask.grid.len() as u64;
     let second_pass = if relevance.is_some() { cells / SECOND_PASS_SHARE } else { 0 };
     let floor_maps = relevance.as_ref().map(|relevance| relevance_floors(scene, relevance, floor, mask, receiver_z));
-    let per_ap: Vec<CoverageMap> = scene
+    // Each AP's field is kept for the second pass, without what it can
+    // build again: building an AP's image tree twice was a tenth of the
+    // three-storey school's time.
+    let (per_ap, fields): (Vec<CoverageMap>, Vec<Option<Box<dyn ApField + '_>>>) = scene
         .aps
         .par_iter()
         .enumerate()
         .map(|(a, ap)| {
             let floors = floor_maps.as_ref().map(|(maps, _)| &maps[a][..]);
-            let map = evaluate_map(scene, model, (ap, &share), floor, mask, receiver_z, floors);
+            let mut field = model.field_sharing(scene, ap, floor, &share);
+            let map = evaluate_field(&*field, mask, receiver_z, floors);
             progress(cells - second_pass);
-            map
+            let kept = relevance.is_some().then(|| {
+                field.set_aside();
+                field
+            });
+            (map, kept)
         })
-        .collect();
+        .unzip();
     match (relevance, floor_maps) {
         (Some(relevance), Some((first, direct))) => {
             let done = || progress(second_pass);
-            refine(scene, (model, &share), &relevance, (floor, mask, receiver_z), (&first, &direct), per_ap, &done)
+            refine(fields, &relevance, (mask, receiver_z), (&first, &direct), per_ap, &done)
         }
         _ => per_ap,
     }
@@ -147,6 +155,11 @@ pub fn evaluate_map(
     floors: Option<&[f32]>,
 ) -> CoverageMap {
     let field = model.field_sharing(scene, ap, floor, share);
+    evaluate_field(&*field, mask, receiver_z, floors)
+}
+
+/// `field`'s received power over a storey's grid (see [`evaluate_map`]).
+fn evaluate_field(field: &dyn ApField, mask: &CellMask, receiver_z: Real, floors: Option<&[f32]>) -> CoverageMap {
     let mut map = CoverageMap::filled(mask.grid, f32::NAN);
     let none;
     let floors = match floors {
@@ -156,7 +169,7 @@ pub fn evaluate_map(
             &none
         }
     };
-    evaluate_rows(&*field, mask.grid, receiver_z, (&mask.in_wall, floors), &mut map.values);
+    evaluate_rows(field, mask.grid, receiver_z, (&mask.in_wall, floors), &mut map.values);
     map
 }
 
@@ -231,17 +244,16 @@ fn relevance_floors(
 /// reached through an opening) and so the interferers that must be traced
 /// deep for its SINR.
 fn refine(
-    scene: &Scene,
-    (model, share): (&dyn PropagationModel, &StoreyShare),
+    fields: Vec<Option<Box<dyn ApField + '_>>>,
     relevance: &Relevance,
-    (floor, mask, receiver_z): (usize, &CellMask, Real),
+    (mask, receiver_z): (&CellMask, Real),
     (first, direct): (&[Vec<f32>], &[CoverageMap]),
     mut per_ap: Vec<CoverageMap>,
     done: &(dyn Fn() + Sync),
 ) -> Vec<CoverageMap> {
     let cells = mask.grid.len();
     // Per AP, the deeper floor of each cell to trace again (NaN: not).
-    let mut deeper: Vec<Vec<f32>> = vec![Vec::new(); scene.aps.len()];
+    let mut deeper: Vec<Vec<f32>> = vec![Vec::new(); fields.len()];
     let known = |a: usize, cell: usize| per_ap[a].values[cell].max(direct[a].values[cell]);
     relevance.floors_per_cell((0..cells).filter(|&cell| !mask.in_wall[cell]), known, |cell, cell_floors| {
         for (a, &refined) in cell_floors.iter().enumerate() {
@@ -254,9 +266,9 @@ fn refine(
             }
         }
     });
-    per_ap.par_iter_mut().zip(&deeper).enumerate().for_each(|(a, (map, deeper))| {
-        if !deeper.is_empty() {
-            let field = model.field_sharing(scene, &scene.aps[a], floor, share);
+    per_ap.par_iter_mut().zip(&deeper).zip(fields).for_each(|((map, deeper), field)| {
+        if let (false, Some(mut field)) = (deeper.is_empty(), field) {
+            field.take_up();
             let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
             evaluate_rows(&*field, mask.grid, receiver_z, (&skip, deeper), &mut map.values);
         }

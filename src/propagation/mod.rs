@@ -121,7 +121,18 @@ pub const LIKELY_SERVER_DB: Real = 10.0;
 pub const INTERFERENCE_MARGIN_DB: Real = 30.0;
 
 /// One AP's field, ready to be evaluated at many receivers.
-pub trait ApField: Sync {
+pub trait ApField: Send + Sync {
+    /// Drops what is large and quick to build again, keeping what is
+    /// costly to build (the ray tracer's image tree), so that the fields
+    /// of a storey's APs can wait for a second pass together (see
+    /// [`engine::storey_maps`]). [`ApField::take_up`] must come before the
+    /// field is evaluated again.
+    fn set_aside(&mut self) {}
+
+    /// Builds again what [`ApField::set_aside`] dropped: the field then
+    /// gives what it gave before.
+    fn take_up(&mut self) {}
+
     /// Received power at `receiver`, absolute position, m.
     fn received_power(&self, receiver: Point3) -> Dbm;
 

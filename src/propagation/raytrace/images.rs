@@ -185,6 +185,20 @@ impl LastLegInputs {
 pub const COS_STEPS: usize = 17;
 
 impl ImageTree {
+    /// Drops the last legs built so far but the root's (made with the
+    /// tree; the others are built again when next asked for, the same) and
+    /// the spare capacity of the rest: for a tree kept while others are
+    /// traced.
+    pub fn shed(&mut self) {
+        for leg in self.last_legs.iter_mut().skip(1) {
+            leg.take();
+        }
+        self.nodes.shrink_to_fit();
+        self.incoming.shrink_to_fit();
+        self.beam.shrink_to_fit();
+        self.mirrors.shrink_to_fit();
+    }
+
     /// The last leg of node `index` (made the first time it is asked for,
     /// the same whichever thread asks), from the scene's `walls` and the
     /// storey's `faces` the tree was built over.

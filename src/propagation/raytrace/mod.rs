@@ -208,21 +208,31 @@ impl RayTrace {
             specular_shares: vec![1.0; scene.materials.len()],
             reflector_tables: trace::ReflectorTables::default(),
         };
+        self.prepare_secondary(&mut context, &opaque, share);
+        context
+    }
+
+    /// Diffraction and diffuse scattering for `context` (on its AP's own
+    /// storey), over its tree, with the specular shares they leave;
+    /// `opaque` as [`wall_bounds`] gives it for `context`'s lookup.
+    fn prepare_secondary(&self, context: &mut TraceContext, opaque: &[Real], share: Option<&StoreyShare>) {
+        let (scene, ap) = (context.scene, context.ap);
+        let applies = context.same_storey && context.max_reflections >= 1;
+        context.specular_shares = vec![1.0; scene.materials.len()];
         context.tabulate_reflectors();
         // One diffraction per path, counting as an interaction, with at
         // most one wall reflection besides (before or after it).
-        if self.diffraction && same_storey && max_reflections >= 1 {
-            let reflections = (max_reflections - 1).min(1) as u8;
-            let band = band_bounds(scene, ap, (&context.wall_bounds, &opaque));
+        if self.diffraction && applies {
+            let reflections = (context.max_reflections - 1).min(1) as u8;
+            let band = band_bounds(scene, ap, (&context.wall_bounds, opaque));
             let edge_trees = share.map(|s| &s.edge_trees);
-            context.diffraction = Some(context.prepare_diffraction(reflections, &opaque, (&band, edge_trees)));
+            context.diffraction = Some(context.prepare_diffraction(reflections, opaque, (&band, edge_trees)));
         }
-        if self.scattering && same_storey && max_reflections >= 1 {
+        if self.scattering && applies {
             context.specular_shares = scene.materials.iter().map(|(_, m)| 1.0 - m.scattering * m.scattering).collect();
             context.tabulate_reflectors();
-            context.scattering = Some(context.prepare_scattering(&opaque));
+            context.scattering = Some(context.prepare_scattering(opaque));
         }
-        context
     }
 
     /// Every path from `ap` to `receiver` (on storey `floor`), strongest
@@ -312,9 +322,26 @@ fn band_bounds(scene: &Scene, ap: &AccessPoint, own: (&[Real], &[Real])) -> (Vec
 struct RayField<'a> {
     model: RayTrace,
     context: TraceContext<'a>,
+    /// Where the storey's edge trees are shared, if they are.
+    share: Option<&'a StoreyShare>,
 }
 
 impl ApField for RayField<'_> {
+    /// Keeps the image tree (a tenth of the three-storey school's time to
+    /// build) without its last legs; the diffracting edges' incident
+    /// paths and the scattering tiles (more memory than the tree, built in
+    /// a few milliseconds) are dropped.
+    fn set_aside(&mut self) {
+        self.context.tree.shed();
+        self.context.diffraction = None;
+        self.context.scattering = None;
+    }
+
+    fn take_up(&mut self) {
+        let (_, opaque) = wall_bounds(&self.context.lookup, self.context.scene);
+        self.model.prepare_secondary(&mut self.context, &opaque, self.share);
+    }
+
     fn received_power(&self, receiver: Point3) -> Dbm {
         self.model.power_of(&self.context.trace(receiver, None))
     }
@@ -349,7 +376,7 @@ impl PropagationModel for RayTrace {
     }
 
     fn field<'a>(&'a self, scene: &'a Scene, ap: &'a AccessPoint, receiver_floor: usize) -> Box<dyn ApField + 'a> {
-        Box::new(RayField { model: *self, context: self.context(scene, ap, receiver_floor) })
+        Box::new(RayField { model: *self, context: self.context(scene, ap, receiver_floor), share: None })
     }
 
     fn field_sharing<'a>(
@@ -359,7 +386,8 @@ impl PropagationModel for RayTrace {
         receiver_floor: usize,
         share: &'a StoreyShare,
     ) -> Box<dyn ApField + 'a> {
-        Box::new(RayField { model: *self, context: self.context_sharing(scene, ap, receiver_floor, Some(share)) })
+        let context = self.context_sharing(scene, ap, receiver_floor, Some(share));
+        Box::new(RayField { model: *self, context, share: Some(share) })
     }
 }
 
