@@ -5,6 +5,8 @@
 //! results land in place and are identical whatever the thread count: each
 //! cell is computed by exactly one closure from the immutable scene.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use super::grid::{CoverageMap, GridSpec};
@@ -116,8 +118,10 @@ pub fn storey_maps(
     let floor_maps = relevance.as_ref().map(|relevance| relevance_floors(scene, relevance, floor, mask, receiver_z));
     // Each AP's field is kept for the second pass, without what it can
     // build again: building an AP's image tree twice was a tenth of the
-    // three-storey school's time.
-    let (per_ap, fields): (Vec<CoverageMap>, Vec<Option<Box<dyn ApField + '_>>>) = scene
+    // three-storey school's time. Within a budget: past it, a field is
+    // built again.
+    let kept_bytes = AtomicUsize::new(0);
+    let (per_ap, fields): (Vec<CoverageMap>, Vec<Option<Field>>) = scene
         .aps
         .par_iter()
         .enumerate()
@@ -126,9 +130,9 @@ pub fn storey_maps(
             let mut field = model.field_sharing(scene, ap, floor, &share);
             let map = evaluate_field(&*field, mask, receiver_z, floors);
             progress(cells - second_pass);
-            let kept = relevance.is_some().then(|| {
-                field.set_aside();
-                field
+            let kept = relevance.is_some().then(|| field.set_aside()).and_then(|bytes| {
+                let before = kept_bytes.fetch_add(bytes, Ordering::Relaxed);
+                (before + bytes <= KEPT_FIELDS_BYTES).then_some(field)
             });
             (map, kept)
         })
@@ -136,7 +140,8 @@ pub fn storey_maps(
     match (relevance, floor_maps) {
         (Some(relevance), Some((first, direct))) => {
             let done = || progress(second_pass);
-            refine(fields, &relevance, (mask, receiver_z), (&first, &direct), per_ap, &done)
+            let fresh = |a: usize| model.field_sharing(scene, &scene.aps[a], floor, &share);
+            refine((fields, &fresh), &relevance, (mask, receiver_z), (&first, &direct), per_ap, &done)
         }
         _ => per_ap,
     }
@@ -243,8 +248,8 @@ fn relevance_floors(
 /// server (a ray-traced server whose direct path crosses thick walls,
 /// reached through an opening) and so the interferers that must be traced
 /// deep for its SINR.
-fn refine(
-    fields: Vec<Option<Box<dyn ApField + '_>>>,
+fn refine<'a>(
+    (fields, fresh): (Vec<Option<Field<'a>>>, &(dyn Fn(usize) -> Field<'a> + Sync)),
     relevance: &Relevance,
     (mask, receiver_z): (&CellMask, Real),
     (first, direct): (&[Vec<f32>], &[CoverageMap]),
@@ -266,9 +271,15 @@ fn refine(
             }
         }
     });
-    per_ap.par_iter_mut().zip(&deeper).zip(fields).for_each(|((map, deeper), field)| {
-        if let (false, Some(mut field)) = (deeper.is_empty(), field) {
-            field.take_up();
+    per_ap.par_iter_mut().zip(&deeper).zip(fields).enumerate().for_each(|(a, ((map, deeper), kept))| {
+        if !deeper.is_empty() {
+            let field = match kept {
+                Some(mut field) => {
+                    field.take_up();
+                    field
+                }
+                None => fresh(a),
+            };
             let skip: Vec<bool> = deeper.iter().map(|f| f.is_nan()).collect();
             evaluate_rows(&*field, mask.grid, receiver_z, (&skip, deeper), &mut map.values);
         }
@@ -276,6 +287,15 @@ fn refine(
     });
     per_ap
 }
+
+/// One AP's field, as a model gives it.
+type Field<'a> = Box<dyn ApField + 'a>;
+
+/// The most a storey's APs' fields may hold, kept for the second pass
+/// (see [`ApField::set_aside`]): the three-storey generated school keeps
+/// 230–300 MB a storey (72 APs). Past it, a field is built again for the
+/// second pass: the same results, the build's time again.
+const KEPT_FIELDS_BYTES: usize = 512 << 20;
 
 /// The second pass's share of a storey's progress units (one in this
 /// many): it costs about an eighth of a ray-traced storey (13 % of one

@@ -125,9 +125,12 @@ pub trait ApField: Send + Sync {
     /// Drops what is large and quick to build again, keeping what is
     /// costly to build (the ray tracer's image tree), so that the fields
     /// of a storey's APs can wait for a second pass together (see
-    /// [`engine::storey_maps`]). [`ApField::take_up`] must come before the
-    /// field is evaluated again.
-    fn set_aside(&mut self) {}
+    /// [`engine::storey_maps`]); returns about how many bytes it still
+    /// holds. [`ApField::take_up`] must come before the field is evaluated
+    /// again.
+    fn set_aside(&mut self) -> usize {
+        0
+    }
 
     /// Builds again what [`ApField::set_aside`] dropped: the field then
     /// gives what it gave before.

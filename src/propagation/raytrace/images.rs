@@ -199,6 +199,20 @@ impl ImageTree {
         self.mirrors.shrink_to_fit();
     }
 
+    /// About how many bytes the tree holds on the heap, last legs left
+    /// out.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of_val;
+        size_of_val(&self.nodes[..])
+            + size_of_val(&self.incoming[..])
+            + size_of_val(&self.beam[..])
+            + size_of_val(&self.mirrors[..])
+            + size_of_val(&self.last_legs[..])
+            + size_of_val(&self.last_leg_inputs.wall_bounds[..])
+            + size_of_val(&self.last_leg_inputs.opaque[..])
+            + size_of_val(&self.last_leg_inputs.opaque_by_cos[..])
+    }
+
     /// The last leg of node `index` (made the first time it is asked for,
     /// the same whichever thread asks), from the scene's `walls` and the
     /// storey's `faces` the tree was built over.

@@ -331,10 +331,11 @@ impl ApField for RayField<'_> {
     /// build) without its last legs; the diffracting edges' incident
     /// paths and the scattering tiles (more memory than the tree, built in
     /// a few milliseconds) are dropped.
-    fn set_aside(&mut self) {
+    fn set_aside(&mut self) -> usize {
         self.context.tree.shed();
         self.context.diffraction = None;
         self.context.scattering = None;
+        self.context.tree.heap_bytes()
     }
 
     fn take_up(&mut self) {
