@@ -254,15 +254,11 @@ fn a_field_set_aside_and_taken_up_gives_what_it_gave() {
     let receivers: Vec<Point3> =
         (0..60).map(|i| Point3::new(0.3 + 0.16 * i as f64, -5.5 + 0.19 * i as f64, 1.5)).collect();
     let before: Vec<f64> = receivers.iter().map(|&r| field.received_power(r).value()).collect();
-    field.set_aside();
-    let aside: Vec<f64> = receivers.iter().map(|&r| field.received_power(r).value()).collect();
+    let kept = field.set_aside();
+    assert!(kept > 0, "a ray-traced field set aside keeps its image tree");
     field.take_up();
     let after: Vec<f64> = receivers.iter().map(|&r| field.received_power(r).value()).collect();
     assert_eq!(before, after);
-    // Set aside, the field lacks its diffraction and scattering: the far
-    // room's cells beside the doorway's beam are weaker.
-    let lacking = before.iter().zip(&aside).filter(|&(b, a)| *a < b - 0.01).count();
-    assert!(lacking > 10, "only {lacking} of 60 receivers lacked anything when set aside");
 }
 
 /// A 0.2 m wall of a concrete with scattering coefficient `s` along

@@ -293,9 +293,9 @@ type Field<'a> = Box<dyn ApField + 'a>;
 
 /// The most a storey's APs' fields may hold, kept for the second pass
 /// (see [`ApField::set_aside`]): the three-storey generated school keeps
-/// 230–300 MB a storey (72 APs). Past it, a field is built again for the
+/// 220–280 MB a storey (72 APs). Past it, a field is built again for the
 /// second pass: the same results, the build's time again.
-const KEPT_FIELDS_BYTES: usize = 512 << 20;
+const KEPT_FIELDS_BYTES: usize = 384 << 20;
 
 /// The second pass's share of a storey's progress units (one in this
 /// many): it costs about an eighth of a ray-traced storey (13 % of one

@@ -185,18 +185,23 @@ impl LastLegInputs {
 pub const COS_STEPS: usize = 17;
 
 impl ImageTree {
-    /// Drops the last legs built so far but the root's (made with the
-    /// tree; the others are built again when next asked for, the same) and
-    /// the spare capacity of the rest: for a tree kept while others are
-    /// traced.
-    pub fn shed(&mut self) {
-        for leg in self.last_legs.iter_mut().skip(1) {
-            leg.take();
-        }
+    /// Drops the last legs but the root's (made with the tree), with
+    /// their slots, and the spare capacity of the rest: for a tree kept
+    /// while others are traced. [`ImageTree::take_up`] must come before
+    /// the tree is traced again.
+    pub fn set_aside(&mut self) {
+        self.last_legs.truncate(1);
+        self.last_legs.shrink_to_fit();
         self.nodes.shrink_to_fit();
         self.incoming.shrink_to_fit();
         self.beam.shrink_to_fit();
         self.mirrors.shrink_to_fit();
+    }
+
+    /// Makes room again for the last legs [`ImageTree::set_aside`]
+    /// dropped: they are built when next asked for, the same as before.
+    pub fn take_up(&mut self) {
+        self.last_legs.resize_with(self.nodes.len(), OnceLock::new);
     }
 
     /// About how many bytes the tree holds on the heap, last legs left

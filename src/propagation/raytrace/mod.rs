@@ -328,17 +328,18 @@ struct RayField<'a> {
 
 impl ApField for RayField<'_> {
     /// Keeps the image tree (a tenth of the three-storey school's time to
-    /// build) without its last legs; the diffracting edges' incident
-    /// paths and the scattering tiles (more memory than the tree, built in
-    /// a few milliseconds) are dropped.
+    /// build) without its last legs or their slots; the diffracting
+    /// edges' incident paths and the scattering tiles (more memory than
+    /// the tree, built in a few milliseconds) are dropped.
     fn set_aside(&mut self) -> usize {
-        self.context.tree.shed();
+        self.context.tree.set_aside();
         self.context.diffraction = None;
         self.context.scattering = None;
         self.context.tree.heap_bytes()
     }
 
     fn take_up(&mut self) {
+        self.context.tree.take_up();
         let (_, opaque) = wall_bounds(&self.context.lookup, self.context.scene);
         self.model.prepare_secondary(&mut self.context, &opaque, self.share);
     }
