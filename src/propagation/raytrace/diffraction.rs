@@ -347,7 +347,7 @@ impl<'a> TraceContext<'a> {
                         .into_iter()
                         .map(move |(low, high)| {
                             let [left, right] = images::cone_sides(edge.point, low, high);
-                            OwnCone::new([left, right, far], opaque[w as usize])
+                            OwnCone { planes: [left, right, far], bound: opaque[w as usize] }
                         })
                         .collect::<Vec<_>>()
                 })

@@ -22,7 +22,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::geometry::{pseudo_angle, Point2, Vector2};
-use crate::propagation::crossing::Shadow;
+use crate::propagation::crossing::{row_interval_strict, Shadow};
 use crate::scene::optics::{Face, WallOptics};
 use crate::units::Real;
 
@@ -238,7 +238,7 @@ impl ImageTree {
                     for (low, high) in certain_cones(&walls[w], node.image, &[Some(face)]) {
                         let [left, right] = cone_sides(node.image, low, high);
                         let bound = inputs.cone_bound(w, flat, &walls[w], node.image, (low, high));
-                        leg.own.push(OwnCone::new([left, right, far], bound));
+                        leg.own.push(OwnCone { planes: [left, right, far], bound });
                     }
                 }
             }
@@ -518,61 +518,13 @@ struct Cone {
 /// half-planes `a·x + b·y + c ≥ 0` shrunk by a margin.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct OwnCone {
-    /// The same half-planes as bounds on `x` along a row (see
-    /// [`OwnCone::on_row`]); first, with the bound, so that cutting a cone
-    /// to a row reads one cache line.
-    row_lines: RowLines,
-    /// The most power the crossing keeps.
-    pub bound: Real,
     /// The cone's two sides and the far side.
     pub planes: [[Real; 3]; 3],
-}
-
-/// Half-planes `a·x + b·y + c ≥ 0` solved for `x` once, so that cutting
-/// them to a row `y` takes a multiply-add per plane instead of a
-/// division: `x ≥ m·y + q` where `a > 0`, `x ≤ m·y + q` where `a < 0`
-/// (`m = −b/a`, `q = −c/a`), and a range of rows where `a = 0`. The
-/// rounding differs from dividing per row by a few ulps, far inside the
-/// margin the certain regions are shrunk by.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct RowLines {
-    /// `(m, q)` per plane; `(0, ∓∞)` for a plane with `a = 0`.
-    lines: [[Real; 2]; 3],
-    /// The rows `y` the planes with `a = 0` let through.
-    ys: (Real, Real),
-    /// Which lines bound `x` from below (bit `i` for line `i`).
-    lows: u8,
-}
-
-impl RowLines {
-    fn of(planes: &[[Real; 3]; 3]) -> RowLines {
-        let mut lines =
-            RowLines { lines: [[0.0, Real::INFINITY]; 3], ys: (Real::NEG_INFINITY, Real::INFINITY), lows: 0 };
-        for (i, &[a, b, c]) in planes.iter().enumerate() {
-            if a > 0.0 {
-                lines.lines[i] = [-b / a, -c / a];
-                lines.lows |= 1 << i;
-            } else if a < 0.0 {
-                lines.lines[i] = [-b / a, -c / a];
-            } else if b > 0.0 {
-                lines.ys.0 = lines.ys.0.max(-c / b);
-            } else if b < 0.0 {
-                lines.ys.1 = lines.ys.1.min(-c / b);
-            } else if c < 0.0 {
-                lines.ys = (Real::INFINITY, Real::NEG_INFINITY);
-            }
-        }
-        lines
-    }
+    /// The most power the crossing keeps.
+    pub bound: Real,
 }
 
 impl OwnCone {
-    /// The cone of `planes` (see [`OwnCone::planes`]) whose wall keeps at
-    /// most `bound`.
-    pub fn new(planes: [[Real; 3]; 3], bound: Real) -> OwnCone {
-        OwnCone { row_lines: RowLines::of(&planes), bound, planes }
-    }
-
     /// Whether `p` is inside (on the positive side of every plane).
     #[inline]
     pub fn contains(&self, p: Point2) -> bool {
@@ -584,19 +536,7 @@ impl OwnCone {
     /// instead of three half-plane tests.
     #[inline]
     pub fn on_row(&self, y: Real) -> Option<RowCone> {
-        let RowLines { lines, ys, lows } = &self.row_lines;
-        if y < ys.0 || y > ys.1 {
-            return None;
-        }
-        let (mut low, mut high) = (Real::NEG_INFINITY, Real::INFINITY);
-        for (i, [m, q]) in lines.iter().enumerate() {
-            let x = m * y + q;
-            if lows & (1 << i) != 0 {
-                low = low.max(x);
-            } else {
-                high = high.min(x);
-            }
-        }
+        let (low, high) = row_interval_strict(&self.planes, y);
         (low <= high).then_some(RowCone { low, high, bound: self.bound })
     }
 }
@@ -1143,41 +1083,6 @@ mod tests {
         // Most walls of the building are nowhere near a given leg (86 % of
         // the pairs here).
         assert!(4 * left_out > 3 * pairs, "{left_out} of {pairs} walls left out");
-    }
-
-    #[test]
-    fn a_cone_cut_to_a_row_is_the_interval_its_half_planes_leave() {
-        use crate::propagation::crossing::row_interval_strict;
-        // Cones from apexes all round a wall, cut to rows through and
-        // beside them (and planes parallel to the rows), against the
-        // half-planes solved per row.
-        let far = [0.3, -1.0, 2.0];
-        let close = |a: f64, b: f64| a == b || (a - b).abs() <= 1e-9 * (1.0 + b.abs());
-        let mut compared = 0;
-        for step in 0..72 {
-            let angle = (step as f64 * 5.0).to_radians();
-            let apex = Point2::new(3.0 + 7.0 * angle.cos(), 1.0 + 7.0 * angle.sin());
-            let [left, right] = cone_sides(apex, Point2::new(2.0, 0.0), Point2::new(4.0, 2.0));
-            for planes in [[left, right, far], [left, right, [0.0, 1.0, -0.5]], [left, [0.0, -1.0, 4.0], far]] {
-                let cone = OwnCone::new(planes, 0.5);
-                for row in -40..=40 {
-                    let y = row as f64 * 0.25;
-                    let (low, high) = row_interval_strict(&planes, y);
-                    match cone.on_row(y) {
-                        Some(cut) => {
-                            assert!(low <= high, "row {y}: cut {cut:?} where the planes leave nothing");
-                            assert!(close(cut.low, low), "row {y}: {} vs {low}", cut.low);
-                            assert!(close(cut.high, high), "row {y}: {} vs {high}", cut.high);
-                            assert_eq!(cut.bound, 0.5);
-                            compared += 1;
-                        }
-                        // Empty, or a single point lost to rounding.
-                        None => assert!(low > high || high - low <= 1e-9, "row {y}: {low}..{high} lost"),
-                    }
-                }
-            }
-        }
-        assert!(compared > 1000, "only {compared} rows met the cones");
     }
 
     use super::*;

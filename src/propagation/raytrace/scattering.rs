@@ -146,7 +146,7 @@ impl TraceContext<'_> {
                             .into_iter()
                             .map(move |(low, high)| {
                                 let [left, right] = super::images::cone_sides(plan, low, high);
-                                OwnCone::new([left, right, far], opaque[w as usize])
+                                OwnCone { planes: [left, right, far], bound: opaque[w as usize] }
                             })
                             .collect::<Vec<_>>()
                     })
