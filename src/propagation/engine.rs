@@ -132,7 +132,12 @@ pub fn storey_maps(
             progress(cells - second_pass);
             let kept = relevance.is_some().then(|| field.set_aside()).and_then(|bytes| {
                 let before = kept_bytes.fetch_add(bytes, Ordering::Relaxed);
-                (before + bytes <= KEPT_FIELDS_BYTES).then_some(field)
+                if before + bytes <= KEPT_FIELDS_BYTES {
+                    return Some(field);
+                }
+                // Not kept: its bytes leave room for smaller fields.
+                kept_bytes.fetch_sub(bytes, Ordering::Relaxed);
+                None
             });
             (map, kept)
         })

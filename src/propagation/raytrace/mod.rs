@@ -205,7 +205,8 @@ impl RayTrace {
             coherent: self.coherent,
             diffraction: None,
             scattering: None,
-            specular_shares: vec![1.0; scene.materials.len()],
+            // Both set by `prepare_secondary`.
+            specular_shares: Vec::new(),
             reflector_tables: trace::ReflectorTables::default(),
         };
         self.prepare_secondary(&mut context, &opaque, share);
